@@ -1,0 +1,11 @@
+package com.alignersync.cli;
+
+/** Distinct exit codes per failure class, so scripts and systemd can tell them apart. */
+final class ExitCodes {
+
+    static final int CONFIG = 2;
+    static final int SINK = 3;
+
+    private ExitCodes() {
+    }
+}

@@ -1,0 +1,60 @@
+package com.alignersync.config;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * Every configuration key of the daemon. The environment variable names of the first
+ * group are fixed: users and scripts of the earlier poller rely on them.
+ */
+public final class ConfigKeys {
+
+    private static final List<ConfigKey> ALL = new ArrayList<>();
+
+    public static final ConfigKey SUPABASE_URL = key("supabase.url", "SUPABASE_URL", null, false,
+            "Supabase project URL, e.g. https://<ref>.supabase.co (the REST poller uses <url>/rest/v1)");
+    public static final ConfigKey SUPABASE_SERVICE_ROLE_KEY = key("supabase.service-role-key", "SUPABASE_SERVICE_ROLE_KEY", null, true,
+            "Supabase service role key (legacy JWT) or secret key (sb_secret_...) for the REST poller");
+    public static final ConfigKey SUPABASE_DB_URL = key("supabase.db-url", "SUPABASE_DB_URL", null, true,
+            "postgresql://user:password@db.<ref>.supabase.co:5432/postgres: the DIRECT host, not the pooler (replication needs it)");
+    public static final ConfigKey SQLSERVER_JDBC_URL = key("sqlserver.jdbc-url", "SQLSERVER_JDBC_URL", null, false,
+            "JDBC URL of the clinic database, e.g. jdbc:sqlserver://host:1433;databaseName=Clinic;encrypt=true;trustServerCertificate=true"
+                    + " (jdbc:h2:...;MODE=MSSQLServer for the embedded target)");
+    public static final ConfigKey SQLSERVER_USER = key("sqlserver.user", "SQLSERVER_USER", "", false,
+            "SQL Server login (needs SELECT/INSERT/UPDATE/DELETE on the two clinic tables, ALTER on tblAlignerNotes for IDENTITY_INSERT, and the ledger)");
+    public static final ConfigKey SQLSERVER_PASSWORD = key("sqlserver.password", "SQLSERVER_PASSWORD", "", true,
+            "SQL Server password");
+    public static final ConfigKey WEBHOOK_SECRET = key("webhook.secret", "WEBHOOK_SECRET", null, true,
+            "Shared secret the Supabase webhooks send as 'Authorization: Bearer <secret>'");
+    public static final ConfigKey DATA_DIR = key("data.dir", "DATA_DIR", "data", false,
+            "Directory for offsets, poll cursors, dead letters and the lock file");
+    public static final ConfigKey PORT = key("http.port", "PORT", "3000", false,
+            "HTTP port for the webhook, status, health and metrics endpoints");
+
+    public static final ConfigKey SQLSERVER_POOL_SIZE = key("sqlserver.pool-size", null, "4", false,
+            "Maximum connections to SQL Server");
+    public static final ConfigKey SQLSERVER_TIME_ZONE = key("sqlserver.time-zone", null, "UTC", false,
+            "Time zone in which timestamps are written to the clinic's datetime columns (e.g. UTC, Europe/Berlin)");
+    public static final ConfigKey SINK_NOTES_DELETE_MODE = key("sink.notes.delete-mode", null, "delete", false,
+            "What a deleted Doctor note does in SQL Server: delete (remove the row) or ignore (keep it; a tombstone is still recorded)");
+    public static final ConfigKey SINK_RETRY_MAX_ATTEMPTS = key("sink.retry.max-attempts", null, "5", false,
+            "Attempts for a batch that fails with a transient SQL Server error (connection loss, deadlock, timeout)");
+    public static final ConfigKey SINK_RETRY_INITIAL_BACKOFF_MS = key("sink.retry.initial-backoff-ms", null, "200", false,
+            "First retry delay; it doubles per attempt up to sink.retry.max-backoff-ms");
+    public static final ConfigKey SINK_RETRY_MAX_BACKOFF_MS = key("sink.retry.max-backoff-ms", null, "10000", false,
+            "Upper bound of the retry delay");
+
+    private ConfigKeys() {
+    }
+
+    public static List<ConfigKey> all() {
+        return Collections.unmodifiableList(ALL);
+    }
+
+    private static ConfigKey key(String property, String env, String defaultValue, boolean secret, String doc) {
+        ConfigKey key = new ConfigKey(property, env != null ? env : ConfigKey.envNameOf(property), defaultValue, secret, doc);
+        ALL.add(key);
+        return key;
+    }
+}

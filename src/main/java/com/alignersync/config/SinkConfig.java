@@ -1,0 +1,29 @@
+package com.alignersync.config;
+
+import java.time.Duration;
+
+/** How the sink applies changes and retries transient failures. */
+public record SinkConfig(DeleteMode notesDeleteMode, int retryMaxAttempts, Duration retryInitialBackoff, Duration retryMaxBackoff) {
+
+    /** What a deleted Doctor note does to SQL Server. */
+    public enum DeleteMode {
+        DELETE,
+        IGNORE
+    }
+
+    public static SinkConfig from(ConfigReader reader) {
+        SinkConfig config = new SinkConfig(
+                reader.choice(ConfigKeys.SINK_NOTES_DELETE_MODE, DeleteMode.class),
+                reader.intInRange(ConfigKeys.SINK_RETRY_MAX_ATTEMPTS, 1, 100),
+                reader.millis(ConfigKeys.SINK_RETRY_INITIAL_BACKOFF_MS, 1, 600_000),
+                reader.millis(ConfigKeys.SINK_RETRY_MAX_BACKOFF_MS, 1, 3_600_000));
+        if (config.retryMaxBackoff.compareTo(config.retryInitialBackoff) < 0) {
+            reader.problem(ConfigKeys.SINK_RETRY_MAX_BACKOFF_MS.label() + " must be at least " + ConfigKeys.SINK_RETRY_INITIAL_BACKOFF_MS.label());
+        }
+        return config;
+    }
+
+    public static SinkConfig defaults() {
+        return new SinkConfig(DeleteMode.DELETE, 5, Duration.ofMillis(200), Duration.ofSeconds(10));
+    }
+}

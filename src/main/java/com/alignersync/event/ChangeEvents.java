@@ -1,0 +1,133 @@
+package com.alignersync.event;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Where a raw row from any input becomes a {@link ChangeEvent}: values are checked against
+ * {@link SourceTable#columns()} and made canonical, and key, version and content hash are
+ * derived here and nowhere else, so every input agrees on them.
+ */
+public final class ChangeEvents {
+
+    private static final String TOMBSTONE_HASH = sha256("tombstone");
+
+    private ChangeEvents() {
+    }
+
+    /**
+     * @param rawBefore the old row (may be null or hold only the key)
+     * @param rawAfter  the new row (null exactly for a delete)
+     * @throws InvalidChangeException naming the field ({@code before.x} / {@code after.x}) at fault
+     */
+    public static ChangeEvent of(Input input, SourceTable table, Op op, Map<String, ?> rawBefore, Map<String, ?> rawAfter) {
+        Row before = rawBefore == null ? null : canonicalRow(table, rawBefore, "before", false);
+        Row after = null;
+        if (op == Op.DELETE) {
+            if (before == null) {
+                throw new InvalidChangeException("before", "a delete must carry the old row (at least " + table.keyColumn() + ")");
+            }
+        } else {
+            if (rawAfter == null) {
+                throw new InvalidChangeException("after", "a " + op.name().toLowerCase() + " must carry the new row");
+            }
+            after = canonicalRow(table, rawAfter, "after", true);
+        }
+        Row keyed = op == Op.DELETE ? before : after;
+        Long key = keyed.integer(table.keyColumn());
+        if (key == null) {
+            throw new InvalidChangeException((op == Op.DELETE ? "before." : "after.") + table.keyColumn(), "the key is missing");
+        }
+        if (before != null && before.integer(table.keyColumn()) != null && !before.integer(table.keyColumn()).equals(key)) {
+            throw new InvalidChangeException("before." + table.keyColumn(), "differs from the new row's key " + key + " (key changes are not supported)");
+        }
+        long version;
+        String hash;
+        if (op == Op.DELETE) {
+            Long oldVersion = rowVersion(table, before);
+            version = oldVersion == null ? ChangeEvent.UNKNOWN_VERSION : oldVersion + 1;
+            hash = TOMBSTONE_HASH;
+        } else {
+            Long v = rowVersion(table, after);
+            if (v == null) {
+                throw new InvalidChangeException("after.updated_at", "no version: the row has no updated_at (nor created_at)");
+            }
+            version = v;
+            hash = contentHash(table, after);
+        }
+        return new ChangeEvent(input, table, op, key, before, after, version, hash, null);
+    }
+
+    /** The version of a row: updated_at, else for notes coalesce(edited_at, created_at); null if none. */
+    public static Long rowVersion(SourceTable table, Row row) {
+        Instant ts = row.timestamp("updated_at");
+        if (ts == null && table == SourceTable.ALIGNER_NOTES) {
+            ts = row.timestamp("edited_at") != null ? row.timestamp("edited_at") : row.timestamp("created_at");
+        }
+        return ts == null ? null : toMicros(ts);
+    }
+
+    public static long toMicros(Instant instant) {
+        return ChronoUnit.MICROS.between(Instant.EPOCH, instant);
+    }
+
+    public static Instant fromMicros(long micros) {
+        return Instant.EPOCH.plus(micros, ChronoUnit.MICROS);
+    }
+
+    private static Row canonicalRow(SourceTable table, Map<String, ?> raw, String side, boolean full) {
+        Map<String, Object> values = new LinkedHashMap<>();
+        for (Column column : table.columns()) {
+            String field = side + "." + column.name();
+            if (!raw.containsKey(column.name())) {
+                if (full && column.required()) {
+                    throw new InvalidChangeException(field, "is missing");
+                }
+                continue;
+            }
+            Object value;
+            try {
+                value = column.type().canonical(raw.get(column.name()));
+            } catch (IllegalArgumentException e) {
+                throw new InvalidChangeException(field, e.getMessage());
+            }
+            if (value == null && full && !column.nullable()) {
+                throw new InvalidChangeException(field, "must not be null");
+            }
+            values.put(column.name(), value);
+        }
+        return new Row(values);
+    }
+
+    private static String contentHash(SourceTable table, Row row) {
+        StringBuilder canonical = new StringBuilder(128);
+        for (String column : table.contentColumns()) {
+            Object value = row.get(column);
+            canonical.append(column).append('=');
+            if (value == null) {
+                canonical.append('\u2205');
+            } else if (value instanceof Instant instant) {
+                canonical.append(toMicros(instant));
+            } else {
+                canonical.append(value.toString().replace("\\", "\\\\").replace("\u001f", "\\u001f"));
+            }
+            canonical.append('\u001f');
+        }
+        return sha256(canonical.toString());
+    }
+
+    private static String sha256(String text) {
+        try {
+            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            return HexFormat.of().formatHex(digest.digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+        }
+    }
+}

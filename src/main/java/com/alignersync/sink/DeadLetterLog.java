@@ -1,0 +1,105 @@
+package com.alignersync.sink;
+
+import com.alignersync.event.ChangeEvent;
+import com.alignersync.event.ChangeEventJson;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Events that can never apply, parked as JSON lines in {@code data/dead-letter/dead-letters.jsonl}
+ * with the reason, so the stream goes on and an operator can fix the cause and replay them.
+ * Each append is fsynced: a parked event must not vanish in a crash after its batch committed.
+ */
+public final class DeadLetterLog {
+
+    public static final String FILE_NAME = "dead-letters.jsonl";
+
+    /** One parked event as read back from the file. */
+    public record Entry(String at, String reason, JsonNode event) {
+    }
+
+    private final Path file;
+    private final ObjectMapper mapper;
+    private final ChangeEventJson codec;
+    private final Clock clock;
+
+    public DeadLetterLog(Path dataDir, ObjectMapper mapper, Clock clock) {
+        this.file = dataDir.resolve("dead-letter").resolve(FILE_NAME);
+        this.mapper = mapper;
+        this.codec = new ChangeEventJson(mapper);
+        this.clock = clock;
+    }
+
+    public Path file() {
+        return file;
+    }
+
+    public synchronized void park(List<EventOutcome> parked) {
+        if (parked.isEmpty()) {
+            return;
+        }
+        StringBuilder lines = new StringBuilder();
+        for (EventOutcome outcome : parked) {
+            lines.append(line(outcome.event(), outcome.detail())).append('\n');
+        }
+        try {
+            Files.createDirectories(file.getParent());
+            try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.APPEND, StandardOpenOption.WRITE)) {
+                ByteBuffer bytes = ByteBuffer.wrap(lines.toString().getBytes(StandardCharsets.UTF_8));
+                while (bytes.hasRemaining()) {
+                    channel.write(bytes);
+                }
+                channel.force(true);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot append to dead-letter file " + file, e);
+        }
+    }
+
+    public synchronized List<Entry> readAll() {
+        if (!Files.exists(file)) {
+            return List.of();
+        }
+        List<Entry> entries = new ArrayList<>();
+        try {
+            for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+                if (line.isBlank()) {
+                    continue;
+                }
+                JsonNode node = mapper.readTree(line);
+                entries.add(new Entry(node.path("at").asText(), node.path("reason").asText(), node.get("event")));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read dead-letter file " + file, e);
+        }
+        return entries;
+    }
+
+    public int count() {
+        return readAll().size();
+    }
+
+    private String line(ChangeEvent event, String reason) {
+        ObjectNode node = mapper.createObjectNode();
+        node.put("at", clock.instant().toString());
+        node.put("reason", reason);
+        node.set("event", codec.toJson(event));
+        try {
+            return mapper.writeValueAsString(node);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,302 @@
+package com.alignersync.sink;
+
+import com.alignersync.config.SinkConfig;
+import com.alignersync.event.ChangeEvent;
+import com.alignersync.event.ChangeEvents;
+import com.alignersync.event.SourceTable;
+import com.alignersync.sink.DedupRules.Verdict;
+import com.alignersync.sink.TargetWriter.Statements;
+import dev.failsafe.Failsafe;
+import dev.failsafe.FailsafeException;
+import dev.failsafe.RetryPolicy;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Savepoint;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.locks.ReentrantLock;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one sink all three inputs feed. {@link #apply} takes a batch of change events and, in
+ * one SQL Server transaction, lets the ledger decide each key ({@link DedupRules}), writes the
+ * newest version through {@link TargetWriter}, and records it in the ledger. Only after the
+ * commit does it return; callers advance offsets, cursors or answer 2xx only then.
+ *
+ * <p>Events that can never apply are rolled back to a per-key savepoint and parked as dead
+ * letters after the commit; the rest of the batch still applies. Transient SQL errors retry
+ * the whole batch with capped backoff; anything else reaches the caller as
+ * {@link SinkUnavailableException} with nothing committed.
+ */
+public final class SqlServerSink {
+
+    private static final Logger log = LoggerFactory.getLogger(SqlServerSink.class);
+
+    private final DataSource dataSource;
+    private final SqlDialect dialect;
+    private final TargetWriter writer;
+    private final DeadLetterLog deadLetters;
+    private final SinkMetrics metrics;
+    private final Clock clock;
+    private final RetryPolicy<Object> retryPolicy;
+    private final ReentrantLock singleWriter;
+
+    public SqlServerSink(DataSource dataSource, SqlDialect dialect, SinkConfig config, ZoneId clinicZone,
+                         DeadLetterLog deadLetters, SinkMetrics metrics, Clock clock) {
+        this.dataSource = dataSource;
+        this.dialect = dialect;
+        this.writer = new TargetWriter(new ClinicDatetime(clinicZone), config.notesDeleteMode());
+        this.deadLetters = deadLetters;
+        this.metrics = metrics;
+        this.clock = clock;
+        this.singleWriter = dialect.needsSingleWriter() ? new ReentrantLock(true) : null;
+        this.retryPolicy = RetryPolicy.builder()
+                .handle(TransientFailure.class)
+                .withBackoff(config.retryInitialBackoff(), config.retryMaxBackoff())
+                .withMaxAttempts(config.retryMaxAttempts())
+                .onRetry(e -> log.warn("sink: transient SQL error, retry {} of {}: {}", e.getAttemptCount(),
+                        config.retryMaxAttempts() - 1, e.getLastException().getMessage()))
+                .build();
+    }
+
+    /** Checks that SQL Server answers and the ledger exists; the message names the fix. */
+    public void checkReady() throws SinkUnavailableException {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement probe = connection.prepareStatement(dialect.ledgerProbe())) {
+            probe.executeQuery().close();
+            connection.rollback();
+        } catch (SQLException e) {
+            String state = e.getSQLState() == null ? "" : e.getSQLState();
+            if (state.equals("42S02") || state.equals("42S04") || e.getErrorCode() == 208 || e.getErrorCode() == 42102) {
+                throw new SinkUnavailableException("the ledger table " + SqlDialect.LEDGER + " does not exist: run"
+                        + " 'java -jar target/aligner-sync.jar init' (or 'init --print' for a DBA to run)", e);
+            }
+            throw new SinkUnavailableException("SQL Server is not reachable: " + SqlErrors.describe(e), e);
+        }
+    }
+
+    /**
+     * Applies a batch in one transaction and returns what happened to each event.
+     *
+     * @throws SinkUnavailableException nothing was committed; the caller must not advance
+     */
+    public BatchResult apply(List<ChangeEvent> events) throws SinkUnavailableException {
+        if (events.isEmpty()) {
+            return new BatchResult(List.of(), 0);
+        }
+        long started = System.nanoTime();
+        Plan plan = plan(events);
+        BatchResult result;
+        try {
+            result = Failsafe.with(retryPolicy).get(() -> attempt(events, plan));
+        } catch (TransientFailure e) {
+            metrics.recordFailedBatch();
+            throw new SinkUnavailableException("SQL Server failed " + retryPolicy.getConfig().getMaxAttempts()
+                    + " times in a row, last: " + e.getMessage(), e.getCause());
+        } catch (SinkFailure e) {
+            metrics.recordFailedBatch();
+            throw new SinkUnavailableException(e.getMessage(), e.getCause());
+        } catch (FailsafeException e) {
+            metrics.recordFailedBatch();
+            throw new SinkUnavailableException("sink interrupted: " + e.getMessage(), e);
+        }
+        List<EventOutcome> parked = result.outcomes().stream().filter(o -> o.outcome() == Outcome.DEAD_LETTER).toList();
+        for (EventOutcome o : parked) {
+            log.warn("sink: dead letter {} from {}: {}", o.event().describe(), o.event().input(), o.detail());
+        }
+        deadLetters.park(parked);
+        metrics.recordCommitted(result, Duration.ofNanos(System.nanoTime() - started));
+        return result;
+    }
+
+    /** Events grouped by key, keys in one global order so that concurrent transactions lock alike. */
+    private record Plan(EventOutcome[] ignored, Map<GroupKey, List<Integer>> groups) {
+    }
+
+    private record GroupKey(SourceTable table, long key) {
+        static final Comparator<GroupKey> ORDER = Comparator.comparing(GroupKey::table).thenComparingLong(GroupKey::key);
+    }
+
+    private static Plan plan(List<ChangeEvent> events) {
+        EventOutcome[] ignored = new EventOutcome[events.size()];
+        Map<GroupKey, List<Integer>> groups = new TreeMap<>(GroupKey.ORDER);
+        for (int i = 0; i < events.size(); i++) {
+            ChangeEvent event = events.get(i);
+            String reason = TargetWriter.ignoredReason(event);
+            if (reason != null) {
+                ignored[i] = new EventOutcome(event, Outcome.IGNORED, reason);
+            } else {
+                groups.computeIfAbsent(new GroupKey(event.table(), event.key()), k -> new ArrayList<>(1)).add(i);
+            }
+        }
+        return new Plan(ignored, groups);
+    }
+
+    private BatchResult attempt(List<ChangeEvent> events, Plan plan) {
+        if (singleWriter != null) {
+            singleWriter.lock();
+        }
+        try (Connection connection = dataSource.getConnection()) {
+            connection.setAutoCommit(false);
+            try (Statements statements = new Statements(connection, dialect)) {
+                EventOutcome[] outcomes = Arrays.copyOf(plan.ignored(), events.size());
+                int conflicts = 0;
+                for (Map.Entry<GroupKey, List<Integer>> group : plan.groups().entrySet()) {
+                    KeyDecision decision = decideKey(statements, group.getKey(), group.getValue(), events, outcomes);
+                    conflicts += decision.conflicts();
+                    if (decision.winner() >= 0) {
+                        ChangeEvent winner = events.get(decision.winner());
+                        outcomes[decision.winner()] = writeWinner(connection, statements, group.getKey(), winner, decision.state());
+                    }
+                }
+                connection.commit();
+                return new BatchResult(Arrays.asList(outcomes), conflicts);
+            } catch (SQLException | RuntimeException e) {
+                rollbackQuietly(connection);
+                throw e;
+            }
+        } catch (SQLException e) {
+            if (SqlErrors.classify(e) == SqlErrors.Kind.TRANSIENT) {
+                throw new TransientFailure(SqlErrors.describe(e), e);
+            }
+            throw new SinkFailure("SQL Server rejected the batch: " + SqlErrors.describe(e), e);
+        } finally {
+            if (singleWriter != null) {
+                singleWriter.unlock();
+            }
+        }
+    }
+
+    /**
+     * @param winner the index of the event to write, or -1 when none is newer than the ledger
+     * @param state  the ledger entry to record once the winner is written
+     */
+    private record KeyDecision(int winner, LedgerEntry state, int conflicts) {
+    }
+
+    /** Decides every event of one key against the (locked) ledger entry; fills in the losers' outcomes. */
+    private KeyDecision decideKey(Statements statements, GroupKey key, List<Integer> indexes, List<ChangeEvent> events,
+                                  EventOutcome[] outcomes) throws SQLException {
+        LedgerEntry state = readLedger(statements, key);
+        int winner = -1;
+        int conflicts = 0;
+        for (int index : indexes) {
+            ChangeEvent event = events.get(index);
+            long version = event.hasKnownVersion() ? event.version() : versionForUnversionedDelete(state, event);
+            Verdict verdict = DedupRules.decide(state, version, event.contentHash());
+            switch (verdict) {
+                case APPLY, APPLY_CONFLICT_WINNER -> {
+                    if (verdict == Verdict.APPLY_CONFLICT_WINNER) {
+                        conflicts++;
+                        log.warn("sink: conflict on {}: same version, different content from {}; the greater content hash"
+                                + " wins (deterministic), applying the incoming copy", event.describe(), event.input());
+                    }
+                    if (winner >= 0) {
+                        outcomes[winner] = new EventOutcome(events.get(winner), Outcome.SUPERSEDED, "a newer version in the same batch was applied");
+                    }
+                    winner = index;
+                    state = new LedgerEntry(version, event.contentHash(), event.isDelete());
+                }
+                case DUPLICATE -> outcomes[index] = new EventOutcome(event, Outcome.DUPLICATE, "version " + version + " already applied");
+                case STALE -> outcomes[index] = new EventOutcome(event, Outcome.STALE, "version " + version + " is older than the applied "
+                        + (state.tombstone() ? "delete (" : "version (") + state.version() + ")");
+                case CONFLICT_LOSER -> {
+                    conflicts++;
+                    log.warn("sink: conflict on {}: same version, different content from {}; the applied copy keeps its place"
+                            + " (greater content hash, deterministic)", event.describe(), event.input());
+                    outcomes[index] = new EventOutcome(event, Outcome.CONFLICT, "same version " + version + " as applied, different content; applied copy kept");
+                }
+            }
+        }
+        return new KeyDecision(winner, state, conflicts);
+    }
+
+    /** Writes the newest version of a key and records it; a refusal rolls back this key only and parks it. */
+    private EventOutcome writeWinner(Connection connection, Statements statements, GroupKey key, ChangeEvent winner,
+                                     LedgerEntry state) throws SQLException {
+        Savepoint savepoint = connection.setSavepoint();
+        try {
+            TargetWriter.Written written = writer.write(statements, winner);
+            writeLedger(statements, key, state, winner);
+            return new EventOutcome(winner, written.outcome(), written.detail());
+        } catch (RejectedChangeException e) {
+            connection.rollback(savepoint);
+            return new EventOutcome(winner, Outcome.DEAD_LETTER, e.getMessage());
+        } catch (SQLException e) {
+            if (SqlErrors.classify(e) != SqlErrors.Kind.EVENT) {
+                throw e;
+            }
+            connection.rollback(savepoint);
+            return new EventOutcome(winner, Outcome.DEAD_LETTER, "SQL Server refused the write: " + SqlErrors.describe(e));
+        }
+    }
+
+    /**
+     * A delete whose old row carries no version (REPLICA IDENTITY DEFAULT) is placed just after
+     * the last version applied, and, when CDC tells its commit time, not before that, so an
+     * older copy delivered later cannot bring the row back. With no ledger entry and no commit
+     * time, the local clock is the best bound on when the delete happened.
+     */
+    private long versionForUnversionedDelete(LedgerEntry state, ChangeEvent event) {
+        Long committed = event.position() != null && event.position().commitTime() != null
+                ? ChangeEvents.toMicros(event.position().commitTime())
+                : null;
+        if (state == null) {
+            return committed != null ? committed : ChangeEvents.toMicros(clock.instant());
+        }
+        return committed != null ? Math.max(state.version() + 1, committed) : state.version() + 1;
+    }
+
+    private LedgerEntry readLedger(Statements statements, GroupKey key) throws SQLException {
+        PreparedStatement lock = statements.get(Statements.Kind.LOCK_LEDGER);
+        lock.setString(1, key.table().tableName());
+        lock.setLong(2, key.key());
+        try (ResultSet rs = lock.executeQuery()) {
+            return rs.next() ? new LedgerEntry(rs.getLong(1), rs.getString(2), rs.getBoolean(3)) : null;
+        }
+    }
+
+    private void writeLedger(Statements statements, GroupKey key, LedgerEntry entry, ChangeEvent event) throws SQLException {
+        PreparedStatement upsert = statements.get(Statements.Kind.UPSERT_LEDGER);
+        upsert.setString(1, key.table().tableName());
+        upsert.setLong(2, key.key());
+        upsert.setLong(3, entry.version());
+        upsert.setString(4, entry.contentHash());
+        upsert.setBoolean(5, entry.tombstone());
+        upsert.setString(6, event.input().name());
+        upsert.executeUpdate();
+    }
+
+    private static void rollbackQuietly(Connection connection) {
+        try {
+            connection.rollback();
+        } catch (SQLException e) {
+            log.debug("sink: rollback after failure also failed: {}", e.getMessage());
+        }
+    }
+
+    /** Worth another attempt of the whole batch. */
+    private static final class TransientFailure extends RuntimeException {
+        TransientFailure(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    /** Not the events' fault and not going away by itself: misconfiguration, missing table, permissions. */
+    private static final class SinkFailure extends RuntimeException {
+        SinkFailure(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+}

@@ -1,0 +1,188 @@
+package com.alignersync.bench;
+
+import com.alignersync.config.SinkConfig;
+import com.alignersync.config.SqlServerConfig;
+import com.alignersync.event.ChangeEvent;
+import com.alignersync.event.Input;
+import com.alignersync.event.Op;
+import com.alignersync.sink.BatchResult;
+import com.alignersync.sink.ClinicDatabase;
+import com.alignersync.sink.DeadLetterLog;
+import com.alignersync.sink.Outcome;
+import com.alignersync.sink.SinkMetrics;
+import com.alignersync.sink.SqlServerSink;
+import com.alignersync.sink.support.ClinicSchema;
+import com.alignersync.sink.support.TestEvents;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.Statement;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * Sink throughput into H2 (MODE=MSSQLServer), against a plain batched JDBC insert of the same
+ * number of rows into the same tables. Run with (see README):
+ * <pre>mvn -q test-compile exec:java -Dexec.mainClass=com.alignersync.bench.SinkBenchmark [-Dexec.args=100000]</pre>
+ */
+public final class SinkBenchmark {
+
+    private static final int BATCH = 500;
+    private static final int BATCH_ROWS = 5_000;
+
+    public static void main(String[] args) throws Exception {
+        int events = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
+        System.out.printf("aligner-sync sink benchmark: %,d events (mixed notes and batches, 10%% duplicates, 5%% stale), batches of %d, H2 MODE=MSSQLServer in memory, %d cores%n",
+                events, BATCH, Runtime.getRuntime().availableProcessors());
+
+        runSink("warm-up", Math.min(events, 20_000), false);
+        double sinkRate = runSink("measured", events, true);
+        double insertRate = runPlainInsert(events);
+
+        System.out.printf("%nsink:         %,10.0f events/s%n", sinkRate);
+        System.out.printf("plain insert: %,10.0f rows/s (batched JDBC INSERT, no dedup, no ledger)%n", insertRate);
+        System.out.printf("ratio:        %10.2f (sink / plain insert)%n", sinkRate / insertRate);
+    }
+
+    /** 85% new versions, 10% exact repeats of an earlier event, 5% older versions of a key already moved on. */
+    static List<ChangeEvent> workload(int count) {
+        Random random = new Random(7);
+        List<ChangeEvent> out = new ArrayList<>(count);
+        long[] noteVersion = new long[count];
+        long[] batchVersion = new long[BATCH_ROWS + 1];
+        int[] batchDays = new int[BATCH_ROWS + 1];
+        int notes = 0;
+        Input[] inputs = Input.values();
+        for (int i = 0; i < count; i++) {
+            Input input = inputs[random.nextInt(inputs.length)];
+            int roll = random.nextInt(100);
+            if (roll < 10 && !out.isEmpty()) {
+                // The same change delivered again by another input, shortly after the first copy.
+                out.add(out.get(Math.max(0, out.size() - 1 - random.nextInt(20))));
+            } else if (roll < 15 && notes > 0) {
+                long key = random.nextInt(notes) + 1;
+                out.add(TestEvents.doctorNote(input, Op.UPDATE, key, "stale text", Math.max(0, noteVersion[(int) key] - 1000)));
+            } else if (random.nextBoolean()) {
+                long key;
+                if (notes == 0 || random.nextInt(3) == 0) {
+                    key = ++notes;
+                } else {
+                    key = random.nextInt(notes) + 1;
+                }
+                long version = ++noteVersion[(int) key] + 1000;
+                noteVersion[(int) key] = version;
+                out.add(TestEvents.doctorNote(input, Op.UPDATE, key, "note " + key + " edit " + version, version));
+            } else {
+                int key = random.nextInt(BATCH_ROWS) + 1;
+                long version = ++batchVersion[key];
+                int oldDays = batchDays[key] == 0 ? 14 : batchDays[key];
+                int newDays = oldDays == 14 ? 10 : 14;
+                batchDays[key] = newDays;
+                out.add(TestEvents.daysChange(input, key, oldDays, newDays, version));
+            }
+        }
+        return out;
+    }
+
+    private static ClinicDatabase freshDatabase(String name) throws Exception {
+        ClinicDatabase database = ClinicDatabase.open(new SqlServerConfig(
+                "jdbc:h2:mem:" + name + ";MODE=MSSQLServer;DB_CLOSE_DELAY=-1", "", "", 2, ZoneId.of("UTC")));
+        try (Connection c = database.dataSource().getConnection(); Statement s = c.createStatement()) {
+            s.execute("CREATE SCHEMA IF NOT EXISTS dbo");
+            for (String ddl : ClinicSchema.clinicTables()) {
+                s.execute(ddl);
+            }
+            c.commit();
+        }
+        database.initLedger();
+        return database;
+    }
+
+    private static void seedBatches(ClinicDatabase database) throws Exception {
+        try (Connection c = database.dataSource().getConnection();
+             PreparedStatement insert = c.prepareStatement(
+                     "INSERT INTO dbo.tblAlignerBatches (AlignerBatchID, AlignerSetID, BatchSequence, Days) VALUES (?, 1, 1, 14)")) {
+            for (int id = 1; id <= BATCH_ROWS; id++) {
+                insert.setInt(1, id);
+                insert.addBatch();
+            }
+            insert.executeBatch();
+            c.commit();
+        }
+    }
+
+    private static double runSink(String label, int count, boolean report) throws Exception {
+        List<ChangeEvent> events = workload(count);
+        Path dataDir = Files.createTempDirectory("sink-bench");
+        try (ClinicDatabase database = freshDatabase("sink-" + label)) {
+            seedBatches(database);
+            SinkMetrics metrics = new SinkMetrics(new SimpleMeterRegistry());
+            SqlServerSink sink = new SqlServerSink(database.dataSource(), database.dialect(), SinkConfig.defaults(), ZoneId.of("UTC"),
+                    new DeadLetterLog(dataDir, new ObjectMapper(), Clock.systemUTC()), metrics, Clock.systemUTC());
+            Map<Outcome, Integer> counts = new EnumMap<>(Outcome.class);
+            System.gc();
+            long started = System.nanoTime();
+            for (int i = 0; i < events.size(); i += BATCH) {
+                BatchResult result = sink.apply(events.subList(i, Math.min(events.size(), i + BATCH)));
+                result.counts().forEach((k, v) -> counts.merge(k, v, Integer::sum));
+            }
+            double seconds = (System.nanoTime() - started) / 1e9;
+            if (report) {
+                Runtime rt = Runtime.getRuntime();
+                System.out.printf("sink run: %,d events in %.2f s; outcomes %s; heap used after run %,d MiB%n",
+                        events.size(), seconds, counts, (rt.totalMemory() - rt.freeMemory()) >> 20);
+            }
+            return events.size() / seconds;
+        }
+    }
+
+    private static double runPlainInsert(int count) throws Exception {
+        try (ClinicDatabase database = freshDatabase("plain")) {
+            long started = System.nanoTime();
+            try (Connection c = database.dataSource().getConnection();
+                 PreparedStatement notes = c.prepareStatement("INSERT INTO dbo.tblAlignerNotes"
+                         + " (NoteID, AlignerSetID, NoteType, NoteText, CreatedAt, IsEdited, EditedAt, IsRead) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+                 PreparedStatement batches = c.prepareStatement(
+                         "INSERT INTO dbo.tblAlignerBatches (AlignerBatchID, AlignerSetID, BatchSequence, Days) VALUES (?, 3187, 1, ?)")) {
+                Timestamp now = Timestamp.from(TestEvents.BASE);
+                for (int i = 1; i <= count; i++) {
+                    if (i % 2 == 0) {
+                        notes.setInt(1, i);
+                        notes.setInt(2, 3187);
+                        notes.setString(3, "Doctor");
+                        notes.setString(4, "note " + i + " edit 1");
+                        notes.setTimestamp(5, now);
+                        notes.setBoolean(6, true);
+                        notes.setTimestamp(7, now);
+                        notes.setBoolean(8, false);
+                        notes.addBatch();
+                    } else {
+                        batches.setInt(1, i);
+                        batches.setInt(2, 10);
+                        batches.addBatch();
+                    }
+                    if (i % BATCH == 0) {
+                        notes.executeBatch();
+                        batches.executeBatch();
+                        c.commit();
+                    }
+                }
+                notes.executeBatch();
+                batches.executeBatch();
+                c.commit();
+            }
+            double seconds = (System.nanoTime() - started) / 1e9;
+            System.out.printf("plain insert run: %,d rows in %.2f s%n", count, seconds);
+            return count / seconds;
+        }
+    }
+}

@@ -1,0 +1,35 @@
+package com.alignersync.sink;
+
+import static com.alignersync.sink.SqlErrors.Kind.EVENT;
+import static com.alignersync.sink.SqlErrors.Kind.SINK;
+import static com.alignersync.sink.SqlErrors.Kind.TRANSIENT;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
+import org.junit.jupiter.api.Test;
+
+class SqlErrorsTest {
+
+    @Test
+    void deadlockVictimLockTimeoutAndConnectionLossAreTransient() {
+        assertEquals(TRANSIENT, SqlErrors.classify(new SQLException("deadlock victim", "40001", 1205)));
+        assertEquals(TRANSIENT, SqlErrors.classify(new SQLException("lock request time out", "S00051", 1222)));
+        assertEquals(TRANSIENT, SqlErrors.classify(new SQLException("connection reset", "08S01", 0)));
+        assertEquals(TRANSIENT, SqlErrors.classify(new SQLTransientConnectionException("pool timeout")));
+    }
+
+    @Test
+    void constraintAndConversionErrorsDoomOnlyTheEvent() {
+        assertEquals(EVENT, SqlErrors.classify(new SQLException("duplicate key", "23000", 2627)));
+        assertEquals(EVENT, SqlErrors.classify(new SQLException("arithmetic overflow", "22003", 8115)));
+        assertEquals(EVENT, SqlErrors.classify(new SQLException("String or binary data would be truncated", "S0001", 2628)));
+    }
+
+    @Test
+    void missingObjectsLoginAndPermissionErrorsStopTheSink() {
+        assertEquals(SINK, SqlErrors.classify(new SQLException("Invalid object name", "S0002", 208)));
+        assertEquals(SINK, SqlErrors.classify(new SQLException("Login failed", "S0001", 18456)));
+        assertEquals(SINK, SqlErrors.classify(new SQLException("permission denied", "S0005", 229)));
+    }
+}

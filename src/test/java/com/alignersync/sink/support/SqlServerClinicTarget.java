@@ -1,0 +1,90 @@
+package com.alignersync.sink.support;
+
+import com.alignersync.sink.SqlDialect;
+import com.microsoft.sqlserver.jdbc.SQLServerDataSource;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import javax.sql.DataSource;
+import org.testcontainers.mssqlserver.MSSQLServerContainer;
+
+/** The clinic tables in a real SQL Server (Testcontainers), with T-SQL triggers for the write log. */
+public final class SqlServerClinicTarget implements ClinicTarget {
+
+    private final MSSQLServerContainer container;
+    private final SQLServerDataSource dataSource = new SQLServerDataSource();
+
+    public SqlServerClinicTarget(MSSQLServerContainer container) throws SQLException {
+        this.container = container;
+        dataSource.setURL(container.getJdbcUrl());
+        dataSource.setUser(container.getUsername());
+        dataSource.setPassword(container.getPassword());
+        reset();
+    }
+
+    @Override
+    public DataSource dataSource() {
+        return dataSource;
+    }
+
+    @Override
+    public SqlDialect dialect() {
+        return SqlDialect.SQL_SERVER;
+    }
+
+    @Override
+    public String jdbcUrl() {
+        return container.getJdbcUrl() + ";user=" + container.getUsername() + ";password=" + container.getPassword();
+    }
+
+    @Override
+    public void reset() throws SQLException {
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+            for (String table : new String[] {"dbo.WriteLog", "dbo.tblAlignerNotes", "dbo.tblAlignerBatches", SqlDialect.LEDGER}) {
+                s.execute("IF OBJECT_ID(N'" + table + "', N'U') IS NOT NULL DROP TABLE " + table);
+            }
+            for (String ddl : ClinicSchema.clinicTables()) {
+                s.execute(ddl);
+            }
+            for (String ddl : SqlDialect.SQL_SERVER.ledgerDdl()) {
+                s.execute(ddl);
+            }
+            s.execute("CREATE TABLE dbo.WriteLog (TableName varchar(64), RowKey bigint, Op varchar(10))");
+            s.execute("""
+                    CREATE TRIGGER dbo.trg_notes ON dbo.tblAlignerNotes AFTER INSERT, UPDATE, DELETE AS
+                    INSERT INTO dbo.WriteLog (TableName, RowKey, Op)
+                    SELECT 'TBLALIGNERNOTES', COALESCE(i.NoteID, d.NoteID),
+                           CASE WHEN i.NoteID IS NULL THEN 'DELETE' WHEN d.NoteID IS NULL THEN 'INSERT' ELSE 'UPDATE' END
+                    FROM inserted i FULL OUTER JOIN deleted d ON i.NoteID = d.NoteID""");
+            s.execute("""
+                    CREATE TRIGGER dbo.trg_batches ON dbo.tblAlignerBatches AFTER INSERT, UPDATE, DELETE AS
+                    INSERT INTO dbo.WriteLog (TableName, RowKey, Op)
+                    SELECT 'TBLALIGNERBATCHES', COALESCE(i.AlignerBatchID, d.AlignerBatchID),
+                           CASE WHEN i.AlignerBatchID IS NULL THEN 'DELETE' WHEN d.AlignerBatchID IS NULL THEN 'INSERT' ELSE 'UPDATE' END
+                    FROM inserted i FULL OUTER JOIN deleted d ON i.AlignerBatchID = d.AlignerBatchID""");
+        }
+    }
+
+    @Override
+    public void insertNote(long noteId, long setId, String type, String text) throws SQLException {
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+            s.execute("SET IDENTITY_INSERT dbo.tblAlignerNotes ON; INSERT INTO dbo.tblAlignerNotes (NoteID, AlignerSetID, NoteType, NoteText, IsRead)"
+                    + " VALUES (" + noteId + ", " + setId + ", '" + type + "', N'" + text.replace("'", "''") + "', 0);"
+                    + " SET IDENTITY_INSERT dbo.tblAlignerNotes OFF;");
+        }
+    }
+
+    @Override
+    public void insertBatch(long batchId, long setId, Integer days) throws SQLException {
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+            s.execute("SET IDENTITY_INSERT dbo.tblAlignerBatches ON; INSERT INTO dbo.tblAlignerBatches"
+                    + " (AlignerBatchID, AlignerSetID, BatchSequence, Days, Notes, IsActive) VALUES ("
+                    + batchId + ", " + setId + ", 1, " + days + ", N'delivery notes', 1); SET IDENTITY_INSERT dbo.tblAlignerBatches OFF;");
+        }
+    }
+
+    @Override
+    public void close() {
+        // the container belongs to the test class
+    }
+}
