@@ -1,0 +1,71 @@
+package com.alignersync.support;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import javax.sql.DataSource;
+
+/**
+ * A real PostgreSQL (zonky embedded binaries) standing in for the Supabase portal database:
+ * {@code wal_level=logical} for replication, {@code synchronous_commit=on} (zonky turns it
+ * off, which delays every commit's WAL flush by ~200 ms), and the portal tables of
+ * {@code fixtures/supabase-schema.sql}.
+ */
+public final class PortalPostgres implements AutoCloseable {
+
+    private final EmbeddedPostgres postgres;
+
+    private PortalPostgres(EmbeddedPostgres postgres) {
+        this.postgres = postgres;
+    }
+
+    public static PortalPostgres start() throws IOException, SQLException {
+        EmbeddedPostgres postgres = EmbeddedPostgres.builder()
+                .setServerConfig("wal_level", "logical")
+                .setServerConfig("max_wal_senders", "10")
+                .setServerConfig("max_replication_slots", "10")
+                .setServerConfig("synchronous_commit", "on")
+                .setServerConfig("fsync", "off")
+                .start();
+        PortalPostgres portal = new PortalPostgres(postgres);
+        portal.execute(resource("/fixtures/supabase-schema.sql"));
+        return portal;
+    }
+
+    public DataSource dataSource() {
+        return postgres.getPostgresDatabase();
+    }
+
+    public int port() {
+        return postgres.getPort();
+    }
+
+    /** As Supabase shows it: {@code postgresql://user:password@host:port/db}. */
+    public String dbUrl() {
+        return "postgresql://postgres:postgres@localhost:" + port() + "/postgres";
+    }
+
+    public void execute(String sql) throws SQLException {
+        try (Connection c = dataSource().getConnection(); Statement s = c.createStatement()) {
+            s.execute(sql);
+        }
+    }
+
+    public static String resource(String path) throws IOException {
+        try (InputStream in = PortalPostgres.class.getResourceAsStream(path)) {
+            if (in == null) {
+                throw new IOException("no test resource " + path);
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        postgres.close();
+    }
+}
