@@ -1,6 +1,6 @@
 package com.alignersync.sink;
 
-import com.alignersync.event.ChangeEvent;
+import com.alignersync.event.Input;
 import com.alignersync.event.ChangeEventJson;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -26,8 +26,11 @@ public final class DeadLetterLog {
 
     public static final String FILE_NAME = "dead-letters.jsonl";
 
-    /** One parked event as read back from the file. */
-    public record Entry(String at, String reason, JsonNode event) {
+    /**
+     * One parked item as read back from the file: either an {@code event} (replayable through
+     * {@link ChangeEventJson}) or a {@code raw} record that never became one.
+     */
+    public record Entry(String at, String reason, JsonNode event, JsonNode raw) {
     }
 
     private final Path file;
@@ -52,12 +55,30 @@ public final class DeadLetterLog {
         }
         StringBuilder lines = new StringBuilder();
         for (EventOutcome outcome : parked) {
-            lines.append(line(outcome.event(), outcome.detail())).append('\n');
+            lines.append(line(outcome.detail(), "event", codec.toJson(outcome.event()))).append('\n');
         }
+        append(lines.toString());
+    }
+
+    /**
+     * Parks input that never became an event (a CDC record or a REST row that fails
+     * validation), as received, so nothing is lost and an operator can see why.
+     *
+     * @param input  which input received it
+     * @param raw    the record as received (row values, not secrets)
+     */
+    public synchronized void parkRaw(Input input, String reason, JsonNode raw) {
+        ObjectNode wrapper = mapper.createObjectNode();
+        wrapper.put("input", input.name());
+        wrapper.set("record", raw);
+        append(line(reason, "raw", wrapper) + "\n");
+    }
+
+    private void append(String lines) {
         try {
             Files.createDirectories(file.getParent());
             try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.APPEND, StandardOpenOption.WRITE)) {
-                ByteBuffer bytes = ByteBuffer.wrap(lines.toString().getBytes(StandardCharsets.UTF_8));
+                ByteBuffer bytes = ByteBuffer.wrap(lines.getBytes(StandardCharsets.UTF_8));
                 while (bytes.hasRemaining()) {
                     channel.write(bytes);
                 }
@@ -79,7 +100,7 @@ public final class DeadLetterLog {
                     continue;
                 }
                 JsonNode node = mapper.readTree(line);
-                entries.add(new Entry(node.path("at").asText(), node.path("reason").asText(), node.get("event")));
+                entries.add(new Entry(node.path("at").asText(), node.path("reason").asText(), node.get("event"), node.get("raw")));
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read dead-letter file " + file, e);
@@ -91,11 +112,11 @@ public final class DeadLetterLog {
         return readAll().size();
     }
 
-    private String line(ChangeEvent event, String reason) {
+    private String line(String reason, String kind, JsonNode body) {
         ObjectNode node = mapper.createObjectNode();
         node.put("at", clock.instant().toString());
         node.put("reason", reason);
-        node.set("event", codec.toJson(event));
+        node.set(kind, body);
         try {
             return mapper.writeValueAsString(node);
         } catch (IOException e) {

@@ -1,0 +1,41 @@
+package com.alignersync.sink;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import com.alignersync.event.ChangeEvent;
+import com.alignersync.event.ChangeEventJson;
+import com.alignersync.event.Input;
+import com.alignersync.event.Op;
+import com.alignersync.sink.support.TestEvents;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DeadLetterLogTest {
+
+    @TempDir
+    Path dataDir;
+
+    private final ObjectMapper mapper = new ObjectMapper();
+
+    @Test
+    void parkedEventsReadBackReplayableAndRawRecordsKeepWhatWasReceived() throws Exception {
+        DeadLetterLog log = new DeadLetterLog(dataDir, mapper, Clock.systemUTC());
+        ChangeEvent event = TestEvents.doctorNote(Input.WEBHOOK, Op.CREATE, 50, "text", 1);
+        log.park(List.of(new EventOutcome(event, Outcome.DEAD_LETTER, "key conflict")));
+        log.parkRaw(Input.CDC, "after.days: expected an integer", mapper.readTree("{\"aligner_batch_id\": 1, \"days\": \"ten\"}"));
+
+        List<DeadLetterLog.Entry> entries = log.readAll();
+        assertEquals(2, entries.size());
+        assertEquals("key conflict", entries.get(0).reason());
+        assertEquals(event, new ChangeEventJson(mapper).fromJson(entries.get(0).event()));
+        assertNull(entries.get(1).event());
+        assertEquals("CDC", entries.get(1).raw().get("input").asText());
+        assertEquals("ten", entries.get(1).raw().get("record").get("days").asText());
+        assertEquals(dataDir.resolve("dead-letter").resolve("dead-letters.jsonl"), log.file());
+    }
+}
