@@ -1,6 +1,7 @@
 package com.alignersync.sink;
 
 import com.alignersync.event.Input;
+import com.alignersync.state.AtomicFiles;
 import com.alignersync.event.ChangeEventJson;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -110,6 +111,28 @@ public final class DeadLetterLog {
 
     public int count() {
         return readAll().size();
+    }
+
+    /** Replaces the whole file (atomically) with these entries, e.g. after a replay removed some. */
+    public synchronized void rewrite(List<Entry> entries) {
+        StringBuilder lines = new StringBuilder();
+        for (Entry entry : entries) {
+            ObjectNode node = mapper.createObjectNode();
+            node.put("at", entry.at());
+            node.put("reason", entry.reason());
+            if (entry.event() != null) {
+                node.set("event", entry.event());
+            }
+            if (entry.raw() != null) {
+                node.set("raw", entry.raw());
+            }
+            lines.append(node).append('\n');
+        }
+        try {
+            AtomicFiles.write(file, lines.toString().getBytes(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot rewrite dead-letter file " + file, e);
+        }
     }
 
     private String line(String reason, String kind, JsonNode body) {

@@ -1,0 +1,68 @@
+package com.alignersync.sink;
+
+import com.alignersync.event.ChangeEvent;
+import com.alignersync.event.ChangeEventJson;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sends parked events through the sink again, after an operator fixed the cause (e.g. the
+ * batch now exists in SQL Server). The ledger still decides: a parked event that became stale
+ * meanwhile is dropped as stale, never forced. Events that are refused again stay parked with
+ * their new reason; raw records (which never became events) stay for a person to read.
+ * The caller must hold the data directory, so nothing appends to the file meanwhile.
+ */
+public final class DeadLetterReplay {
+
+    private static final Logger log = LoggerFactory.getLogger(DeadLetterReplay.class);
+
+    /** What a replay did: how many entries left the file, how many stayed parked, how many were not events. */
+    public record Result(int resolved, int stillParked, int notReplayable, BatchResult batch) {
+    }
+
+    private final DeadLetterLog deadLetters;
+    private final SqlServerSink sink;
+    private final ChangeEventJson codec;
+
+    public DeadLetterReplay(DeadLetterLog deadLetters, SqlServerSink sink, ObjectMapper mapper) {
+        this.deadLetters = deadLetters;
+        this.sink = sink;
+        this.codec = new ChangeEventJson(mapper);
+    }
+
+    public Result replay() throws SinkUnavailableException {
+        List<DeadLetterLog.Entry> entries = deadLetters.readAll();
+        List<DeadLetterLog.Entry> kept = new ArrayList<>();
+        List<ChangeEvent> events = new ArrayList<>();
+        for (DeadLetterLog.Entry entry : entries) {
+            if (entry.event() == null) {
+                kept.add(entry);
+                continue;
+            }
+            try {
+                events.add(codec.fromJson(entry.event()));
+            } catch (IllegalArgumentException e) { // InvalidChangeException, or an unknown input or op name
+                log.warn("dead letters: entry parked at {} cannot be read back as an event ({}); kept", entry.at(), e.getMessage());
+                kept.add(entry);
+            }
+        }
+        if (events.isEmpty()) {
+            return new Result(0, 0, kept.size(), new BatchResult(List.of(), 0));
+        }
+        BatchResult batch = sink.apply(events);
+        // The sink appended the events it refused again; keep those lines, drop the replayed originals.
+        List<DeadLetterLog.Entry> after = deadLetters.readAll();
+        List<DeadLetterLog.Entry> reparked = after.subList(entries.size(), after.size());
+        List<DeadLetterLog.Entry> remaining = new ArrayList<>(kept);
+        remaining.addAll(reparked);
+        deadLetters.rewrite(remaining);
+        int stillParked = reparked.size();
+        Result result = new Result(events.size() - stillParked, stillParked, kept.size(), batch);
+        log.info("dead letters: replayed {}, resolved {} ({}), still parked {}, not replayable {}",
+                events.size(), result.resolved(), batch.counts(), stillParked, kept.size());
+        return result;
+    }
+}

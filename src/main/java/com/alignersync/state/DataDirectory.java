@@ -1,0 +1,86 @@
+package com.alignersync.state;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * The daemon's state directory ({@code DATA_DIR}). Holding it means holding an OS lock on
+ * {@code data/.lock}: one daemon per data directory, since two would commit the same offsets
+ * and cursors over each other. The OS drops the lock when the process dies, even by kill -9,
+ * so a crash never leaves a stale lock behind.
+ */
+public final class DataDirectory implements AutoCloseable {
+
+    public static final String LOCK_FILE = ".lock";
+
+    private final Path root;
+    private final FileChannel channel;
+    private final FileLock lock;
+
+    private DataDirectory(Path root, FileChannel channel, FileLock lock) {
+        this.root = root;
+        this.channel = channel;
+        this.lock = lock;
+    }
+
+    /** @throws DataDirectoryLockedException when another process holds the directory */
+    public static DataDirectory lock(Path root) throws IOException {
+        Files.createDirectories(root);
+        Path lockFile = root.resolve(LOCK_FILE);
+        FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        FileLock lock;
+        try {
+            lock = channel.tryLock();
+        } catch (OverlappingFileLockException e) {
+            lock = null;
+        }
+        if (lock == null) {
+            String holder = readHolder(lockFile);
+            channel.close();
+            throw new DataDirectoryLockedException("data directory " + root.toAbsolutePath() + " is in use by another aligner-sync"
+                    + (holder.isEmpty() ? "" : " (" + holder + ")") + ": stop it first, or give this one its own DATA_DIR");
+        }
+        channel.truncate(0);
+        channel.write(java.nio.ByteBuffer.wrap(("pid " + ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.UTF_8)));
+        channel.force(true);
+        return new DataDirectory(root, channel, lock);
+    }
+
+    private static String readHolder(Path lockFile) {
+        try {
+            return Files.readString(lockFile, StandardCharsets.UTF_8).trim();
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    public Path resolve(String name) {
+        return root.resolve(name);
+    }
+
+    @Override
+    public void close() throws IOException {
+        try {
+            lock.release();
+        } finally {
+            channel.close();
+        }
+    }
+
+    /** Another process owns the data directory. */
+    public static final class DataDirectoryLockedException extends IOException {
+        public DataDirectoryLockedException(String message) {
+            super(message);
+        }
+    }
+}

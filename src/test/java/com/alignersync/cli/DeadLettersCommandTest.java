@@ -1,0 +1,63 @@
+package com.alignersync.cli;
+
+import static com.alignersync.sink.support.TestEvents.daysChange;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.alignersync.event.Input;
+import com.alignersync.sink.DeadLetterLog;
+import com.alignersync.sink.EventOutcome;
+import com.alignersync.sink.Outcome;
+import com.alignersync.sink.support.H2ClinicTarget;
+import com.alignersync.state.DataDirectory;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class DeadLettersCommandTest {
+
+    @TempDir
+    Path dir;
+
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    private int run(String... args) {
+        CommandLine cli = Main.commandLine();
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        return cli.execute(args);
+    }
+
+    @Test
+    void listShowsParkedChangesAndReplayAppliesThemOnceFixed() throws Exception {
+        try (H2ClinicTarget target = new H2ClinicTarget()) {
+            Path data = dir.resolve("data");
+            Path config = dir.resolve("c.properties");
+            Files.writeString(config, "sqlserver.jdbc-url=" + target.jdbcUrl() + "\ndata.dir=" + data + "\n");
+            new DeadLetterLog(data, new ObjectMapper(), Clock.systemUTC()).park(List.of(
+                    new EventOutcome(daysChange(Input.WEBHOOK, 12044, 14, 10, 3), Outcome.DEAD_LETTER, "unknown batch: AlignerBatchID 12044")));
+
+            assertEquals(0, run("dead-letters", "list", "--config", config.toString()));
+            assertTrue(out.toString().contains("aligner_batches#12044 u from WEBHOOK: unknown batch"), out.toString());
+            assertTrue(out.toString().contains("1 parked"));
+
+            try (DataDirectory daemon = DataDirectory.lock(data)) {
+                assertEquals(ExitCodes.LOCKED, run("dead-letters", "replay", "--config", config.toString()));
+                assertTrue(err.toString().contains("in use by another aligner-sync"), err.toString());
+            }
+
+            target.insertBatch(12044, 3187, 14);
+            assertEquals(0, run("dead-letters", "replay", "--config", config.toString()));
+            assertTrue(out.toString().contains("resolved 1, still parked 0"), out.toString());
+            assertEquals(10, ((Number) target.batch(12044).get("DAYS")).intValue());
+        }
+    }
+}
