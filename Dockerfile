@@ -1,0 +1,21 @@
+# Build: docker build -t aligner-sync .   (docker compose up --build does it for you)
+FROM maven:3.9-eclipse-temurin-17 AS build
+WORKDIR /src
+COPY pom.xml .
+RUN mvn -B -q dependency:go-offline
+COPY src ./src
+COPY connector-config ./connector-config
+RUN mvn -B -q -DskipTests package
+
+FROM eclipse-temurin:17-jre
+RUN useradd --system --home /app aligner-sync && mkdir -p /var/lib/aligner-sync /var/log/aligner-sync \
+    && chown aligner-sync /var/lib/aligner-sync /var/log/aligner-sync
+WORKDIR /app
+COPY --from=build /src/target/aligner-sync.jar /app/aligner-sync.jar
+COPY connector-config /app/connector-config
+USER aligner-sync
+ENV DATA_DIR=/var/lib/aligner-sync LOG_DIR=/var/log/aligner-sync
+EXPOSE 3000
+HEALTHCHECK --interval=30s --timeout=5s CMD ["sh", "-c", "exec 3<>/dev/tcp/127.0.0.1/${PORT:-3000}"]
+ENTRYPOINT ["java", "-jar", "/app/aligner-sync.jar"]
+CMD ["run"]
