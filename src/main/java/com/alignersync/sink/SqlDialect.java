@@ -1,5 +1,7 @@
 package com.alignersync.sink;
 
+import com.alignersync.event.SourceTable;
+import java.util.Collections;
 import java.util.List;
 
 /**
@@ -16,6 +18,9 @@ public enum SqlDialect {
     public static final String BATCHES = "dbo.tblAlignerBatches";
     public static final String LEDGER = "dbo.AlignerSyncLedger";
 
+    /** Keys per locking read; SQL Server allows 2,100 parameters per statement. */
+    public static final int MAX_KEYS_PER_STATEMENT = 500;
+
     public static SqlDialect forJdbcUrl(String jdbcUrl) {
         if (jdbcUrl.startsWith("jdbc:sqlserver:")) {
             return SQL_SERVER;
@@ -27,9 +32,11 @@ public enum SqlDialect {
     }
 
     /**
-     * Whether the sink must serialize its transactions itself. H2's {@code FOR UPDATE} cannot
-     * lock a key that does not exist yet, so two first sightings of a key could both insert;
-     * SQL Server's {@code HOLDLOCK} takes a key-range lock and needs no such help.
+     * Whether the sink must serialize its transactions itself. H2 ignores lock hints, and its
+     * {@code FOR UPDATE} cannot lock a key that does not exist yet (so two first sightings of a
+     * key could both insert) and re-checks every locked row (which made batched reads several
+     * times slower); so with H2 one sink transaction runs at a time and reads take no locks.
+     * SQL Server's {@code UPDLOCK, HOLDLOCK} takes key and key-range locks and needs no such help.
      */
     public boolean needsSingleWriter() {
         return this == H2;
@@ -70,9 +77,20 @@ public enum SqlDialect {
         return "SELECT COUNT(*) FROM " + LEDGER + " WHERE 1 = 0";
     }
 
-    public String lockLedgerEntry() {
-        return "SELECT AppliedVersion, ContentHash, IsTombstone FROM " + LEDGER + lockHint()
-                + " WHERE SourceTable = ? AND SourceKey = ?" + forUpdate();
+    /**
+     * Locks the ledger entries of up to {@link #MAX_KEYS_PER_STATEMENT} keys of one table.
+     * Parameters: the keys. The table name is one of two constants, written as a literal so
+     * that H2 can seek its composite key: H2 uses only the first key column for
+     * {@code SourceTable = ? AND SourceKey IN (...)}, turning the lock into a scan, but seeks
+     * row values; SQL Server has no row-value IN and seeks the plain form.
+     */
+    public String lockLedgerEntries(SourceTable table, int keys) {
+        String name = "'" + table.tableName() + "'";
+        String where = switch (this) {
+            case SQL_SERVER -> "SourceTable = " + name + " AND SourceKey IN (" + placeholders(keys) + ")";
+            case H2 -> "(SourceTable, SourceKey) IN (" + String.join(", ", Collections.nCopies(checkedCount(keys), "(" + name + ", ?)")) + ")";
+        };
+        return "SELECT SourceKey, AppliedVersion, ContentHash, IsTombstone FROM " + LEDGER + lockHint() + " WHERE " + where;
     }
 
     /** Parameters: SourceTable, SourceKey, AppliedVersion, ContentHash, IsTombstone, AppliedBy. */
@@ -91,20 +109,26 @@ public enum SqlDialect {
         };
     }
 
-    public String lockNote() {
-        return "SELECT AlignerSetID, NoteType, NoteText, IsEdited, EditedAt, IsRead FROM " + NOTES + lockHint()
-                + " WHERE NoteID = ?" + forUpdate();
+    /** Locks up to {@link #MAX_KEYS_PER_STATEMENT} notes. Parameters: the NoteIDs. */
+    public String lockNotes(int keys) {
+        return "SELECT NoteID, AlignerSetID, NoteType, NoteText, IsEdited, EditedAt, IsRead FROM " + NOTES + lockHint()
+                + " WHERE NoteID IN (" + placeholders(keys) + ")";
+    }
+
+    /**
+     * NoteID is an IDENTITY column and the portal's note_id must be kept, so SQL Server needs
+     * {@code IDENTITY_INSERT} around the inserts; H2 takes explicit identity values as they are.
+     *
+     * @return the statement to run before ({@code on}) or after the note inserts, or null when none is needed
+     */
+    public String identityInsert(boolean on) {
+        return this == SQL_SERVER ? "SET IDENTITY_INSERT " + NOTES + (on ? " ON" : " OFF") : null;
     }
 
     /** Parameters: NoteID, AlignerSetID, NoteType, NoteText, CreatedAt, IsEdited, EditedAt, IsRead. */
     public String insertNote() {
-        String insert = "INSERT INTO " + NOTES + " (NoteID, AlignerSetID, NoteType, NoteText, CreatedAt, IsEdited, EditedAt, IsRead)"
+        return "INSERT INTO " + NOTES + " (NoteID, AlignerSetID, NoteType, NoteText, CreatedAt, IsEdited, EditedAt, IsRead)"
                 + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
-        return switch (this) {
-            // NoteID is an IDENTITY column; the portal's note_id must be kept, so the insert names it.
-            case SQL_SERVER -> "SET IDENTITY_INSERT " + NOTES + " ON; " + insert + "; SET IDENTITY_INSERT " + NOTES + " OFF;";
-            case H2 -> insert;
-        };
     }
 
     /** Parameters: NoteText, IsEdited, EditedAt, IsRead, NoteID. */
@@ -116,8 +140,9 @@ public enum SqlDialect {
         return "DELETE FROM " + NOTES + " WHERE NoteID = ?";
     }
 
-    public String lockBatch() {
-        return "SELECT Days FROM " + BATCHES + lockHint() + " WHERE AlignerBatchID = ?" + forUpdate();
+    /** Locks up to {@link #MAX_KEYS_PER_STATEMENT} batches. Parameters: the AlignerBatchIDs. */
+    public String lockBatches(int keys) {
+        return "SELECT AlignerBatchID, Days FROM " + BATCHES + lockHint() + " WHERE AlignerBatchID IN (" + placeholders(keys) + ")";
     }
 
     /** Parameters: Days, AlignerBatchID. The only column of tblAlignerBatches the daemon ever writes. */
@@ -125,11 +150,18 @@ public enum SqlDialect {
         return "UPDATE " + BATCHES + " SET Days = ? WHERE AlignerBatchID = ?";
     }
 
-    private String lockHint() {
-        return this == SQL_SERVER ? " WITH (UPDLOCK, HOLDLOCK)" : "";
+    private static String placeholders(int count) {
+        return String.join(", ", Collections.nCopies(checkedCount(count), "?"));
     }
 
-    private String forUpdate() {
-        return this == H2 ? " FOR UPDATE" : "";
+    private static int checkedCount(int count) {
+        if (count < 1 || count > MAX_KEYS_PER_STATEMENT) {
+            throw new IllegalArgumentException("between 1 and " + MAX_KEYS_PER_STATEMENT + " keys per statement, not " + count);
+        }
+        return count;
+    }
+
+    private String lockHint() {
+        return this == SQL_SERVER ? " WITH (UPDLOCK, HOLDLOCK)" : "";
     }
 }

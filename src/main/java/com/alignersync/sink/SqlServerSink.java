@@ -5,13 +5,11 @@ import com.alignersync.event.ChangeEvent;
 import com.alignersync.event.ChangeEvents;
 import com.alignersync.event.SourceTable;
 import com.alignersync.sink.DedupRules.Verdict;
-import com.alignersync.sink.TargetWriter.Statements;
 import dev.failsafe.Failsafe;
 import dev.failsafe.FailsafeException;
 import dev.failsafe.RetryPolicy;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Savepoint;
 import java.time.Clock;
@@ -20,6 +18,7 @@ import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -46,6 +45,7 @@ public final class SqlServerSink {
     private final DataSource dataSource;
     private final SqlDialect dialect;
     private final TargetWriter writer;
+    private final Ledger ledger;
     private final DeadLetterLog deadLetters;
     private final SinkMetrics metrics;
     private final Clock clock;
@@ -56,7 +56,8 @@ public final class SqlServerSink {
                          DeadLetterLog deadLetters, SinkMetrics metrics, Clock clock) {
         this.dataSource = dataSource;
         this.dialect = dialect;
-        this.writer = new TargetWriter(new ClinicDatetime(clinicZone), config.notesDeleteMode());
+        this.writer = new TargetWriter(dialect, new ClinicDatetime(clinicZone), config.notesDeleteMode());
+        this.ledger = new Ledger(dialect);
         this.deadLetters = deadLetters;
         this.metrics = metrics;
         this.clock = clock;
@@ -149,19 +150,24 @@ public final class SqlServerSink {
         }
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
-            try (Statements statements = new Statements(connection, dialect)) {
-                EventOutcome[] outcomes = Arrays.copyOf(plan.ignored(), events.size());
-                int conflicts = 0;
-                for (Map.Entry<GroupKey, List<Integer>> group : plan.groups().entrySet()) {
-                    KeyDecision decision = decideKey(statements, group.getKey(), group.getValue(), events, outcomes);
-                    conflicts += decision.conflicts();
-                    if (decision.winner() >= 0) {
-                        ChangeEvent winner = events.get(decision.winner());
-                        outcomes[decision.winner()] = writeWinner(connection, statements, group.getKey(), winner, decision.state());
+            try {
+                BatchResult result;
+                try {
+                    EventOutcome[] outcomes = Arrays.copyOf(plan.ignored(), events.size());
+                    int conflicts = applyKeys(connection, events, plan.groups(), outcomes);
+                    result = new BatchResult(Arrays.asList(outcomes), conflicts);
+                } catch (SQLException e) {
+                    if (SqlErrors.classify(e) != SqlErrors.Kind.EVENT) {
+                        throw e;
                     }
+                    // The batched writes cannot tell which row SQL Server refused: redo the batch key by key.
+                    connection.rollback();
+                    log.info("sink: SQL Server refused a write of the batch ({}); applying key by key to park only that change",
+                            SqlErrors.describe(e));
+                    result = applyKeyByKey(connection, events, plan);
                 }
                 connection.commit();
-                return new BatchResult(Arrays.asList(outcomes), conflicts);
+                return result;
             } catch (SQLException | RuntimeException e) {
                 rollbackQuietly(connection);
                 throw e;
@@ -179,16 +185,89 @@ public final class SqlServerSink {
     }
 
     /**
+     * The whole of one batch's work for a set of keys, in a handful of statements whatever the
+     * batch size: lock their ledger entries, decide each key, lock the clinic rows of the
+     * winners, plan their writes, then write them and the ledger as JDBC batches.
+     */
+    private int applyKeys(Connection connection, List<ChangeEvent> events, Map<GroupKey, List<Integer>> groups,
+                          EventOutcome[] outcomes) throws SQLException {
+        Map<GroupKey, LedgerEntry> applied = new HashMap<>();
+        for (SourceTable table : SourceTable.values()) {
+            List<Long> keys = groups.keySet().stream().filter(k -> k.table() == table).map(GroupKey::key).toList();
+            if (!keys.isEmpty()) {
+                ledger.lock(connection, table, keys).forEach((key, entry) -> applied.put(new GroupKey(table, key), entry));
+            }
+        }
+        int conflicts = 0;
+        List<KeyDecision> winners = new ArrayList<>();
+        for (Map.Entry<GroupKey, List<Integer>> group : groups.entrySet()) {
+            KeyDecision decision = decideKey(applied.get(group.getKey()), group.getKey(), group.getValue(), events, outcomes);
+            conflicts += decision.conflicts();
+            if (decision.winner() >= 0) {
+                winners.add(decision);
+            }
+        }
+        if (winners.isEmpty()) {
+            return conflicts;
+        }
+        TargetWriter.Current current = writer.lock(connection,
+                winners.stream().filter(d -> d.key().table() == SourceTable.ALIGNER_NOTES).map(d -> d.key().key()).toList(),
+                winners.stream().filter(d -> d.key().table() == SourceTable.ALIGNER_BATCHES).map(d -> d.key().key()).toList());
+        List<TargetWriter.Write> writes = new ArrayList<>(winners.size());
+        List<Ledger.Update> updates = new ArrayList<>(winners.size());
+        for (KeyDecision decision : winners) {
+            ChangeEvent winner = events.get(decision.winner());
+            try {
+                TargetWriter.Write write = writer.plan(winner, current);
+                writes.add(write);
+                updates.add(new Ledger.Update(decision.key().table(), decision.key().key(), decision.state(), winner.input().name()));
+                outcomes[decision.winner()] = new EventOutcome(winner, write.outcome(), write.detail());
+            } catch (RejectedChangeException e) {
+                // Parked, not recorded: a later version of the key meets the same check again.
+                outcomes[decision.winner()] = new EventOutcome(winner, Outcome.DEAD_LETTER, e.getMessage());
+            }
+        }
+        writer.execute(connection, writes);
+        ledger.record(connection, updates);
+        return conflicts;
+    }
+
+    /** The slow path after SQL Server refused a batched write: each key under its own savepoint. */
+    private BatchResult applyKeyByKey(Connection connection, List<ChangeEvent> events, Plan plan) throws SQLException {
+        EventOutcome[] outcomes = Arrays.copyOf(plan.ignored(), events.size());
+        int conflicts = 0;
+        for (Map.Entry<GroupKey, List<Integer>> group : plan.groups().entrySet()) {
+            Savepoint savepoint = connection.setSavepoint();
+            try {
+                conflicts += applyKeys(connection, events, Map.of(group.getKey(), group.getValue()), outcomes);
+            } catch (SQLException e) {
+                if (SqlErrors.classify(e) != SqlErrors.Kind.EVENT) {
+                    throw e;
+                }
+                connection.rollback(savepoint);
+                for (int index : group.getValue()) {
+                    Outcome planned = outcomes[index].outcome();
+                    if (planned == Outcome.APPLIED || planned == Outcome.UNCHANGED) {
+                        outcomes[index] = new EventOutcome(events.get(index), Outcome.DEAD_LETTER,
+                                "SQL Server refused the write: " + SqlErrors.describe(e));
+                    }
+                }
+            }
+        }
+        return new BatchResult(Arrays.asList(outcomes), conflicts);
+    }
+
+    /**
      * @param winner the index of the event to write, or -1 when none is newer than the ledger
      * @param state  the ledger entry to record once the winner is written
      */
-    private record KeyDecision(int winner, LedgerEntry state, int conflicts) {
+    private record KeyDecision(GroupKey key, int winner, LedgerEntry state, int conflicts) {
     }
 
-    /** Decides every event of one key against the (locked) ledger entry; fills in the losers' outcomes. */
-    private KeyDecision decideKey(Statements statements, GroupKey key, List<Integer> indexes, List<ChangeEvent> events,
-                                  EventOutcome[] outcomes) throws SQLException {
-        LedgerEntry state = readLedger(statements, key);
+    /** Decides every event of one key against its (locked) ledger entry; fills in the losers' outcomes. */
+    private KeyDecision decideKey(LedgerEntry applied, GroupKey key, List<Integer> indexes, List<ChangeEvent> events,
+                                  EventOutcome[] outcomes) {
+        LedgerEntry state = applied;
         int winner = -1;
         int conflicts = 0;
         for (int index : indexes) {
@@ -219,27 +298,7 @@ public final class SqlServerSink {
                 }
             }
         }
-        return new KeyDecision(winner, state, conflicts);
-    }
-
-    /** Writes the newest version of a key and records it; a refusal rolls back this key only and parks it. */
-    private EventOutcome writeWinner(Connection connection, Statements statements, GroupKey key, ChangeEvent winner,
-                                     LedgerEntry state) throws SQLException {
-        Savepoint savepoint = connection.setSavepoint();
-        try {
-            TargetWriter.Written written = writer.write(statements, winner);
-            writeLedger(statements, key, state, winner);
-            return new EventOutcome(winner, written.outcome(), written.detail());
-        } catch (RejectedChangeException e) {
-            connection.rollback(savepoint);
-            return new EventOutcome(winner, Outcome.DEAD_LETTER, e.getMessage());
-        } catch (SQLException e) {
-            if (SqlErrors.classify(e) != SqlErrors.Kind.EVENT) {
-                throw e;
-            }
-            connection.rollback(savepoint);
-            return new EventOutcome(winner, Outcome.DEAD_LETTER, "SQL Server refused the write: " + SqlErrors.describe(e));
-        }
+        return new KeyDecision(key, winner, state, conflicts);
     }
 
     /**
@@ -256,26 +315,6 @@ public final class SqlServerSink {
             return committed != null ? committed : ChangeEvents.toMicros(clock.instant());
         }
         return committed != null ? Math.max(state.version() + 1, committed) : state.version() + 1;
-    }
-
-    private LedgerEntry readLedger(Statements statements, GroupKey key) throws SQLException {
-        PreparedStatement lock = statements.get(Statements.Kind.LOCK_LEDGER);
-        lock.setString(1, key.table().tableName());
-        lock.setLong(2, key.key());
-        try (ResultSet rs = lock.executeQuery()) {
-            return rs.next() ? new LedgerEntry(rs.getLong(1), rs.getString(2), rs.getBoolean(3)) : null;
-        }
-    }
-
-    private void writeLedger(Statements statements, GroupKey key, LedgerEntry entry, ChangeEvent event) throws SQLException {
-        PreparedStatement upsert = statements.get(Statements.Kind.UPSERT_LEDGER);
-        upsert.setString(1, key.table().tableName());
-        upsert.setLong(2, key.key());
-        upsert.setLong(3, entry.version());
-        upsert.setString(4, entry.contentHash());
-        upsert.setBoolean(5, entry.tombstone());
-        upsert.setString(6, event.input().name());
-        upsert.executeUpdate();
     }
 
     private static void rollbackQuietly(Connection connection) {

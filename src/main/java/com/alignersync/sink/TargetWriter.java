@@ -8,10 +8,15 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.sql.Types;
 import java.time.Instant;
 import java.time.LocalDateTime;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -20,19 +25,36 @@ import java.util.Objects;
  * clinic, and how the newest version of a row becomes (at most) one write to
  * {@code tblAlignerNotes} or {@code tblAlignerBatches}. A write that would change nothing is
  * never issued, because the clinic's triggers would forward it back to the portal.
+ *
+ * <p>Three steps, so the sink can do each for a whole batch at once: lock and read the
+ * current clinic rows, {@link #plan} each write against them (pure), {@link #execute} the
+ * planned writes as JDBC batches.
  */
 final class TargetWriter {
 
     static final String DOCTOR = "Doctor";
 
-    /** A written or skipped row, with the reason an operator would want to read. */
-    record Written(Outcome outcome, String detail) {
+    /** What the clinic currently holds for one note. */
+    record ClinicNote(long alignerSetId, String noteType, String noteText, Boolean isEdited, Instant editedAt, boolean isRead) {
     }
 
+    /** The write planned for the newest version of one key, with the reason an operator would read. */
+    record Write(Kind kind, ChangeEvent event, Outcome outcome, String detail) {
+        enum Kind { NONE, INSERT_NOTE, UPDATE_NOTE, DELETE_NOTE, UPDATE_DAYS }
+    }
+
+    /** The clinic rows of a batch's winning keys, read under lock. A batch's Days may be null, hence the holder. */
+    record Current(Map<Long, ClinicNote> notes, Map<Long, Days> batches) {
+        record Days(Long value) {
+        }
+    }
+
+    private final SqlDialect dialect;
     private final ClinicDatetime datetime;
     private final DeleteMode notesDeleteMode;
 
-    TargetWriter(ClinicDatetime datetime, DeleteMode notesDeleteMode) {
+    TargetWriter(SqlDialect dialect, ClinicDatetime datetime, DeleteMode notesDeleteMode) {
+        this.dialect = dialect;
         this.datetime = datetime;
         this.notesDeleteMode = notesDeleteMode;
     }
@@ -51,107 +73,83 @@ final class TargetWriter {
             return "batches are never deleted by the sync";
         }
         Row before = event.before();
+        // A forward-synced change of other columns carries the portal's (possibly older) days:
+        // writing it would revert an edit the clinic made meanwhile.
         if (before != null && before.has("days") && Objects.equals(before.integer("days"), event.after().integer("days"))) {
             return "days unchanged (only days flows back)";
         }
         return null;
     }
 
-    /** Prepared statements of one transaction attempt, prepared on first use. */
-    static final class Statements implements AutoCloseable {
-        private final Connection connection;
-        private final Map<Kind, PreparedStatement> prepared = new EnumMap<>(Kind.class);
-        private final SqlDialect dialect;
-
-        enum Kind { LOCK_LEDGER, UPSERT_LEDGER, LOCK_NOTE, INSERT_NOTE, UPDATE_NOTE, DELETE_NOTE, LOCK_BATCH, UPDATE_DAYS }
-
-        Statements(Connection connection, SqlDialect dialect) {
-            this.connection = connection;
-            this.dialect = dialect;
-        }
-
-        PreparedStatement get(Kind kind) throws SQLException {
-            PreparedStatement statement = prepared.get(kind);
-            if (statement == null) {
-                statement = connection.prepareStatement(switch (kind) {
-                    case LOCK_LEDGER -> dialect.lockLedgerEntry();
-                    case UPSERT_LEDGER -> dialect.upsertLedgerEntry();
-                    case LOCK_NOTE -> dialect.lockNote();
-                    case INSERT_NOTE -> dialect.insertNote();
-                    case UPDATE_NOTE -> dialect.updateNote();
-                    case DELETE_NOTE -> dialect.deleteNote();
-                    case LOCK_BATCH -> dialect.lockBatch();
-                    case UPDATE_DAYS -> dialect.updateBatchDays();
-                });
-                prepared.put(kind, statement);
-            }
-            return statement;
-        }
-
-        @Override
-        public void close() {
-            for (PreparedStatement statement : prepared.values()) {
-                try {
-                    statement.close();
-                } catch (SQLException ignored) {
-                    // the connection is being returned or discarded anyway
+    Current lock(Connection connection, Collection<Long> noteIds, Collection<Long> batchIds) throws SQLException {
+        Map<Long, ClinicNote> notes = new HashMap<>();
+        for (List<Long> chunk : Ledger.chunks(noteIds)) {
+            try (PreparedStatement lock = connection.prepareStatement(dialect.lockNotes(chunk.size()))) {
+                bindKeys(lock, chunk);
+                try (ResultSet rs = lock.executeQuery()) {
+                    while (rs.next()) {
+                        boolean edited = rs.getBoolean("IsEdited");
+                        Boolean isEdited = rs.wasNull() ? null : edited;
+                        notes.put(rs.getLong("NoteID"), new ClinicNote(
+                                rs.getLong("AlignerSetID"),
+                                rs.getString("NoteType"),
+                                rs.getString("NoteText"),
+                                isEdited,
+                                datetime.fromColumn(rs.getObject("EditedAt", LocalDateTime.class)),
+                                rs.getBoolean("IsRead")));
+                    }
                 }
             }
         }
+        Map<Long, Current.Days> batches = new HashMap<>();
+        for (List<Long> chunk : Ledger.chunks(batchIds)) {
+            try (PreparedStatement lock = connection.prepareStatement(dialect.lockBatches(chunk.size()))) {
+                bindKeys(lock, chunk);
+                try (ResultSet rs = lock.executeQuery()) {
+                    while (rs.next()) {
+                        long days = rs.getLong("Days");
+                        batches.put(rs.getLong("AlignerBatchID"), new Current.Days(rs.wasNull() ? null : days));
+                    }
+                }
+            }
+        }
+        return new Current(notes, batches);
     }
 
-    Written write(Statements statements, ChangeEvent event) throws SQLException, RejectedChangeException {
-        return event.table() == SourceTable.ALIGNER_NOTES ? writeNote(statements, event) : writeBatch(statements, event);
+    /**
+     * Plans the write for the newest version of a key against what the clinic holds.
+     *
+     * @throws RejectedChangeException when the clinic's data refuses it for good (key conflict, unknown batch)
+     */
+    Write plan(ChangeEvent event, Current current) throws RejectedChangeException {
+        return event.table() == SourceTable.ALIGNER_NOTES
+                ? planNote(event, current.notes().get(event.key()))
+                : planBatch(event, current.batches().get(event.key()));
     }
 
-    private record ClinicNote(long alignerSetId, String noteType, String noteText, Boolean isEdited, Instant editedAt, boolean isRead) {
-    }
-
-    private Written writeNote(Statements statements, ChangeEvent event) throws SQLException, RejectedChangeException {
-        ClinicNote current = lockNote(statements, event.key());
+    private Write planNote(ChangeEvent event, ClinicNote current) throws RejectedChangeException {
         if (event.isDelete()) {
             if (current == null) {
-                return new Written(Outcome.UNCHANGED, "note not in SQL Server");
+                return new Write(Write.Kind.NONE, event, Outcome.UNCHANGED, "note not in SQL Server");
             }
             checkSameNote(event, current, event.before().integer("aligner_set_id"));
             if (notesDeleteMode == DeleteMode.IGNORE) {
-                return new Written(Outcome.UNCHANGED, "delete ignored (sink.notes.delete-mode=ignore)");
+                return new Write(Write.Kind.NONE, event, Outcome.UNCHANGED, "delete ignored (sink.notes.delete-mode=ignore)");
             }
-            PreparedStatement delete = statements.get(Statements.Kind.DELETE_NOTE);
-            delete.setLong(1, event.key());
-            delete.executeUpdate();
-            return new Written(Outcome.APPLIED, "note deleted");
+            return new Write(Write.Kind.DELETE_NOTE, event, Outcome.APPLIED, "note deleted");
         }
         Row after = event.after();
         if (current == null) {
-            PreparedStatement insert = statements.get(Statements.Kind.INSERT_NOTE);
-            insert.setLong(1, event.key());
-            insert.setLong(2, after.integer("aligner_set_id"));
-            insert.setString(3, after.text("note_type"));
-            insert.setString(4, after.text("note_text"));
-            insert.setObject(5, datetime.toColumn(after.timestamp("created_at")));
-            setNullableBoolean(insert, 6, after.bool("is_edited"));
-            insert.setObject(7, datetime.toColumn(after.timestamp("edited_at")));
-            insert.setBoolean(8, after.bool("is_read"));
-            insert.executeUpdate();
-            return new Written(Outcome.APPLIED, "note inserted");
+            return new Write(Write.Kind.INSERT_NOTE, event, Outcome.APPLIED, "note inserted");
         }
         checkSameNote(event, current, after.integer("aligner_set_id"));
         boolean same = current.noteText().equals(after.text("note_text"))
                 && Objects.equals(current.isEdited(), after.bool("is_edited"))
                 && ClinicDatetime.sameDatetime(current.editedAt(), after.timestamp("edited_at"))
                 && current.isRead() == after.bool("is_read");
-        if (same) {
-            return new Written(Outcome.UNCHANGED, "SQL Server already has this note text and flags");
-        }
-        PreparedStatement update = statements.get(Statements.Kind.UPDATE_NOTE);
-        update.setString(1, after.text("note_text"));
-        setNullableBoolean(update, 2, after.bool("is_edited"));
-        update.setObject(3, datetime.toColumn(after.timestamp("edited_at")));
-        update.setBoolean(4, after.bool("is_read"));
-        update.setLong(5, event.key());
-        update.executeUpdate();
-        return new Written(Outcome.APPLIED, "note updated");
+        return same
+                ? new Write(Write.Kind.NONE, event, Outcome.UNCHANGED, "SQL Server already has this note text and flags")
+                : new Write(Write.Kind.UPDATE_NOTE, event, Outcome.APPLIED, "note updated");
     }
 
     private static void checkSameNote(ChangeEvent event, ClinicNote current, Long alignerSetId) throws RejectedChangeException {
@@ -165,49 +163,99 @@ final class TargetWriter {
         }
     }
 
-    private ClinicNote lockNote(Statements statements, long noteId) throws SQLException {
-        PreparedStatement lock = statements.get(Statements.Kind.LOCK_NOTE);
-        lock.setLong(1, noteId);
-        try (ResultSet rs = lock.executeQuery()) {
-            if (!rs.next()) {
-                return null;
+    private static Write planBatch(ChangeEvent event, Current.Days current) throws RejectedChangeException {
+        if (current == null) {
+            throw new RejectedChangeException("unknown batch: AlignerBatchID " + event.key() + " is not in SQL Server (batches are never inserted by the sync)");
+        }
+        Long days = event.after().integer("days");
+        if (Objects.equals(current.value(), days)) {
+            return new Write(Write.Kind.NONE, event, Outcome.UNCHANGED, "SQL Server already has Days = " + days);
+        }
+        return new Write(Write.Kind.UPDATE_DAYS, event, Outcome.APPLIED, "Days " + current.value() + " -> " + days);
+    }
+
+    /** Issues the planned writes, one JDBC batch per kind of statement. */
+    void execute(Connection connection, List<Write> writes) throws SQLException {
+        Map<Write.Kind, List<ChangeEvent>> byKind = new EnumMap<>(Write.Kind.class);
+        for (Write write : writes) {
+            if (write.kind() != Write.Kind.NONE) {
+                byKind.computeIfAbsent(write.kind(), k -> new ArrayList<>()).add(write.event());
             }
-            boolean edited = rs.getBoolean("IsEdited");
-            Boolean isEdited = rs.wasNull() ? null : edited;
-            return new ClinicNote(
-                    rs.getLong("AlignerSetID"),
-                    rs.getString("NoteType"),
-                    rs.getString("NoteText"),
-                    isEdited,
-                    datetime.fromColumn(rs.getObject("EditedAt", LocalDateTime.class)),
-                    rs.getBoolean("IsRead"));
+        }
+        List<ChangeEvent> inserts = byKind.getOrDefault(Write.Kind.INSERT_NOTE, List.of());
+        if (!inserts.isEmpty()) {
+            setIdentityInsert(connection, true);
+            try {
+                executeBatch(connection, dialect.insertNote(), inserts, this::bindInsert);
+            } finally {
+                setIdentityInsert(connection, false);
+            }
+        }
+        executeBatch(connection, dialect.updateNote(), byKind.getOrDefault(Write.Kind.UPDATE_NOTE, List.of()), this::bindUpdate);
+        executeBatch(connection, dialect.deleteNote(), byKind.getOrDefault(Write.Kind.DELETE_NOTE, List.of()),
+                (statement, event) -> statement.setLong(1, event.key()));
+        executeBatch(connection, dialect.updateBatchDays(), byKind.getOrDefault(Write.Kind.UPDATE_DAYS, List.of()), (statement, event) -> {
+            Long days = event.after().integer("days");
+            if (days == null) {
+                statement.setNull(1, Types.INTEGER);
+            } else {
+                statement.setLong(1, days);
+            }
+            statement.setLong(2, event.key());
+        });
+    }
+
+    private void setIdentityInsert(Connection connection, boolean on) throws SQLException {
+        String sql = dialect.identityInsert(on);
+        if (sql != null) {
+            try (Statement statement = connection.createStatement()) {
+                statement.execute(sql);
+            }
         }
     }
 
-    private Written writeBatch(Statements statements, ChangeEvent event) throws SQLException, RejectedChangeException {
-        PreparedStatement lock = statements.get(Statements.Kind.LOCK_BATCH);
-        lock.setLong(1, event.key());
-        Long currentDays;
-        try (ResultSet rs = lock.executeQuery()) {
-            if (!rs.next()) {
-                throw new RejectedChangeException("unknown batch: AlignerBatchID " + event.key() + " is not in SQL Server (batches are never inserted by the sync)");
+    private void bindInsert(PreparedStatement insert, ChangeEvent event) throws SQLException {
+        Row after = event.after();
+        insert.setLong(1, event.key());
+        insert.setLong(2, after.integer("aligner_set_id"));
+        insert.setString(3, after.text("note_type"));
+        insert.setString(4, after.text("note_text"));
+        insert.setObject(5, datetime.toColumn(after.timestamp("created_at")));
+        setNullableBoolean(insert, 6, after.bool("is_edited"));
+        insert.setObject(7, datetime.toColumn(after.timestamp("edited_at")));
+        insert.setBoolean(8, after.bool("is_read"));
+    }
+
+    private void bindUpdate(PreparedStatement update, ChangeEvent event) throws SQLException {
+        Row after = event.after();
+        update.setString(1, after.text("note_text"));
+        setNullableBoolean(update, 2, after.bool("is_edited"));
+        update.setObject(3, datetime.toColumn(after.timestamp("edited_at")));
+        update.setBoolean(4, after.bool("is_read"));
+        update.setLong(5, event.key());
+    }
+
+    private interface Binder {
+        void bind(PreparedStatement statement, ChangeEvent event) throws SQLException;
+    }
+
+    private static void executeBatch(Connection connection, String sql, List<ChangeEvent> events, Binder binder) throws SQLException {
+        if (events.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement statement = connection.prepareStatement(sql)) {
+            for (ChangeEvent event : events) {
+                binder.bind(statement, event);
+                statement.addBatch();
             }
-            long days = rs.getLong("Days");
-            currentDays = rs.wasNull() ? null : days;
+            statement.executeBatch();
         }
-        Long days = event.after().integer("days");
-        if (Objects.equals(currentDays, days)) {
-            return new Written(Outcome.UNCHANGED, "SQL Server already has Days = " + days);
+    }
+
+    private static void bindKeys(PreparedStatement statement, List<Long> keys) throws SQLException {
+        for (int i = 0; i < keys.size(); i++) {
+            statement.setLong(i + 1, keys.get(i));
         }
-        PreparedStatement update = statements.get(Statements.Kind.UPDATE_DAYS);
-        if (days == null) {
-            update.setNull(1, Types.INTEGER);
-        } else {
-            update.setLong(1, days);
-        }
-        update.setLong(2, event.key());
-        update.executeUpdate();
-        return new Written(Outcome.APPLIED, "Days " + currentDays + " -> " + days);
     }
 
     private static void setNullableBoolean(PreparedStatement statement, int index, Boolean value) throws SQLException {

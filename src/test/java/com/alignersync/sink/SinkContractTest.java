@@ -283,14 +283,36 @@ abstract class SinkContractTest {
     }
 
     @Test
-    void valueTheClinicCannotStoreIsParkedNotRetried() throws Exception {
+    void valueTheClinicCannotStoreIsParkedAndTheRestOfTheBatchApplies() throws Exception {
         target.insertBatch(8, 3187, 7);
+        target.insertBatch(9, 3187, 7);
         ChangeEvent overflow = ChangeEvents.of(Input.WEBHOOK, SourceTable.ALIGNER_BATCHES, Op.UPDATE,
                 TestEvents.batchRow(8, 7, 1), Map.of("aligner_batch_id", 8, "days", 3_000_000_000L, "updated_at", TestEvents.at(2).toString()));
-        BatchResult result = sink.apply(List.of(overflow));
-        assertEquals(Outcome.DEAD_LETTER, result.outcomes().get(0).outcome());
-        assertTrue(result.outcomes().get(0).detail().startsWith("SQL Server refused the write"), result.outcomes().get(0).detail());
+        BatchResult result = sink.apply(List.of(
+                doctorNote(Input.CDC, Op.CREATE, 1, "before the bad row", 1),
+                overflow,
+                daysChange(Input.CDC, 9, 7, 10, 2)));
+        assertEquals(Outcome.APPLIED, result.outcomes().get(0).outcome());
+        assertEquals(Outcome.DEAD_LETTER, result.outcomes().get(1).outcome());
+        assertTrue(result.outcomes().get(1).detail().startsWith("SQL Server refused the write"), result.outcomes().get(1).detail());
+        assertEquals(Outcome.APPLIED, result.outcomes().get(2).outcome());
         assertEquals(7, ((Number) target.batch(8).get("DAYS")).intValue());
+        assertEquals(10, ((Number) target.batch(9).get("DAYS")).intValue());
+        assertEquals("before the bad row", target.note(1).get("NOTETEXT"));
+        assertEquals(1, deadLetters.readAll().size());
+        // The refused change was not recorded: sending it again is refused again, not called a duplicate.
+        assertEquals(Outcome.DEAD_LETTER, applyOne(overflow));
+    }
+
+    @Test
+    void aBatchLargerThanOneLockingReadStillAppliesEveryKey() throws Exception {
+        List<ChangeEvent> events = new ArrayList<>();
+        for (long key = 1; key <= SqlDialect.MAX_KEYS_PER_STATEMENT + 20; key++) {
+            events.add(doctorNote(Input.POLL, Op.READ, key, "note " + key, 1));
+        }
+        assertEquals(events.size(), sink.apply(events).count(Outcome.APPLIED));
+        assertEquals(events.size(), target.writes());
+        assertEquals(events.size(), sink.apply(events).count(Outcome.DUPLICATE));
     }
 
     @Test

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.alignersync.event.SourceTable;
 import org.junit.jupiter.api.Test;
 
 /** Pins the exact SQL of each dialect: what a DBA reviews is what runs. */
@@ -39,24 +40,32 @@ class SqlDialectTest {
     }
 
     @Test
-    void sqlServerLocksWithUpdlockHoldlockAndH2WithForUpdate() {
-        assertEquals("SELECT AppliedVersion, ContentHash, IsTombstone FROM dbo.AlignerSyncLedger WITH (UPDLOCK, HOLDLOCK)"
-                + " WHERE SourceTable = ? AND SourceKey = ?", SqlDialect.SQL_SERVER.lockLedgerEntry());
-        assertEquals("SELECT AppliedVersion, ContentHash, IsTombstone FROM dbo.AlignerSyncLedger"
-                + " WHERE SourceTable = ? AND SourceKey = ? FOR UPDATE", SqlDialect.H2.lockLedgerEntry());
-        assertEquals("SELECT Days FROM dbo.tblAlignerBatches WITH (UPDLOCK, HOLDLOCK) WHERE AlignerBatchID = ?",
-                SqlDialect.SQL_SERVER.lockBatch());
-        assertEquals("SELECT Days FROM dbo.tblAlignerBatches WHERE AlignerBatchID = ? FOR UPDATE", SqlDialect.H2.lockBatch());
+    void sqlServerLocksWithUpdlockHoldlockAndH2ReliesOnTheSingleWriter() {
+        assertEquals("SELECT SourceKey, AppliedVersion, ContentHash, IsTombstone FROM dbo.AlignerSyncLedger WITH (UPDLOCK, HOLDLOCK)"
+                + " WHERE SourceTable = 'aligner_notes' AND SourceKey IN (?, ?, ?)", SqlDialect.SQL_SERVER.lockLedgerEntries(SourceTable.ALIGNER_NOTES, 3));
+        assertEquals("SELECT SourceKey, AppliedVersion, ContentHash, IsTombstone FROM dbo.AlignerSyncLedger"
+                + " WHERE (SourceTable, SourceKey) IN (('aligner_batches', ?), ('aligner_batches', ?))",
+                SqlDialect.H2.lockLedgerEntries(SourceTable.ALIGNER_BATCHES, 2));
+        assertEquals("SELECT AlignerBatchID, Days FROM dbo.tblAlignerBatches WITH (UPDLOCK, HOLDLOCK) WHERE AlignerBatchID IN (?, ?)",
+                SqlDialect.SQL_SERVER.lockBatches(2));
+        assertEquals("SELECT AlignerBatchID, Days FROM dbo.tblAlignerBatches WHERE AlignerBatchID IN (?)", SqlDialect.H2.lockBatches(1));
+        assertEquals("SELECT NoteID, AlignerSetID, NoteType, NoteText, IsEdited, EditedAt, IsRead FROM dbo.tblAlignerNotes"
+                + " WITH (UPDLOCK, HOLDLOCK) WHERE NoteID IN (?)", SqlDialect.SQL_SERVER.lockNotes(1));
+    }
+
+    @Test
+    void lockingReadsStayWithinSqlServersParameterLimit() {
+        assertThrows(IllegalArgumentException.class, () -> SqlDialect.SQL_SERVER.lockNotes(SqlDialect.MAX_KEYS_PER_STATEMENT + 1));
+        assertThrows(IllegalArgumentException.class, () -> SqlDialect.H2.lockBatches(0));
     }
 
     @Test
     void sqlServerNoteInsertKeepsThePortalIdThroughIdentityInsert() {
-        assertEquals("SET IDENTITY_INSERT dbo.tblAlignerNotes ON;"
-                        + " INSERT INTO dbo.tblAlignerNotes (NoteID, AlignerSetID, NoteType, NoteText, CreatedAt, IsEdited, EditedAt, IsRead)"
-                        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?); SET IDENTITY_INSERT dbo.tblAlignerNotes OFF;",
-                SqlDialect.SQL_SERVER.insertNote());
+        assertEquals("SET IDENTITY_INSERT dbo.tblAlignerNotes ON", SqlDialect.SQL_SERVER.identityInsert(true));
+        assertEquals("SET IDENTITY_INSERT dbo.tblAlignerNotes OFF", SqlDialect.SQL_SERVER.identityInsert(false));
+        assertEquals(null, SqlDialect.H2.identityInsert(true));
         assertEquals("INSERT INTO dbo.tblAlignerNotes (NoteID, AlignerSetID, NoteType, NoteText, CreatedAt, IsEdited, EditedAt, IsRead)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)", SqlDialect.H2.insertNote());
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)", SqlDialect.SQL_SERVER.insertNote());
     }
 
     @Test

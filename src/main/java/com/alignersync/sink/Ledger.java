@@ -1,0 +1,82 @@
+package com.alignersync.sink;
+
+import com.alignersync.event.SourceTable;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The version ledger in {@code dbo.AlignerSyncLedger}: what was last applied per source key.
+ * Entries are read under lock and written in the same transaction as the target rows, so
+ * the ledger and the clinic's tables can never disagree.
+ */
+final class Ledger {
+
+    /** An entry to record for a key whose newest version was just written. */
+    record Update(SourceTable table, long key, LedgerEntry entry, String appliedBy) {
+    }
+
+    private final SqlDialect dialect;
+
+    Ledger(SqlDialect dialect) {
+        this.dialect = dialect;
+    }
+
+    /** Locks and reads the entries of these keys; keys without an entry are absent from the map. */
+    Map<Long, LedgerEntry> lock(Connection connection, SourceTable table, Collection<Long> keys) throws SQLException {
+        Map<Long, LedgerEntry> entries = new HashMap<>();
+        for (List<Long> chunk : chunks(keys)) {
+            try (PreparedStatement lock = connection.prepareStatement(dialect.lockLedgerEntries(table, chunk.size()))) {
+                for (int i = 0; i < chunk.size(); i++) {
+                    lock.setLong(i + 1, chunk.get(i));
+                }
+                try (ResultSet rs = lock.executeQuery()) {
+                    while (rs.next()) {
+                        entries.put(rs.getLong(1), new LedgerEntry(rs.getLong(2), rs.getString(3), rs.getBoolean(4)));
+                    }
+                }
+            }
+        }
+        return entries;
+    }
+
+    void record(Connection connection, List<Update> updates) throws SQLException {
+        if (updates.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement upsert = connection.prepareStatement(dialect.upsertLedgerEntry())) {
+            for (Update update : updates) {
+                upsert.setString(1, update.table().tableName());
+                upsert.setLong(2, update.key());
+                upsert.setLong(3, update.entry().version());
+                upsert.setString(4, update.entry().contentHash());
+                upsert.setBoolean(5, update.entry().tombstone());
+                upsert.setString(6, update.appliedBy());
+                upsert.addBatch();
+            }
+            upsert.executeBatch();
+        }
+    }
+
+    static List<List<Long>> chunks(Collection<Long> keys) {
+        List<List<Long>> chunks = new ArrayList<>();
+        List<Long> current = new ArrayList<>();
+        for (Long key : keys) {
+            current.add(key);
+            if (current.size() == SqlDialect.MAX_KEYS_PER_STATEMENT) {
+                chunks.add(current);
+                current = new ArrayList<>();
+            }
+        }
+        if (!current.isEmpty()) {
+            chunks.add(current);
+        }
+        return chunks;
+    }
+}
