@@ -50,14 +50,22 @@ public final class WebhookTestServer implements AutoCloseable {
     public final ObjectMapper mapper = new ObjectMapper();
 
     public WebhookTestServer(Path dataDir) throws Exception {
-        this(dataDir, config(WebhookConfig.Auth.BEARER, SECRET, SIGNING_KEY, 1_048_576), Clock.systemUTC(), server -> { });
-    }
-
-    public interface BeforeStart {
-        void accept(HttpServer server) throws Exception;
+        this(dataDir, config(WebhookConfig.Auth.BEARER, SECRET, SIGNING_KEY, 1_048_576), Clock.systemUTC(), (server, webhook) -> { });
     }
 
     public WebhookTestServer(Path dataDir, WebhookConfig config, Clock clock, BeforeStart extraRoutes) throws Exception {
+        // No drain on stop: Jetty's graceful shutdown polls for about a second even when idle
+        // (HttpServerTest covers draining).
+        this(dataDir, config, clock, extraRoutes, Duration.ZERO);
+    }
+
+    /** Registers further routes, as other inputs do, before the server starts. */
+    public interface BeforeStart {
+        void accept(HttpServer server, WebhookInput webhook) throws Exception;
+    }
+
+    public WebhookTestServer(Path dataDir, WebhookConfig config, Clock clock, BeforeStart extraRoutes, Duration stopTimeout)
+            throws Exception {
         target = new H2ClinicTarget();
         sinkMetrics = new SinkMetrics(registry);
         deadLetters = new DeadLetterLog(dataDir, new ObjectMapper(), clock);
@@ -66,10 +74,10 @@ public final class WebhookTestServer implements AutoCloseable {
                 ZoneOffset.UTC, deadLetters, sinkMetrics, clock);
         webhook = new WebhookInput(config, sink, registry, clock);
         SinkStatus sinkStatus = new SinkStatus(sink, sinkMetrics, deadLetters);
-        server = new HttpServer(new HttpServerConfig("127.0.0.1", 0, Duration.ofSeconds(5)), List.of(webhook.status(), sinkStatus),
+        server = new HttpServer(new HttpServerConfig("127.0.0.1", 0, stopTimeout), List.of(webhook.status(), sinkStatus),
                 sinkStatus, registry, clock);
         webhook.registerOn(server);
-        extraRoutes.accept(server);
+        extraRoutes.accept(server, webhook);
         server.start();
     }
 
