@@ -14,7 +14,6 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -29,7 +28,7 @@ import org.slf4j.MDC;
  * (pg_net never retries, but keeps the answer in {@code net._http_response}), 4xx with a JSON
  * error for what can never apply. One log line per request; never the secret or the row.
  */
-public final class WebhookInput {
+public final class WebhookInput implements AutoCloseable {
 
     public static final String PATH = "/api/sync/webhook";
 
@@ -38,13 +37,13 @@ public final class WebhookInput {
     private final WebhookConfig config;
     private final WebhookAuthenticator authenticator;
     private final WebhookPayloadParser parser = new WebhookPayloadParser();
-    private final SqlServerSink sink;
+    private final GroupCommit sink;
     private final WebhookStats stats;
 
     public WebhookInput(WebhookConfig config, SqlServerSink sink, MeterRegistry registry, Clock clock) {
         this.config = config;
         this.authenticator = new WebhookAuthenticator(config, clock);
-        this.sink = sink;
+        this.sink = new GroupCommit(sink);
         this.stats = new WebhookStats(registry, clock, config.enabled(), config.enabled() ? authenticator.describe() : "-",
                 authenticator.isOpen());
     }
@@ -73,6 +72,12 @@ public final class WebhookInput {
             log.info("webhook: accepting on {} (authentication: {}, body limit {} bytes)", PATH, authenticator.describe(), config.maxBodyBytes());
         }
         server.post(PATH, this::handle);
+    }
+
+    /** Stops the sink writer after applying what is queued; call after {@link HttpServer#stop()}. */
+    @Override
+    public void close() {
+        sink.close();
     }
 
     /** Which table/type/key a request concerned, as far as it got, for the log line. */
@@ -126,10 +131,15 @@ public final class WebhookInput {
             }
             EventOutcome outcome;
             try {
-                outcome = sink.apply(List.of(event)).outcomes().get(0);
+                outcome = sink.apply(event);
             } catch (SinkUnavailableException e) {
                 refuse(ctx, 503, "sink_unavailable", "SQL Server could not take the change, nothing was written: " + e.getMessage(),
                         null, seen, started);
+                return;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                refuse(ctx, 503, "sink_unavailable", "interrupted while the sink was applying the change; it may or may not"
+                        + " have committed (a redelivery is safe)", null, seen, started);
                 return;
             }
             deliver(ctx, parsed, outcome.outcome().name().toLowerCase(Locale.ROOT), outcome.detail(), seen, started);

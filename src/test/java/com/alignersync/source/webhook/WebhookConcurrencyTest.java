@@ -4,6 +4,8 @@ import static com.alignersync.source.webhook.WebhookTestServer.fixture;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.alignersync.source.webhook.WebhookTestServer.Answer;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -51,6 +53,38 @@ class WebhookConcurrencyTest {
                 assertEquals(1, http.target.writes());
                 assertEquals(1, http.target.query("SELECT * FROM dbo.AlignerSyncLedger").size());
                 assertEquals("Patient reports tightness on UL3; please check attachment before batch 4.", http.note(90412).get("NOTETEXT"));
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+    }
+
+    @Test
+    void concurrentDistinctChangesCommittedTogetherEachGetTheirOwnAnswer() throws Exception {
+        try (WebhookTestServer http = new WebhookTestServer(dataDir)) {
+            ObjectMapper mapper = new ObjectMapper();
+            ExecutorService pool = Executors.newFixedThreadPool(50);
+            CountDownLatch go = new CountDownLatch(1);
+            List<Future<Answer>> answers = new ArrayList<>();
+            try {
+                for (int i = 1; i <= 100; i++) {
+                    ObjectNode body = (ObjectNode) mapper.readTree(fixture("webhook-notes-insert.json"));
+                    ((ObjectNode) body.get("record")).put("note_id", i);
+                    // Every third one is a Lab note: ignored, and must say so to its own sender.
+                    ((ObjectNode) body.get("record")).put("note_type", i % 3 == 0 ? "Lab" : "Doctor");
+                    String payload = body.toString();
+                    answers.add(pool.submit(() -> {
+                        go.await();
+                        return http.post(payload);
+                    }));
+                }
+                go.countDown();
+                for (int i = 1; i <= 100; i++) {
+                    Answer a = answers.get(i - 1).get(60, TimeUnit.SECONDS);
+                    assertEquals(i, a.json().path("key").asLong(), a.toString());
+                    assertEquals(i % 3 == 0 ? "ignored" : "applied", a.text("result"), a.toString());
+                }
+                assertEquals(67, http.target.writes());
             } finally {
                 pool.shutdownNow();
             }

@@ -148,6 +148,7 @@ public final class WebhookTestServer implements AutoCloseable {
     @Override
     public void close() {
         server.stop();
+        webhook.close();
         target.close();
     }
 }
