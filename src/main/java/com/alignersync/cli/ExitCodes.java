@@ -5,6 +5,7 @@ final class ExitCodes {
 
     static final int CONFIG = 2;
     static final int SINK = 3;
+    static final int HTTP = 4;
 
     private ExitCodes() {
     }

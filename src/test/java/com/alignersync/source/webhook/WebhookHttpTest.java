@@ -172,6 +172,23 @@ class WebhookHttpTest {
     }
 
     @Test
+    void aBatchDeleteIsIgnoredAndTheBatchStays() throws Exception {
+        http.target.insertBatch(12044, 3187, 14);
+        ObjectNode body = fixtureJson("webhook-batches-update.json");
+        body.put("type", "DELETE");
+        body.set("old_record", body.get("record"));
+        body.putNull("record");
+        int writes = http.target.writes();
+
+        Answer answer = http.post(body.toString());
+
+        assertEquals("ignored", answer.text("result"), answer.toString());
+        assertTrue(answer.text("detail").contains("never deleted"), answer.text("detail"));
+        assertEquals(14, ((Number) http.target.batch(12044).get("DAYS")).intValue());
+        assertEquals(writes, http.target.writes());
+    }
+
+    @Test
     void aBodyThatIsNotJsonIs400() throws Exception {
         assertError(http.post("{\"type\": \"INSERT\", \"table\": "), 400, "bad_request");
         assertError(http.post(""), 400, "bad_request");
