@@ -79,6 +79,8 @@ public final class HttpServer {
         app = Javalin.create(javalin -> {
             javalin.startup.showJavalinBanner = false;
             javalin.startup.showOldJavalinVersionWarning = false;
+            // GET on the webhook says "use POST" rather than "no such endpoint".
+            javalin.http.prefer405over404 = true;
             javalin.jetty.host = config.bindAddress();
             javalin.jetty.port = config.port();
             javalin.jetty.modifyServer(server -> {

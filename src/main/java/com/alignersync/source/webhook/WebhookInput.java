@@ -141,6 +141,11 @@ public final class WebhookInput implements AutoCloseable {
                 refuse(ctx, 503, "sink_unavailable", "interrupted while the sink was applying the change; it may or may not"
                         + " have committed (a redelivery is safe)", null, seen, started);
                 return;
+            } catch (RuntimeException e) {
+                log.error("webhook: the sink failed unexpectedly on {}", event.describe(), e);
+                refuse(ctx, 500, "internal_error", "the sink failed unexpectedly; see the daemon's log (a redelivery is safe)",
+                        null, seen, started);
+                return;
             }
             deliver(ctx, parsed, outcome.outcome().name().toLowerCase(Locale.ROOT), outcome.detail(), seen, started);
         } finally {

@@ -358,8 +358,9 @@ class WebhookHttpTest {
     }
 
     @Test
-    void anUnknownRouteIsA404InJson() throws Exception {
+    void anUnknownRouteIs404AndAWrongMethodIs405InJson() throws Exception {
         assertError(http.get("/api/sync/nothing-here"), 404, "not_found");
+        assertError(http.get(WebhookInput.PATH), 405, "method_not_allowed");
     }
 
     @Test
