@@ -54,6 +54,10 @@ final class GroupCommit implements AutoCloseable {
         }
         Pending pending = new Pending(event, new CompletableFuture<>());
         queue.put(pending);
+        if (!writer.isAlive()) {
+            // The writer stopped between the check above and the put: nobody else will answer.
+            failQueued();
+        }
         try {
             return pending.done().get();
         } catch (ExecutionException e) {
@@ -79,6 +83,7 @@ final class GroupCommit implements AutoCloseable {
             }
             batch.clear();
             if (stop) {
+                failQueued();
                 return;
             }
         }
@@ -100,6 +105,17 @@ final class GroupCommit implements AutoCloseable {
             }
             for (Pending pending : batch) {
                 pending.done().completeExceptionally(e);
+            }
+        }
+    }
+
+    private void failQueued() {
+        List<Pending> left = new ArrayList<>();
+        queue.drainTo(left);
+        SinkUnavailableException stopped = new SinkUnavailableException("the daemon is shutting down; nothing was written", null);
+        for (Pending pending : left) {
+            if (pending != STOP) {
+                pending.done().completeExceptionally(stopped);
             }
         }
     }
