@@ -13,6 +13,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -44,8 +46,22 @@ public final class WebhookInput implements AutoCloseable {
         this.config = config;
         this.authenticator = new WebhookAuthenticator(config, clock);
         this.sink = new GroupCommit(sink);
-        this.stats = new WebhookStats(registry, clock, config.enabled(), config.enabled() ? authenticator.describe() : "-",
-                authenticator.isOpen());
+        this.stats = new WebhookStats(registry, clock, config.enabled(), config.enabled() ? authenticator.describe() : "-", warnings());
+    }
+
+    static final int SHORT_SECRET = 16;
+
+    private List<String> warnings() {
+        List<String> warnings = new ArrayList<>();
+        if (!config.enabled()) {
+            return warnings;
+        }
+        if (authenticator.isOpen()) {
+            warnings.add("webhook.auth=none: unauthenticated webhooks are accepted; set WEBHOOK_SECRET and webhook.auth=bearer");
+        } else if (config.hasBearerSecret() && config.bearerSecret().length() < SHORT_SECRET) {
+            warnings.add("WEBHOOK_SECRET is shorter than " + SHORT_SECRET + " characters: use a long random value (openssl rand -hex 32)");
+        }
+        return warnings;
     }
 
     /** The authentication this endpoint applies, for other endpoints that must be protected alike. */
@@ -70,6 +86,11 @@ public final class WebhookInput implements AutoCloseable {
                     + " write to SQL Server. Set WEBHOOK_SECRET and webhook.auth=bearer unless this network is closed", PATH);
         } else {
             log.info("webhook: accepting on {} (authentication: {}, body limit {} bytes)", PATH, authenticator.describe(), config.maxBodyBytes());
+        }
+        for (String warning : warnings()) {
+            if (!authenticator.isOpen()) {
+                log.warn("webhook: {}", warning);
+            }
         }
         server.post(PATH, this::handle);
     }

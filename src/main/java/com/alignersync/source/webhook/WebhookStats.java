@@ -33,16 +33,17 @@ public final class WebhookStats implements StatusSource {
     private final Clock clock;
     private final boolean enabled;
     private final String authentication;
-    private final boolean unauthenticated;
+    private final List<String> warnings;
     private volatile Last lastEvent;
     private volatile Last lastRefusal;
 
-    public WebhookStats(MeterRegistry registry, Clock clock, boolean enabled, String authentication, boolean unauthenticated) {
+    /** @param warnings configuration risks to show in status for as long as the daemon runs */
+    public WebhookStats(MeterRegistry registry, Clock clock, boolean enabled, String authentication, List<String> warnings) {
         this.registry = registry;
         this.clock = clock;
         this.enabled = enabled;
         this.authentication = authentication;
-        this.unauthenticated = unauthenticated;
+        this.warnings = List.copyOf(warnings);
         for (String result : RESULTS) {
             counter(result);
         }
@@ -103,8 +104,8 @@ public final class WebhookStats implements StatusSource {
         Last refusal = lastRefusal;
         out.put("lastRefusalAt", refusal == null ? null : refusal.at().toString());
         out.put("lastRefusal", refusal == null ? null : refusal.what());
-        if (enabled && unauthenticated) {
-            out.put("warnings", List.of("webhook.auth=none: unauthenticated webhooks are accepted; set WEBHOOK_SECRET and webhook.auth=bearer"));
+        if (!warnings.isEmpty()) {
+            out.put("warnings", warnings);
         }
         return out;
     }
