@@ -14,8 +14,8 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.List;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -36,6 +36,9 @@ public final class WebhookInput implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(WebhookInput.class);
 
+    /** Below this a bearer secret is accepted but warned about. */
+    private static final int SHORT_SECRET = 16;
+
     private final WebhookConfig config;
     private final WebhookAuthenticator authenticator;
     private final WebhookPayloadParser parser = new WebhookPayloadParser();
@@ -48,8 +51,6 @@ public final class WebhookInput implements AutoCloseable {
         this.sink = new GroupCommit(sink);
         this.stats = new WebhookStats(registry, clock, config.enabled(), config.enabled() ? authenticator.describe() : "-", warnings());
     }
-
-    static final int SHORT_SECRET = 16;
 
     private List<String> warnings() {
         List<String> warnings = new ArrayList<>();
