@@ -6,6 +6,7 @@ final class ExitCodes {
     static final int CONFIG = 2;
     static final int SINK = 3;
     static final int LOCKED = 4;
+    static final int HTTP = 5;
 
     private ExitCodes() {
     }

@@ -45,6 +45,24 @@ public final class ConfigKeys {
     public static final ConfigKey SINK_RETRY_MAX_BACKOFF_MS = key("sink.retry.max-backoff-ms", null, "10000", false,
             "Upper bound of the retry delay");
 
+    // --- Webhook input and HTTP surface (issue 4). WEBHOOK_SECRET and PORT are declared above. ---
+    public static final ConfigKey WEBHOOK_ENABLED = key("webhook.enabled", null, "true", false,
+            "Whether POST /api/sync/webhook accepts Supabase Database Webhooks (true or false)");
+    public static final ConfigKey WEBHOOK_AUTH = key("webhook.auth", null, "bearer", false,
+            "bearer: require 'Authorization: Bearer <webhook.secret>' or, when webhook.signing-secret is set, a valid"
+                    + " Standard Webhooks signature; none: accept unauthenticated webhooks (only on a closed network; warns)");
+    public static final ConfigKey WEBHOOK_SIGNING_SECRET = key("webhook.signing-secret", null, null, true,
+            "Standard Webhooks signing secret, v1,whsec_<base64> (or whsec_<base64>); when set, requests signed with"
+                    + " webhook-id, webhook-timestamp and webhook-signature headers are accepted too");
+    public static final ConfigKey WEBHOOK_SIGNATURE_TOLERANCE_SECONDS = key("webhook.signature-tolerance-seconds", null, "300", false,
+            "How far a signed request's webhook-timestamp may be from this machine's clock, in seconds (replay protection)");
+    public static final ConfigKey WEBHOOK_MAX_BODY_BYTES = key("webhook.max-body-bytes", null, "1048576", false,
+            "Largest webhook body accepted, in bytes; a larger one gets 413");
+    public static final ConfigKey HTTP_BIND_ADDRESS = key("http.bind-address", null, "0.0.0.0", false,
+            "Address the HTTP server listens on (0.0.0.0 for all interfaces, 127.0.0.1 for local only)");
+    public static final ConfigKey HTTP_STOP_TIMEOUT_MS = key("http.stop-timeout-ms", null, "10000", false,
+            "On shutdown, how long requests already being processed may take to finish, in milliseconds");
+
     private ConfigKeys() {
     }
 

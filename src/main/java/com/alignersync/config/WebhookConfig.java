@@ -1,0 +1,90 @@
+package com.alignersync.config;
+
+import java.time.Duration;
+import java.util.Base64;
+import java.util.Locale;
+
+/**
+ * How {@code POST /api/sync/webhook} authenticates and limits requests.
+ *
+ * @param bearerSecret the shared secret of {@code Authorization: Bearer}; null when not configured
+ * @param signingKey   the decoded Standard Webhooks HMAC key; null when not configured
+ */
+public record WebhookConfig(boolean enabled, Auth auth, String bearerSecret, byte[] signingKey,
+                            Duration signatureTolerance, int maxBodyBytes) {
+
+    /** Whether requests must prove they come from the portal. */
+    public enum Auth {
+        BEARER,
+        NONE
+    }
+
+    public static WebhookConfig from(ConfigReader reader) {
+        boolean enabled = bool(reader, ConfigKeys.WEBHOOK_ENABLED);
+        Auth auth = reader.choice(ConfigKeys.WEBHOOK_AUTH, Auth.class);
+        String bearer = reader.string(ConfigKeys.WEBHOOK_SECRET);
+        byte[] signingKey = signingKey(reader, reader.string(ConfigKeys.WEBHOOK_SIGNING_SECRET));
+        int toleranceSeconds = reader.intInRange(ConfigKeys.WEBHOOK_SIGNATURE_TOLERANCE_SECONDS, 1, 86_400);
+        int maxBody = reader.intInRange(ConfigKeys.WEBHOOK_MAX_BODY_BYTES, 1_024, 64 * 1024 * 1024);
+        if (enabled && auth == Auth.BEARER && bearer == null && signingKey == null) {
+            reader.problem(ConfigKeys.WEBHOOK_SECRET.label() + " is not set, and neither is " + ConfigKeys.WEBHOOK_SIGNING_SECRET.label()
+                    + ": the webhook does not accept unauthenticated requests. Set WEBHOOK_SECRET to a long random value and add"
+                    + " the header 'Authorization: Bearer <secret>' to the Supabase webhooks; or set webhook.enabled=false;"
+                    + " or, only on a closed network, set " + ConfigKeys.WEBHOOK_AUTH.property() + "=none explicitly");
+        }
+        return new WebhookConfig(enabled, auth, bearer, signingKey, Duration.ofSeconds(toleranceSeconds), maxBody);
+    }
+
+    /** Accepts {@code v1,whsec_<base64>} (as Supabase shows it), {@code whsec_<base64>} or bare base64. */
+    private static byte[] signingKey(ConfigReader reader, String configured) {
+        if (configured == null) {
+            return null;
+        }
+        String encoded = configured.trim();
+        if (encoded.startsWith("v1,")) {
+            encoded = encoded.substring(3);
+        }
+        if (encoded.startsWith("whsec_")) {
+            encoded = encoded.substring(6);
+        }
+        try {
+            byte[] key = Base64.getDecoder().decode(encoded);
+            if (key.length > 0) {
+                return key;
+            }
+        } catch (IllegalArgumentException e) {
+            // reported below, without the value: it is a secret
+        }
+        reader.problem(ConfigKeys.WEBHOOK_SIGNING_SECRET.label() + " is not a Standard Webhooks secret: expected v1,whsec_<base64>"
+                + " as shown in the Supabase dashboard");
+        return null;
+    }
+
+    // ConfigReader has no boolean reader yet; parsed here with the same message style.
+    private static boolean bool(ConfigReader reader, ConfigKey key) {
+        String value = reader.string(key);
+        String normalized = value == null ? "" : value.trim().toLowerCase(Locale.ROOT);
+        if (normalized.equals("true") || normalized.equals("false")) {
+            return normalized.equals("true");
+        }
+        reader.problem(key.label() + " is '" + value + "': expected true or false (" + key.doc() + ")");
+        return Boolean.parseBoolean(key.defaultValue());
+    }
+
+    public boolean hasBearerSecret() {
+        return bearerSecret != null;
+    }
+
+    public boolean hasSigningKey() {
+        return signingKey != null;
+    }
+
+    /** Never print the secrets: records print every component, so override. */
+    @Override
+    public String toString() {
+        return "WebhookConfig[enabled=" + enabled + ", auth=" + auth.name().toLowerCase(Locale.ROOT)
+                + ", bearerSecret=" + (bearerSecret == null ? "(unset)" : "****")
+                + ", signingKey=" + (signingKey == null ? "(unset)" : "****")
+                + ", signatureTolerance=" + signatureTolerance + ", maxBodyBytes=" + maxBodyBytes + "]";
+    }
+}

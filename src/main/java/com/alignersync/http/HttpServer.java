@@ -1,0 +1,152 @@
+package com.alignersync.http;
+
+import com.alignersync.config.HttpServerConfig;
+import com.alignersync.ops.ReadinessCheck;
+import com.alignersync.ops.StatusReport;
+import com.alignersync.ops.StatusSource;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.Handler;
+import io.javalin.http.HandlerType;
+import io.javalin.http.HttpResponseException;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.eclipse.jetty.server.handler.GracefulHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The daemon's one HTTP server: {@code GET /health}, {@code GET /ready},
+ * {@code GET /metrics}, {@code GET /api/sync/status}, and whatever routes the inputs
+ * register before {@link #start()} (the webhook, a manual poll trigger). Every answer,
+ * errors and unknown routes included, is JSON (metrics excepted).
+ */
+public final class HttpServer {
+
+    private static final Logger log = LoggerFactory.getLogger(HttpServer.class);
+
+    static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
+
+    private record Route(HandlerType method, String path, Handler handler) {
+    }
+
+    private final HttpServerConfig config;
+    private final StatusReport status;
+    private final ReadinessCheck readiness;
+    private final PrometheusMeterRegistry registry;
+    private final List<Route> routes = new ArrayList<>();
+    private Javalin app;
+
+    /**
+     * @param statusSources every part whose snapshot {@code /api/sync/status} shows
+     * @param readiness     what {@code /ready} asks (the sink)
+     * @param registry      the registry the sink's and the inputs' meters are registered on
+     */
+    public HttpServer(HttpServerConfig config, List<StatusSource> statusSources, ReadinessCheck readiness,
+                      PrometheusMeterRegistry registry, Clock clock) {
+        this.config = config;
+        this.status = new StatusReport(statusSources, readiness, clock);
+        this.readiness = readiness;
+        this.registry = registry;
+    }
+
+    /** Adds a route; only before {@link #start()}, as Javalin fixes its routes at creation. */
+    public synchronized HttpServer route(HandlerType method, String path, Handler handler) {
+        if (app != null) {
+            throw new IllegalStateException("routes must be registered before the HTTP server starts: " + method + " " + path);
+        }
+        routes.add(new Route(method, path, handler));
+        return this;
+    }
+
+    public HttpServer post(String path, Handler handler) {
+        return route(HandlerType.POST, path, handler);
+    }
+
+    public HttpServer get(String path, Handler handler) {
+        return route(HandlerType.GET, path, handler);
+    }
+
+    public synchronized void start() {
+        if (app != null) {
+            throw new IllegalStateException("the HTTP server is already started");
+        }
+        List<Route> all = new ArrayList<>(routes);
+        app = Javalin.create(javalin -> {
+            javalin.startup.showJavalinBanner = false;
+            javalin.startup.showOldJavalinVersionWarning = false;
+            // GET on the webhook says "use POST" rather than "no such endpoint".
+            javalin.http.prefer405over404 = true;
+            javalin.jetty.host = config.bindAddress();
+            javalin.jetty.port = config.port();
+            javalin.jetty.modifyServer(server -> {
+                // With a stop timeout, Jetty stops accepting, lets requests in progress finish
+                // (up to the timeout) and answers 503 to new ones on open connections.
+                server.setStopTimeout(config.stopTimeout().toMillis());
+                server.setHandler(new GracefulHandler());
+            });
+            javalin.routes.get("/health", ctx -> JsonResponses.send(ctx, 200, Map.of("status", "up")));
+            javalin.routes.get("/ready", this::ready);
+            javalin.routes.get("/metrics", ctx -> ctx.status(200).contentType(PROMETHEUS_TEXT).result(registry.scrape()));
+            javalin.routes.get("/api/sync/status", ctx -> JsonResponses.send(ctx, 200, status.snapshot()));
+            for (Route route : all) {
+                javalin.routes.addHttpHandler(route.method(), route.path(), route.handler());
+            }
+            javalin.routes.exception(HttpResponseException.class, (e, ctx) -> javalinError(ctx, e));
+            javalin.routes.exception(Exception.class, (e, ctx) -> {
+                log.error("http: {} {} failed: {}", ctx.method(), ctx.path(), e.toString(), e);
+                JsonResponses.error(ctx, 500, "internal_error", "the request failed inside the daemon; see its log", null);
+            });
+            javalin.routes.error(404, ctx -> {
+                if (!JsonResponses.JSON.equals(ctx.res().getContentType())) {
+                    JsonResponses.error(ctx, 404, "not_found", "no endpoint " + ctx.method() + " " + ctx.path(), null);
+                }
+            });
+        });
+        app.start();
+        log.info("http: listening on {}:{} (webhook, /api/sync/status, /health, /ready, /metrics)", config.bindAddress(), app.port());
+    }
+
+    /** The port listened on (the one chosen when configured as 0). */
+    public synchronized int port() {
+        if (app == null) {
+            throw new IllegalStateException("the HTTP server is not started");
+        }
+        return app.port();
+    }
+
+    /** Stops accepting requests and lets those in progress finish, up to {@code http.stop-timeout-ms}. */
+    public synchronized void stop() {
+        if (app != null) {
+            log.info("http: stopping (waiting up to {} ms for requests in progress)", config.stopTimeout().toMillis());
+            app.stop();
+            app = null;
+        }
+    }
+
+    private void ready(Context ctx) {
+        Optional<String> reason = readiness.notReadyReason();
+        if (reason.isEmpty()) {
+            JsonResponses.send(ctx, 200, Map.of("ready", true));
+        } else {
+            Map<String, Object> body = JsonResponses.errorBody(503, "not_ready", reason.get(), null);
+            body.put("ready", false);
+            JsonResponses.send(ctx, 503, body);
+        }
+    }
+
+    private static void javalinError(Context ctx, HttpResponseException e) {
+        String error = switch (e.getStatus()) {
+            case 404 -> "not_found";
+            case 405 -> "method_not_allowed";
+            case 413 -> "payload_too_large";
+            default -> "http_" + e.getStatus();
+        };
+        String message = e.getStatus() == 404 ? "no endpoint " + ctx.method() + " " + ctx.path() : e.getMessage();
+        JsonResponses.error(ctx, e.getStatus(), error, message, null);
+    }
+}

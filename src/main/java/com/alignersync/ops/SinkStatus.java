@@ -1,0 +1,96 @@
+package com.alignersync.ops;
+
+import com.alignersync.event.Input;
+import com.alignersync.sink.DeadLetterLog;
+import com.alignersync.sink.Outcome;
+import com.alignersync.sink.SinkMetrics;
+import com.alignersync.sink.SinkUnavailableException;
+import com.alignersync.sink.SqlServerSink;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The sink as operators see it: whether SQL Server and the ledger answer, how many events
+ * each input brought to each outcome, and how many dead letters wait for a replay.
+ */
+public final class SinkStatus implements StatusSource, ReadinessCheck {
+
+    private final SqlServerSink sink;
+    private final SinkMetrics metrics;
+    private final DeadLetterLog deadLetters;
+
+    private record CountedFile(long size, long modified, int count) {
+    }
+
+    // Status is polled; re-read the dead-letter file only when it changed.
+    private CountedFile deadLetterCount = new CountedFile(-1, -1, 0);
+
+    public SinkStatus(SqlServerSink sink, SinkMetrics metrics, DeadLetterLog deadLetters) {
+        this.sink = sink;
+        this.metrics = metrics;
+        this.deadLetters = deadLetters;
+    }
+
+    @Override
+    public String statusName() {
+        return "sink";
+    }
+
+    @Override
+    public Optional<String> notReadyReason() {
+        try {
+            sink.checkReady();
+            return Optional.empty();
+        } catch (SinkUnavailableException e) {
+            return Optional.of(e.getMessage());
+        }
+    }
+
+    @Override
+    public Map<String, Object> statusSnapshot() {
+        Map<String, Object> out = new LinkedHashMap<>();
+        Optional<String> notReady = notReadyReason();
+        out.put("state", notReady.isEmpty() ? "reachable" : "unavailable");
+        notReady.ifPresent(reason -> {
+            out.put("reason", reason);
+            out.put("warnings", List.of("sink unavailable: " + reason));
+        });
+        Map<String, Object> perInput = new LinkedHashMap<>();
+        for (Input input : Input.values()) {
+            Map<String, Object> counts = new LinkedHashMap<>();
+            for (Outcome outcome : Outcome.values()) {
+                counts.put(outcome.name().toLowerCase(Locale.ROOT), metrics.count(input, outcome));
+            }
+            perInput.put(input.name().toLowerCase(Locale.ROOT), counts);
+        }
+        out.put("events", perInput);
+        out.put("conflicts", metrics.conflicts());
+        out.put("failedBatches", metrics.failedBatches());
+        out.put("deadLetters", deadLetters());
+        out.put("deadLetterFile", deadLetters.file().toString());
+        return out;
+    }
+
+    private synchronized int deadLetters() {
+        if (!Files.exists(deadLetters.file())) {
+            return 0;
+        }
+        try {
+            BasicFileAttributes attributes = Files.readAttributes(deadLetters.file(), BasicFileAttributes.class);
+            long size = attributes.size();
+            long modified = attributes.lastModifiedTime().toMillis();
+            if (size != deadLetterCount.size() || modified != deadLetterCount.modified()) {
+                deadLetterCount = new CountedFile(size, modified, deadLetters.count());
+            }
+            return deadLetterCount.count();
+        } catch (IOException e) {
+            return deadLetters.count();
+        }
+    }
+}

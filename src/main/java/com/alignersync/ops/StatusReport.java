@@ -1,0 +1,60 @@
+package com.alignersync.ops;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The whole status view: a summary (overall state, readiness, every warning any part
+ * raised) followed by each part's snapshot under its {@link StatusSource#statusName()}.
+ * A part publishes warnings as a {@code warnings} list of strings in its snapshot.
+ */
+public final class StatusReport {
+
+    private final List<StatusSource> sources;
+    private final ReadinessCheck readiness;
+    private final Clock clock;
+    private final Instant started;
+
+    public StatusReport(List<StatusSource> sources, ReadinessCheck readiness, Clock clock) {
+        this.sources = List.copyOf(sources);
+        this.readiness = readiness;
+        this.clock = clock;
+        this.started = clock.instant();
+    }
+
+    public Map<String, Object> snapshot() {
+        Map<String, Object> parts = new LinkedHashMap<>();
+        List<String> warnings = new ArrayList<>();
+        for (StatusSource source : sources) {
+            Map<String, Object> snapshot;
+            try {
+                snapshot = source.statusSnapshot();
+            } catch (RuntimeException e) {
+                snapshot = Map.of("state", "unknown", "error", "status not available: " + e.getClass().getSimpleName());
+            }
+            parts.put(source.statusName(), snapshot);
+            if (snapshot.get("warnings") instanceof List<?> list) {
+                list.forEach(w -> warnings.add(source.statusName() + ": " + w));
+            }
+        }
+        String notReady = readiness.notReadyReason().orElse(null);
+        Map<String, Object> summary = new LinkedHashMap<>();
+        summary.put("state", notReady != null ? "not_ready" : warnings.isEmpty() ? "ok" : "degraded");
+        summary.put("ready", notReady == null);
+        if (notReady != null) {
+            summary.put("notReadyReason", notReady);
+        }
+        summary.put("time", clock.instant().toString());
+        summary.put("uptimeSeconds", Duration.between(started, clock.instant()).toSeconds());
+        summary.put("warnings", warnings);
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("summary", summary);
+        out.putAll(parts);
+        return out;
+    }
+}

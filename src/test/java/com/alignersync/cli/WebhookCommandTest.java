@@ -1,0 +1,101 @@
+package com.alignersync.cli;
+
+import static com.alignersync.source.webhook.WebhookTestServer.fixture;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.alignersync.sink.support.H2ClinicTarget;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** The {@code webhook} command wires config, sink, webhook input and HTTP server, and stops cleanly. */
+class WebhookCommandTest {
+
+    @TempDir
+    Path dir;
+
+    private final StringWriter err = new StringWriter();
+
+    private int run(String... args) {
+        CommandLine cli = Main.commandLine();
+        cli.setOut(new PrintWriter(new StringWriter(), true));
+        cli.setErr(new PrintWriter(err, true));
+        return cli.execute(args);
+    }
+
+    @Test
+    void withoutAWebhookSecretItRefusesToStartNamingTheKey() throws Exception {
+        Path config = dir.resolve("no-secret.properties");
+        Files.writeString(config, "sqlserver.jdbc-url=jdbc:h2:mem:unused;MODE=MSSQLServer\n");
+        assertEquals(ExitCodes.CONFIG, run("webhook", "--config", config.toString()));
+        assertTrue(err.toString().contains("webhook.secret (env WEBHOOK_SECRET) is not set"), err.toString());
+    }
+
+    @Test
+    void itServesWebhooksIntoTheClinicDatabaseUntilStopped() throws Exception {
+        int port;
+        try (ServerSocket free = new ServerSocket(0)) {
+            port = free.getLocalPort();
+        }
+        try (H2ClinicTarget target = new H2ClinicTarget()) {
+            Path config = dir.resolve("webhook.properties");
+            Files.writeString(config, String.join("\n",
+                    "sqlserver.jdbc-url=" + target.jdbcUrl(),
+                    "webhook.secret=cli-secret-0123456789",
+                    "http.port=" + port,
+                    "http.bind-address=127.0.0.1",
+                    "data.dir=" + dir.resolve("data").toString().replace('\\', '/'),
+                    ""));
+            AtomicInteger exit = new AtomicInteger(-1);
+            Thread daemon = new Thread(() -> exit.set(run("webhook", "--config", config.toString())), "webhook-command");
+            daemon.start();
+            HttpClient client = HttpClient.newHttpClient();
+            URI base = URI.create("http://127.0.0.1:" + port);
+            awaitHealthy(client, base, daemon);
+
+            HttpResponse<String> answer = client.send(HttpRequest.newBuilder(base.resolve("/api/sync/webhook"))
+                    .header("Content-Type", "application/json")
+                    .header("Authorization", "Bearer cli-secret-0123456789")
+                    .POST(HttpRequest.BodyPublishers.ofString(fixture("webhook-notes-insert.json"))).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, answer.statusCode(), answer.body());
+            assertTrue(answer.body().contains("\"result\":\"applied\""), answer.body());
+            assertEquals("Doctor", target.note(90412).get("NOTETYPE"));
+
+            daemon.interrupt();
+            daemon.join(30_000);
+            assertFalse(daemon.isAlive());
+            assertEquals(0, exit.get(), err.toString());
+            assertThrows(IOException.class, () -> client.send(HttpRequest.newBuilder(base.resolve("/health")).build(),
+                    HttpResponse.BodyHandlers.ofString()));
+        }
+    }
+
+    private static void awaitHealthy(HttpClient client, URI base, Thread daemon) throws Exception {
+        for (int attempt = 0; attempt < 300; attempt++) {
+            assertTrue(daemon.isAlive(), "the command exited early");
+            try {
+                if (client.send(HttpRequest.newBuilder(base.resolve("/health")).build(), HttpResponse.BodyHandlers.ofString()).statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                // not listening yet
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("the webhook command did not become healthy");
+    }
+}

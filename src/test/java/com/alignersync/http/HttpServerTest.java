@@ -1,0 +1,178 @@
+package com.alignersync.http;
+
+import static com.alignersync.source.webhook.WebhookTestServer.fixture;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.alignersync.config.HttpServerConfig;
+import com.alignersync.config.WebhookConfig;
+import com.alignersync.ops.StatusSource;
+import com.alignersync.source.webhook.WebhookInput;
+import com.alignersync.source.webhook.WebhookTestServer;
+import com.alignersync.source.webhook.WebhookTestServer.Answer;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.net.http.HttpRequest;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The HTTP surface itself: routes other parts add, status aggregation, draining on stop. */
+class HttpServerTest {
+
+    @TempDir
+    Path dataDir;
+
+    @Test
+    void anotherPartCanAddARouteProtectedByTheWebhookAuthenticatorBeforeStartButNotAfter() throws Exception {
+        try (WebhookTestServer http = new WebhookTestServer(dataDir,
+                WebhookTestServer.config(WebhookConfig.Auth.BEARER, WebhookTestServer.SECRET, null, 1_048_576), Clock.systemUTC(),
+                (server, webhook) -> server.post("/api/sync/poll", ctx -> {
+                    // As the manual poll trigger would do it.
+                    Optional<String> refused = webhook.authenticator().rejectReason(ctx::header, ctx.bodyAsBytes());
+                    if (refused.isPresent()) {
+                        JsonResponses.error(ctx, 401, "unauthorized", refused.get(), null);
+                        return;
+                    }
+                    JsonResponses.send(ctx, 202, Map.of("poll", "started"));
+                }))) {
+            HttpRequest.Builder poll = HttpRequest.newBuilder(http.uri("/api/sync/poll")).POST(HttpRequest.BodyPublishers.noBody());
+            assertEquals(401, http.send(poll.build()).status());
+            Answer answer = http.send(poll.header("Authorization", "Bearer " + WebhookTestServer.SECRET).build());
+            assertEquals(202, answer.status(), answer.toString());
+            assertEquals("started", answer.text("poll"));
+            assertThrows(IllegalStateException.class, () -> http.server.post("/late", ctx -> { }));
+        }
+    }
+
+    @Test
+    void statusAggregatesEverySourceAndSurfacesTheirWarnings() throws Exception {
+        StatusSource poll = new StatusSource() {
+            @Override
+            public String statusName() {
+                return "poll";
+            }
+
+            @Override
+            public Map<String, Object> statusSnapshot() {
+                return Map.of("state", "idle", "warnings", List.of("last poll failed"));
+            }
+        };
+        StatusSource broken = new StatusSource() {
+            @Override
+            public String statusName() {
+                return "cdc";
+            }
+
+            @Override
+            public Map<String, Object> statusSnapshot() {
+                throw new IllegalStateException("engine gone");
+            }
+        };
+        HttpServer server = new HttpServer(new HttpServerConfig("127.0.0.1", 0, Duration.ZERO), List.of(poll, broken),
+                () -> Optional.empty(), new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), Clock.systemUTC());
+        server.start();
+        try {
+            var client = java.net.http.HttpClient.newHttpClient();
+            var response = client.send(HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + server.port() + "/api/sync/status")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            JsonNode json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(response.body());
+            assertEquals("degraded", json.path("summary").path("state").asText(), response.body());
+            assertTrue(json.path("summary").path("ready").asBoolean());
+            assertEquals("poll: last poll failed", json.path("summary").path("warnings").get(0).asText());
+            assertEquals("idle", json.path("poll").path("state").asText());
+            assertEquals("unknown", json.path("cdc").path("state").asText());
+        } finally {
+            server.stop();
+        }
+    }
+
+    @Test
+    void authNoneAcceptsUnauthenticatedWebhooksAndSaysSoInStatus() throws Exception {
+        try (WebhookTestServer http = new WebhookTestServer(dataDir, WebhookTestServer.config(WebhookConfig.Auth.NONE, null, null, 1_048_576),
+                Clock.systemUTC(), (server, webhook) -> { })) {
+            Answer answer = http.send(HttpRequest.newBuilder(http.uri(WebhookInput.PATH)).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(fixture("webhook-notes-insert.json"))).build());
+            assertEquals("applied", answer.text("result"), answer.toString());
+
+            JsonNode status = http.get("/api/sync/status").json();
+            assertEquals("degraded", status.path("summary").path("state").asText());
+            assertTrue(status.path("summary").path("warnings").get(0).asText().contains("webhook.auth=none"));
+            assertEquals("none", status.path("webhook").path("authentication").asText());
+        }
+    }
+
+    @Test
+    void aShortBearerSecretIsAcceptedButWarnedAboutInStatus() throws Exception {
+        try (WebhookTestServer http = new WebhookTestServer(dataDir, WebhookTestServer.config(WebhookConfig.Auth.BEARER, "short", null, 1_048_576),
+                Clock.systemUTC(), (server, webhook) -> { })) {
+            JsonNode status = http.get("/api/sync/status").json();
+            assertEquals("degraded", status.path("summary").path("state").asText());
+            assertTrue(status.path("webhook").path("warnings").get(0).asText().contains("shorter than 16"), status.toString());
+            assertFalse(status.toString().contains("\"short\""), "the secret itself is never shown");
+        }
+    }
+
+    @Test
+    void aDisabledWebhookAnswers404SayingWhy() throws Exception {
+        WebhookConfig disabled = new WebhookConfig(false, WebhookConfig.Auth.BEARER, null, null, Duration.ofMinutes(5), 1024);
+        try (WebhookTestServer http = new WebhookTestServer(dataDir, disabled, Clock.systemUTC(), (server, webhook) -> { })) {
+            Answer answer = http.post(fixture("webhook-notes-insert.json"));
+            assertEquals(404, answer.status());
+            assertEquals("webhook_disabled", answer.text("error"));
+            assertEquals("disabled", http.get("/api/sync/status").json().path("webhook").path("state").asText());
+            assertEquals(0, http.target.writes());
+        }
+    }
+
+    @Test
+    void stopLetsARequestInProgressFinishAndThenRefusesConnections() throws Exception {
+        CountDownLatch entered = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        try (WebhookTestServer http = new WebhookTestServer(dataDir,
+                WebhookTestServer.config(WebhookConfig.Auth.BEARER, WebhookTestServer.SECRET, null, 1_048_576), Clock.systemUTC(),
+                (server, webhook) -> server.get("/slow", ctx -> {
+                    entered.countDown();
+                    release.await(30, TimeUnit.SECONDS);
+                    JsonResponses.send(ctx, 200, Map.of("finished", true));
+                }), Duration.ofSeconds(20))) {
+            var inFlight = http.client.sendAsync(HttpRequest.newBuilder(http.uri("/slow")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertTrue(entered.await(10, TimeUnit.SECONDS));
+            int port = http.server.port();
+            CompletableFuture<Void> stopping = CompletableFuture.runAsync(http.server::stop);
+            // The stop must wait for the request: give it a moment to (wrongly) finish first.
+            assertFalse(awaitQuietly(stopping, 300), "stop returned while a request was still in progress");
+            release.countDown();
+
+            var response = inFlight.get(20, TimeUnit.SECONDS);
+            assertEquals(200, response.statusCode(), response.body());
+            assertTrue(response.body().contains("finished"));
+            stopping.get(20, TimeUnit.SECONDS);
+            assertThrows(IOException.class, () -> http.client.send(
+                    HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + "/health")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString()));
+        }
+    }
+
+    private static boolean awaitQuietly(CompletableFuture<Void> future, long millis) {
+        try {
+            future.get(millis, TimeUnit.MILLISECONDS);
+            return true;
+        } catch (Exception e) {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,154 @@
+package com.alignersync.source.webhook;
+
+import com.alignersync.config.HttpServerConfig;
+import com.alignersync.config.SinkConfig;
+import com.alignersync.config.WebhookConfig;
+import com.alignersync.http.HttpServer;
+import com.alignersync.ops.SinkStatus;
+import com.alignersync.sink.DeadLetterLog;
+import com.alignersync.sink.SinkMetrics;
+import com.alignersync.sink.SqlServerSink;
+import com.alignersync.sink.support.H2ClinicTarget;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.ZoneOffset;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The webhook input as the daemon runs it, for tests and the benchmark: an in-memory H2
+ * clinic, the real sink, the HTTP server on a free port of 127.0.0.1, and a JDK HTTP client.
+ */
+public final class WebhookTestServer implements AutoCloseable {
+
+    public static final String SECRET = "test-secret-0123456789abcdef";
+    public static final byte[] SIGNING_KEY = "a signing key of 32 bytes length".getBytes(StandardCharsets.US_ASCII);
+    public static final String SIGNING_SECRET = "v1,whsec_" + Base64.getEncoder().encodeToString(SIGNING_KEY);
+
+    public final H2ClinicTarget target;
+    public final SqlServerSink sink;
+    public final SinkMetrics sinkMetrics;
+    public final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    public final WebhookInput webhook;
+    public final HttpServer server;
+    public final DeadLetterLog deadLetters;
+    public final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+    public final ObjectMapper mapper = new ObjectMapper();
+
+    public WebhookTestServer(Path dataDir) throws Exception {
+        this(dataDir, config(WebhookConfig.Auth.BEARER, SECRET, SIGNING_KEY, 1_048_576), Clock.systemUTC(), (server, webhook) -> { });
+    }
+
+    public WebhookTestServer(Path dataDir, WebhookConfig config, Clock clock, BeforeStart extraRoutes) throws Exception {
+        // No drain on stop: Jetty's graceful shutdown polls for about a second even when idle
+        // (HttpServerTest covers draining).
+        this(dataDir, config, clock, extraRoutes, Duration.ZERO);
+    }
+
+    /** Registers further routes, as other inputs do, before the server starts. */
+    public interface BeforeStart {
+        void accept(HttpServer server, WebhookInput webhook) throws Exception;
+    }
+
+    public WebhookTestServer(Path dataDir, WebhookConfig config, Clock clock, BeforeStart extraRoutes, Duration stopTimeout)
+            throws Exception {
+        target = new H2ClinicTarget();
+        sinkMetrics = new SinkMetrics(registry);
+        deadLetters = new DeadLetterLog(dataDir, new ObjectMapper(), clock);
+        sink = new SqlServerSink(target.dataSource(), target.dialect(),
+                new SinkConfig(SinkConfig.DeleteMode.DELETE, 2, Duration.ofMillis(1), Duration.ofMillis(2)),
+                ZoneOffset.UTC, deadLetters, sinkMetrics, clock);
+        webhook = new WebhookInput(config, sink, registry, clock);
+        SinkStatus sinkStatus = new SinkStatus(sink, sinkMetrics, deadLetters);
+        server = new HttpServer(new HttpServerConfig("127.0.0.1", 0, stopTimeout), List.of(webhook.status(), sinkStatus),
+                sinkStatus, registry, clock);
+        webhook.registerOn(server);
+        extraRoutes.accept(server, webhook);
+        server.start();
+    }
+
+    public static WebhookConfig config(WebhookConfig.Auth auth, String secret, byte[] signingKey, int maxBody) {
+        return new WebhookConfig(true, auth, secret, signingKey, Duration.ofMinutes(5), maxBody);
+    }
+
+    public URI uri(String path) {
+        return URI.create("http://127.0.0.1:" + server.port() + path);
+    }
+
+    public static String fixture(String name) {
+        try (InputStream in = WebhookTestServer.class.getResourceAsStream("/fixtures/" + name)) {
+            if (in == null) {
+                throw new IllegalArgumentException("no fixture " + name);
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A webhook POST as Supabase sends it once the Authorization header is configured. */
+    public HttpRequest.Builder webhookRequest(String body) {
+        return HttpRequest.newBuilder(uri(WebhookInput.PATH))
+                .header("Content-Type", "application/json")
+                .header("Authorization", "Bearer " + SECRET)
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+    }
+
+    public Answer post(String body) throws IOException, InterruptedException {
+        return send(webhookRequest(body).build());
+    }
+
+    public Answer send(HttpRequest request) throws IOException, InterruptedException {
+        HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
+        return new Answer(response.statusCode(), response.body(), response.headers().firstValue("Content-Type").orElse(""), mapper);
+    }
+
+    public Answer get(String path) throws IOException, InterruptedException {
+        return send(HttpRequest.newBuilder(uri(path)).GET().build());
+    }
+
+    /** A response: status, raw body, and the body as JSON where it is JSON. */
+    public record Answer(int status, String body, String contentType, ObjectMapper mapper) {
+        public JsonNode json() {
+            try {
+                return mapper.readTree(body);
+            } catch (IOException e) {
+                throw new AssertionError("not JSON (" + status + "): " + body, e);
+            }
+        }
+
+        public String text(String field) {
+            return json().path(field).asText(null);
+        }
+
+        @Override
+        public String toString() {
+            return status + " " + body;
+        }
+    }
+
+    public Map<String, Object> note(long id) throws Exception {
+        return target.note(id);
+    }
+
+    @Override
+    public void close() {
+        server.stop();
+        webhook.close();
+        target.close();
+    }
+}
