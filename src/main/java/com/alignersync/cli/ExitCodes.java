@@ -5,6 +5,10 @@ final class ExitCodes {
 
     static final int CONFIG = 2;
     static final int SINK = 3;
+    /** The portal's REST API (PostgREST) unreachable or refusing. */
+    static final int SOURCE = 4;
+    /** A state file in data/ is corrupt: fix it or start over on purpose. */
+    static final int STATE = 5;
 
     private ExitCodes() {
     }
