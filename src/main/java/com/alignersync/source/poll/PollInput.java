@@ -29,7 +29,6 @@ public final class PollInput implements StatusSource {
     private ScheduledExecutorService executor;
     private volatile PollSummary lastResult;
     private volatile Instant nextRun;
-    private volatile boolean running;
 
     public PollInput(Poller poller, Duration interval, Clock clock) {
         this.poller = poller;
@@ -127,10 +126,11 @@ public final class PollInput implements StatusSource {
     @Override
     public Map<String, Object> statusSnapshot() {
         Map<String, Object> status = new LinkedHashMap<>();
+        boolean scheduled;
         synchronized (this) {
-            running = executor != null;
+            scheduled = executor != null;
         }
-        status.put("state", running ? "scheduled" : "stopped");
+        status.put("state", scheduled ? "scheduled" : "stopped");
         status.put("intervalMinutes", interval.toMinutes());
         status.put("nextRun", nextRun == null ? null : nextRun.toString());
         status.put("notesCursor", poller.notesCursorMode());

@@ -55,7 +55,7 @@ public final class Poller {
     private final ReentrantLock oneAtATime = new ReentrantLock();
 
     /** Guarded by {@link #oneAtATime}; published to status through {@link #cursorsView}. */
-    private PollState state;
+    private volatile PollState state;
     private volatile Map<String, KeysetCursor> cursorsView = Map.of();
     private volatile Boolean notesHaveUpdatedAt;
 
