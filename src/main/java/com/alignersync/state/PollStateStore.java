@@ -134,10 +134,7 @@ public final class PollStateStore {
             throw corrupt("cursor '" + name + "' has no 'ts'", null);
         }
         JsonNode key = node.get("key");
-        if (key != null && !key.isNull() && !key.canConvertToLong()) {
-            throw corrupt("cursor '" + name + "' has a 'key' that is not an integer", null);
-        }
-        if (key != null && !key.isNull() && !key.isIntegralNumber()) {
+        if (key != null && !key.isNull() && !(key.isIntegralNumber() && key.canConvertToLong())) {
             throw corrupt("cursor '" + name + "' has a 'key' that is not an integer", null);
         }
         return new StoredCursor(ts, key == null || key.isNull() ? null : key.asLong());

@@ -113,7 +113,12 @@ public final class FakePostgrest implements AutoCloseable {
         }
     }
 
+    /** Forgets what was received; first waits (up to 10 s) for requests still held by an injected delay to finish. */
     public void clearRequests() {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (inFlight.get() > 0 && System.nanoTime() < deadline) {
+            sleep(Duration.ofMillis(20));
+        }
         requests.clear();
         maxInFlight.set(inFlight.get());
     }
