@@ -7,6 +7,10 @@ final class ExitCodes {
     static final int SINK = 3;
     static final int LOCKED = 4;
     static final int HTTP = 5;
+    /** The portal's REST API (PostgREST) unreachable or refusing. */
+    static final int SOURCE = 6;
+    /** A state file in data/ is corrupt: fix it or start over on purpose. */
+    static final int STATE = 7;
 
     private ExitCodes() {
     }

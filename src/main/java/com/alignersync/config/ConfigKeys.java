@@ -63,6 +63,23 @@ public final class ConfigKeys {
     public static final ConfigKey HTTP_STOP_TIMEOUT_MS = key("http.stop-timeout-ms", null, "10000", false,
             "On shutdown, how long requests already being processed may take to finish, in milliseconds");
 
+    // --- Poll input (REST catch-up through PostgREST); parsed by PollConfig ----------------
+    public static final ConfigKey POLL_ENABLED = key("poll.enabled", null, "true", false,
+            "Run the REST poller (true or false); it needs supabase.url and supabase.service-role-key");
+    public static final ConfigKey POLL_INTERVAL_MINUTES = key("poll.interval-minutes", null, "60", false,
+            "Minutes between scheduled polls (one also runs at start-up); polls never overlap");
+    public static final ConfigKey POLL_PAGE_SIZE = key("poll.page-size", null, "1000", false,
+            "Rows asked for per request; Supabase returns at most its max-rows (1000 by default) whatever this says");
+    public static final ConfigKey POLL_OVERLAP_MINUTES = key("poll.overlap-minutes", null, "10", false,
+            "Minutes behind each cursor re-read on every poll, for rows committed late with an earlier timestamp");
+    public static final ConfigKey POLL_INITIAL_LOOKBACK_HOURS = key("poll.initial-lookback-hours", null, "24", false,
+            "Where the first poll starts when data/reverse-sync-state.json does not exist: this many hours back");
+    public static final ConfigKey POLL_REQUEST_TIMEOUT_MS = key("poll.request-timeout-ms", null, "30000", false,
+            "Timeout of one REST request (connect and response), in milliseconds");
+    public static final ConfigKey POLL_NOTES_CURSOR = key("poll.notes.cursor", null, "auto", false,
+            "Cursor of aligner_notes: updated_at, created-edited (two cursors, for portals without updated_at),"
+                    + " or auto (probe once for updated_at)");
+
     private ConfigKeys() {
     }
 

@@ -1,0 +1,146 @@
+package com.alignersync.bench;
+
+import com.alignersync.config.PollConfig;
+import com.alignersync.config.SinkConfig;
+import com.alignersync.config.SqlServerConfig;
+import com.alignersync.sink.ClinicDatabase;
+import com.alignersync.sink.DeadLetterLog;
+import com.alignersync.sink.Outcome;
+import com.alignersync.sink.SinkMetrics;
+import com.alignersync.sink.SqlServerSink;
+import com.alignersync.sink.support.ClinicSchema;
+import com.alignersync.source.poll.CursorStream;
+import com.alignersync.source.poll.KeysetCursor;
+import com.alignersync.source.poll.PollSummary;
+import com.alignersync.source.poll.Poller;
+import com.alignersync.source.poll.PostgrestClient;
+import com.alignersync.source.poll.support.FakePostgrest;
+import com.alignersync.state.PollStateStore;
+import com.alignersync.support.PortalPostgres;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Catch-up of changed rows through the fake PostgREST (real embedded Postgres) into H2
+ * (MODE=MSSQLServer), against fetching the same pages without applying them. Run with (see README):
+ * <pre>mvn -q test-compile exec:java -Dexec.mainClass=com.alignersync.bench.PollBenchmark [-Dexec.args="100000 1000"]</pre>
+ * Arguments: changed rows (default 100,000, half batches, half new Doctor notes), page size (default 1,000).
+ */
+public final class PollBenchmark {
+
+    private static final String KEY = "sb_secret_benchmark";
+
+    public static void main(String[] args) throws Exception {
+        int rows = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
+        int pageSize = args.length > 1 ? Integer.parseInt(args[1]) : 1_000;
+        int batches = rows / 2;
+        int notes = rows - batches;
+        System.out.printf("aligner-sync poll benchmark: %,d changed rows (%,d batches, %,d new Doctor notes) spread over 23 h,"
+                + " page size %,d, server cap 1,000, embedded PostgreSQL 17 -> fake PostgREST -> H2 MODE=MSSQLServer, %d cores%n",
+                rows, batches, notes, pageSize, Runtime.getRuntime().availableProcessors());
+        Instant now = Instant.now();
+        try (PortalPostgres portal = PortalPostgres.start(); FakePostgrest rest = FakePostgrest.start(portal.dataSource(), KEY)) {
+            String nowSql = "'" + now + "'::timestamptz";
+            portal.execute("INSERT INTO aligner_batches (aligner_batch_id, aligner_set_id, days, updated_at) SELECT g, g % 900, 10, "
+                    + nowSql + " - make_interval(secs => 60 + (g % 82000)) FROM generate_series(1, " + batches + ") g");
+            portal.execute("INSERT INTO aligner_notes (note_id, aligner_set_id, note_type, note_text, created_at, is_read) SELECT g, g % 900,"
+                    + " 'Doctor', 'benchmark note ' || g || ' with a typical length of text for a doctor''s instruction', "
+                    + nowSql + " - make_interval(secs => 60 + (g % 82000)), false FROM generate_series(1, " + notes + ") g");
+            portal.execute("CREATE INDEX ON aligner_batches (updated_at, aligner_batch_id);"
+                    + " CREATE INDEX ON aligner_notes (created_at, note_id); CREATE INDEX ON aligner_notes (edited_at, note_id); ANALYZE");
+
+            ObjectMapper mapper = new ObjectMapper();
+            PostgrestClient client = new PostgrestClient(rest.restUrl(), KEY, Duration.ofSeconds(60), mapper);
+            List<CursorStream> streams = new ArrayList<>(CursorStream.notes(false));
+            streams.add(CursorStream.batches());
+            Instant from = now.minus(24, ChronoUnit.HOURS).minus(10, ChronoUnit.MINUTES);
+
+            fetchOnly(client, streams, from, pageSize); // warm-up: JIT, Postgres buffers
+            long fetchStarted = System.nanoTime();
+            int fetched = fetchOnly(client, streams, from, pageSize);
+            double fetchSeconds = (System.nanoTime() - fetchStarted) / 1e9;
+            System.out.printf("fetch only: %,d rows in %.2f s (same queries and pages, JSON parsed, nothing applied)%n", fetched, fetchSeconds);
+
+            Path dataDir = Files.createTempDirectory("poll-bench");
+            try (ClinicDatabase database = clinic(batches)) {
+                Clock clock = Clock.systemUTC();
+                DeadLetterLog deadLetters = new DeadLetterLog(dataDir, mapper, clock);
+                SqlServerSink sink = new SqlServerSink(database.dataSource(), database.dialect(), SinkConfig.defaults(), ZoneId.of("UTC"),
+                        deadLetters, new SinkMetrics(new SimpleMeterRegistry()), clock);
+                PollConfig config = new PollConfig(true, rest.restUrl(), KEY, Duration.ofMinutes(60), pageSize, Duration.ofMinutes(10),
+                        Duration.ofHours(24), Duration.ofSeconds(60), PollConfig.NotesCursor.CREATED_EDITED);
+                Poller poller = Poller.open(config, client, sink, deadLetters, new PollStateStore(dataDir, mapper), database.dataSource(),
+                        clock, mapper);
+                System.gc();
+                long pollStarted = System.nanoTime();
+                PollSummary summary = poller.poll();
+                double pollSeconds = (System.nanoTime() - pollStarted) / 1e9;
+                if (!summary.ok()) {
+                    throw new IllegalStateException("poll failed: " + summary.error());
+                }
+                int pages = summary.streams().stream().mapToInt(s -> s.pages()).sum();
+                System.out.printf("poll:       %,d rows in %.2f s, %d requests; applied %,d, dead letters %,d; state file %,d bytes%n",
+                        summary.fetched(), pollSeconds, pages, summary.total(Outcome.APPLIED),
+                        summary.total(Outcome.DEAD_LETTER) + summary.invalid(), Files.size(dataDir.resolve(PollStateStore.FILE_NAME)));
+                double pollRate = summary.fetched() / pollSeconds;
+                double fetchRate = fetched / fetchSeconds;
+                System.out.printf("%ncatch-up (fetch + apply): %,10.0f rows/s, %.2f s total%n", pollRate, pollSeconds);
+                System.out.printf("fetch only:               %,10.0f rows/s, %.2f s total%n", fetchRate, fetchSeconds);
+                System.out.printf("ratio:                    %10.2f (catch-up / fetch only)%n", pollRate / fetchRate);
+            }
+        }
+    }
+
+    /** Pages through every stream as the poller does, without converting or applying. */
+    private static int fetchOnly(PostgrestClient client, List<CursorStream> streams, Instant from, int pageSize) throws Exception {
+        int total = 0;
+        for (CursorStream stream : streams) {
+            KeysetCursor position = KeysetCursor.startingAt(from);
+            int largest = 0;
+            while (true) {
+                JsonNode rows = client.get(stream.table().tableName(), stream.pageQuery(position, pageSize));
+                total += rows.size();
+                if (rows.isEmpty()) {
+                    break;
+                }
+                JsonNode last = rows.get(rows.size() - 1);
+                position = new KeysetCursor(Instant.parse(last.get(stream.tsColumn()).asText().replace("+00:00", "Z")),
+                        last.get(stream.keyColumn()).asLong());
+                boolean shortPage = rows.size() < pageSize && rows.size() < largest;
+                largest = Math.max(largest, rows.size());
+                if (shortPage) {
+                    break;
+                }
+            }
+        }
+        return total;
+    }
+
+    private static ClinicDatabase clinic(int batches) throws Exception {
+        ClinicDatabase database = ClinicDatabase.open(new SqlServerConfig(
+                "jdbc:h2:mem:poll-bench;MODE=MSSQLServer;DB_CLOSE_DELAY=-1", "", "", 2, ZoneId.of("UTC")));
+        try (Connection c = database.dataSource().getConnection(); Statement s = c.createStatement()) {
+            s.execute("CREATE SCHEMA IF NOT EXISTS dbo");
+            for (String ddl : ClinicSchema.clinicTables()) {
+                s.execute(ddl);
+            }
+            s.execute("INSERT INTO dbo.tblAlignerBatches (AlignerBatchID, AlignerSetID, BatchSequence, Days)"
+                    + " SELECT X, MOD(X, 900), 1, 14 FROM SYSTEM_RANGE(1, " + batches + ")");
+            c.commit();
+        }
+        database.initLedger();
+        return database;
+    }
+}

@@ -1,0 +1,145 @@
+package com.alignersync.source.poll;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpServer;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The REST client's wire behaviour: headers per key kind, errors surfaced, timeouts, query encoding. */
+class PostgrestClientTest {
+
+    private static final String JWT = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJyb2xlIjoic2VydmljZV9yb2xlIn0.c2lnbmF0dXJlLXNpZ25hdHVyZQ";
+
+    HttpServer server;
+    final Map<String, String> seen = new ConcurrentHashMap<>();
+    volatile int status = 200;
+    volatile String body = "[]";
+    volatile long delayMillis;
+
+    @BeforeEach
+    void start() throws Exception {
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/", exchange -> {
+            seen.put("path", exchange.getRequestURI().getRawPath());
+            seen.put("query", exchange.getRequestURI().getRawQuery());
+            seen.put("apikey", String.valueOf(exchange.getRequestHeaders().getFirst("apikey")));
+            seen.put("authorization", String.valueOf(exchange.getRequestHeaders().getFirst("Authorization")));
+            try {
+                Thread.sleep(delayMillis);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+            try {
+                exchange.sendResponseHeaders(status, bytes.length);
+                exchange.getResponseBody().write(bytes);
+            } catch (java.io.IOException ignored) {
+                // client gone
+            }
+            exchange.close();
+        });
+        server.start();
+    }
+
+    @AfterEach
+    void stop() {
+        server.stop(0);
+    }
+
+    private PostgrestClient client(String key, Duration timeout) {
+        return new PostgrestClient(URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/rest/v1"), key, timeout, new ObjectMapper());
+    }
+
+    @Test
+    void aSecretKeyGoesOnlyInApikeyNeverInBearer() throws Exception {
+        client("sb_secret_abc123", Duration.ofSeconds(5)).get("aligner_batches", "select=days");
+        assertEquals("sb_secret_abc123", seen.get("apikey"));
+        assertEquals("null", seen.get("authorization"));
+        assertEquals("/rest/v1/aligner_batches", seen.get("path"));
+    }
+
+    @Test
+    void aLegacyJwtKeyGoesInApikeyAndBearer() throws Exception {
+        client(JWT, Duration.ofSeconds(5)).get("aligner_batches", "select=days");
+        assertEquals(JWT, seen.get("apikey"));
+        assertEquals("Bearer " + JWT, seen.get("authorization"));
+        assertTrue(PostgrestClient.looksLikeJwt(JWT));
+        assertFalse(PostgrestClient.looksLikeJwt("sb_secret_a.b.c"), "an sb_ key is never a JWT, even with dots");
+    }
+
+    @Test
+    void postgrestJsonErrorsAreSurfacedWithCodeMessageAndHint() {
+        status = 400;
+        body = "{\"code\":\"PGRST100\",\"details\":\"unexpected 'x'\",\"hint\":\"check the filter\",\"message\":\"failed to parse filter\"}";
+        PostgrestException e = assertThrows(PostgrestException.class, () -> client("sb_secret_k", Duration.ofSeconds(5)).get("t", "a=b"));
+        assertEquals(400, e.status());
+        assertEquals("PGRST100", e.code());
+        assertEquals("check the filter", e.hint());
+        assertEquals("HTTP 400 PGRST100: failed to parse filter (hint: check the filter)", e.describe());
+    }
+
+    @Test
+    void aNonJsonGatewayErrorKeepsItsStatus() {
+        status = 502;
+        body = "<html><body>Bad Gateway</body></html>";
+        PostgrestException e = assertThrows(PostgrestException.class, () -> client("sb_secret_k", Duration.ofSeconds(5)).get("t", "a=b"));
+        assertEquals(502, e.status());
+        assertNull(e.code());
+        assertTrue(e.getMessage().contains("502"), e.getMessage());
+    }
+
+    @Test
+    void aSlowAnswerTimesOut() {
+        delayMillis = 1_000;
+        PostgrestException e = assertThrows(PostgrestException.class, () -> client("sb_secret_k", Duration.ofMillis(200)).get("t", "a=b"));
+        assertEquals(0, e.status());
+        assertTrue(e.getMessage().contains("timed out after 200 ms"), e.getMessage());
+    }
+
+    @Test
+    void anUnreachableServerIsAnErrorWithoutStatus() {
+        server.stop(0);
+        PostgrestException e = assertThrows(PostgrestException.class, () -> client("sb_secret_k", Duration.ofSeconds(2)).get("t", "a=b"));
+        assertEquals(0, e.status());
+    }
+
+    @Test
+    void theKeysetQueryQuotesTimestampsAndEncodesThePlus() {
+        CursorStream batches = CursorStream.batches();
+        KeysetCursor after = new KeysetCursor(Instant.parse("2026-11-21T16:45:09.781223Z"), 12044L);
+        String query = batches.pageQuery(after, 1000);
+        assertFalse(query.contains("+"), "an unencoded + would arrive as a space");
+        assertEquals("select=aligner_batch_id,aligner_set_id,days,created_at,updated_at"
+                        + "&or=(updated_at.gt.\"2026-11-21T16:45:09.781223Z\",and(updated_at.eq.\"2026-11-21T16:45:09.781223Z\",aligner_batch_id.gt.12044))"
+                        + "&order=updated_at.asc,aligner_batch_id.asc&limit=1000",
+                URLDecoder.decode(query, StandardCharsets.UTF_8));
+        assertEquals("select=note_id,aligner_set_id,note_type,note_text,created_at,is_edited,edited_at,is_read"
+                        + "&edited_at=gte.2026-11-21T16:45:09.781223Z&order=edited_at.asc,note_id.asc&limit=50",
+                URLDecoder.decode(CursorStream.notes(false).get(1).pageQuery(KeysetCursor.startingAt(after.ts()), 50), StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void aCursorRoundTripsThroughItsMapAndOrdersByTimestampThenKey() {
+        KeysetCursor cursor = new KeysetCursor(Instant.parse("2026-11-21T16:45:09.781223Z"), 7L);
+        assertEquals(cursor, KeysetCursor.fromMap(cursor.toMap()));
+        assertEquals(KeysetCursor.startingAt(cursor.ts()), KeysetCursor.fromMap(KeysetCursor.startingAt(cursor.ts()).toMap()));
+        assertTrue(cursor.isAfter(KeysetCursor.startingAt(cursor.ts())), "a key sorts after 'before every key'");
+        assertTrue(new KeysetCursor(cursor.ts(), 8L).isAfter(cursor));
+        assertTrue(KeysetCursor.startingAt(cursor.ts().plusNanos(1000)).isAfter(new KeysetCursor(cursor.ts(), Long.MAX_VALUE)));
+    }
+}
