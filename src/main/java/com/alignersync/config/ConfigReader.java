@@ -38,6 +38,16 @@ public final class ConfigReader {
         return value;
     }
 
+    public boolean bool(ConfigKey key) {
+        String value = settings.raw(key);
+        String normalized = value == null ? "" : value.trim().toLowerCase(Locale.ROOT);
+        if (normalized.equals("true") || normalized.equals("false")) {
+            return normalized.equals("true");
+        }
+        problems.add(key.label() + " is '" + value + "': expected true or false (" + key.doc() + ")");
+        return Boolean.parseBoolean(key.defaultValue());
+    }
+
     public int intInRange(ConfigKey key, int min, int max) {
         String value = settings.raw(key);
         try {

@@ -32,7 +32,7 @@ public record PollConfig(
     }
 
     public static PollConfig from(ConfigReader reader) {
-        boolean enabled = bool(reader, ConfigKeys.POLL_ENABLED);
+        boolean enabled = reader.bool(ConfigKeys.POLL_ENABLED);
         URI restUrl = null;
         String apiKey = reader.string(ConfigKeys.SUPABASE_SERVICE_ROLE_KEY);
         if (enabled) {
@@ -68,17 +68,6 @@ public record PollConfig(
         return null;
     }
 
-    private static boolean bool(ConfigReader reader, ConfigKey key) {
-        String value = reader.string(key);
-        if ("true".equalsIgnoreCase(value)) {
-            return true;
-        }
-        if ("false".equalsIgnoreCase(value)) {
-            return false;
-        }
-        reader.problem(key.label() + " is '" + value + "': expected true or false (" + key.doc() + ")");
-        return false;
-    }
 
     /** Never print the key: records print every component, so override. */
     @Override

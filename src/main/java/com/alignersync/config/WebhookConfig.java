@@ -20,7 +20,7 @@ public record WebhookConfig(boolean enabled, Auth auth, String bearerSecret, byt
     }
 
     public static WebhookConfig from(ConfigReader reader) {
-        boolean enabled = bool(reader, ConfigKeys.WEBHOOK_ENABLED);
+        boolean enabled = reader.bool(ConfigKeys.WEBHOOK_ENABLED);
         Auth auth = reader.choice(ConfigKeys.WEBHOOK_AUTH, Auth.class);
         String bearer = reader.string(ConfigKeys.WEBHOOK_SECRET);
         byte[] signingKey = signingKey(reader, reader.string(ConfigKeys.WEBHOOK_SIGNING_SECRET));
@@ -60,16 +60,6 @@ public record WebhookConfig(boolean enabled, Auth auth, String bearerSecret, byt
         return null;
     }
 
-    // ConfigReader has no boolean reader yet; parsed here with the same message style.
-    private static boolean bool(ConfigReader reader, ConfigKey key) {
-        String value = reader.string(key);
-        String normalized = value == null ? "" : value.trim().toLowerCase(Locale.ROOT);
-        if (normalized.equals("true") || normalized.equals("false")) {
-            return normalized.equals("true");
-        }
-        reader.problem(key.label() + " is '" + value + "': expected true or false (" + key.doc() + ")");
-        return Boolean.parseBoolean(key.defaultValue());
-    }
 
     public boolean hasBearerSecret() {
         return bearerSecret != null;

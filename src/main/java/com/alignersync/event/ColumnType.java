@@ -142,6 +142,6 @@ public enum ColumnType {
     }
 
     private static String abbreviate(String s) {
-        return s.length() <= 40 ? s : s.substring(0, 40) + "...";
+        return s.length() <= 20 ? s : s.substring(0, 20) + "...";
     }
 }

@@ -74,7 +74,12 @@ public enum SqlDialect {
     }
 
     public String ledgerProbe() {
-        return "SELECT COUNT(*) FROM " + LEDGER + " WHERE 1 = 0";
+        return tableProbe(LEDGER);
+    }
+
+    /** Reads nothing, but fails when the table is missing or the login may not read it. */
+    public String tableProbe(String table) {
+        return "SELECT COUNT(*) FROM " + table + " WHERE 1 = 0";
     }
 
     /**

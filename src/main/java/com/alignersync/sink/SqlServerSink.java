@@ -8,6 +8,7 @@ import com.alignersync.sink.DedupRules.Verdict;
 import dev.failsafe.Failsafe;
 import dev.failsafe.FailsafeException;
 import dev.failsafe.RetryPolicy;
+import java.io.UncheckedIOException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -73,9 +74,18 @@ public final class SqlServerSink {
 
     /** Checks that SQL Server answers and the ledger exists; the message names the fix. */
     public void checkReady() throws SinkUnavailableException {
-        try (Connection connection = dataSource.getConnection();
-             PreparedStatement probe = connection.prepareStatement(dialect.ledgerProbe())) {
-            probe.executeQuery().close();
+        try (Connection connection = dataSource.getConnection()) {
+            try (PreparedStatement probe = connection.prepareStatement(dialect.ledgerProbe())) {
+                probe.executeQuery().close();
+            }
+            for (String table : List.of(SqlDialect.NOTES, SqlDialect.BATCHES)) {
+                try (PreparedStatement probe = connection.prepareStatement(dialect.tableProbe(table))) {
+                    probe.executeQuery().close();
+                } catch (SQLException e) {
+                    throw new SinkUnavailableException("the clinic table " + table + " cannot be read (" + SqlErrors.describe(e)
+                            + "): check sqlserver.jdbc-url points at the clinic database and the login may read it", e);
+                }
+            }
             connection.rollback();
         } catch (SQLException e) {
             String state = e.getSQLState() == null ? "" : e.getSQLState();
@@ -116,9 +126,61 @@ public final class SqlServerSink {
         for (EventOutcome o : parked) {
             log.warn("sink: dead letter {} from {}: {}", o.event().describe(), o.event().input(), o.detail());
         }
-        deadLetters.park(parked);
+        try {
+            deadLetters.park(parked);
+        } catch (UncheckedIOException e) {
+            // The batch committed without recording these in the ledger, so a redelivery meets
+            // the same refusal and parks them then: report the batch as not done.
+            metrics.recordFailedBatch();
+            throw new SinkUnavailableException("the batch committed but " + parked.size() + " refused change(s) could not be"
+                    + " parked (" + e.getMessage() + "); deliver the batch again", e);
+        }
         metrics.recordCommitted(result, Duration.ofNanos(System.nanoTime() - started));
         return result;
+    }
+
+    /**
+     * What {@link #apply} would decide for these events against the ledger, without writing
+     * (the poller's dry run). It cannot foresee what only the clinic's rows tell (a value
+     * already there: UNCHANGED; a key conflict or an unknown batch: DEAD_LETTER), so APPLIED
+     * here means "newer than anything applied".
+     */
+    public List<Outcome> preview(List<ChangeEvent> events) throws SinkUnavailableException {
+        Outcome[] verdicts = new Outcome[events.size()];
+        Plan plan = plan(events);
+        for (int i = 0; i < events.size(); i++) {
+            if (plan.ignored()[i] != null) {
+                verdicts[i] = Outcome.IGNORED;
+            }
+        }
+        try (Connection connection = dataSource.getConnection()) {
+            connection.setAutoCommit(false);
+            try {
+                for (SourceTable table : SourceTable.values()) {
+                    List<GroupKey> keys = plan.groups().keySet().stream().filter(k -> k.table() == table).toList();
+                    if (keys.isEmpty()) {
+                        continue;
+                    }
+                    Map<Long, LedgerEntry> applied = ledger.lock(connection, table, keys.stream().map(GroupKey::key).toList());
+                    for (GroupKey key : keys) {
+                        for (int index : plan.groups().get(key)) {
+                            ChangeEvent event = events.get(index);
+                            verdicts[index] = switch (DedupRules.decide(applied.get(key.key()), event.version(), event.contentHash())) {
+                                case APPLY, APPLY_CONFLICT_WINNER -> Outcome.APPLIED;
+                                case DUPLICATE -> Outcome.DUPLICATE;
+                                case STALE -> Outcome.STALE;
+                                case CONFLICT_LOSER -> Outcome.CONFLICT;
+                            };
+                        }
+                    }
+                }
+            } finally {
+                connection.rollback();
+            }
+        } catch (SQLException e) {
+            throw new SinkUnavailableException("cannot read the ledger: " + SqlErrors.describe(e), e);
+        }
+        return Arrays.asList(verdicts);
     }
 
     /** Events grouped by key, keys in one global order so that concurrent transactions lock alike. */

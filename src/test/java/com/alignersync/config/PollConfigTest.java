@@ -36,7 +36,8 @@ class PollConfigTest {
         ConfigException e = assertThrows(ConfigException.class, () -> parse(Map.of("supabase.url", "ftp://x",
                 "poll.page-size", "0", "poll.notes.cursor", "sometimes", "poll.enabled", "yes please")));
         String message = e.getMessage();
-        assertEquals(4, e.problems().size(), message);
+        // An invalid poll.enabled counts as its default (true), so the missing key is reported too.
+        assertEquals(5, e.problems().size(), message);
         assertTrue(message.contains("POLL_PAGE_SIZE") && message.contains("POLL_NOTES_CURSOR") && message.contains("POLL_ENABLED")
                 && message.contains("SUPABASE_URL"), message);
     }

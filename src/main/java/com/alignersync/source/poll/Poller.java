@@ -22,7 +22,6 @@ import com.alignersync.state.StateFileException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -30,7 +29,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.locks.ReentrantLock;
-import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,7 +47,6 @@ public final class Poller {
     private final SqlServerSink sink;
     private final DeadLetterLog deadLetters;
     private final PollStateStore store;
-    private final LedgerPreview preview;
     private final Clock clock;
     private final ObjectMapper mapper;
     private final ReentrantLock oneAtATime = new ReentrantLock();
@@ -60,13 +57,12 @@ public final class Poller {
     private volatile Boolean notesHaveUpdatedAt;
 
     private Poller(PollConfig config, PostgrestClient client, SqlServerSink sink, DeadLetterLog deadLetters,
-                   PollStateStore store, LedgerPreview preview, Clock clock, ObjectMapper mapper, PollState state) {
+                   PollStateStore store, Clock clock, ObjectMapper mapper, PollState state) {
         this.config = config;
         this.client = client;
         this.sink = sink;
         this.deadLetters = deadLetters;
         this.store = store;
-        this.preview = preview;
         this.clock = clock;
         this.mapper = mapper;
         this.state = state;
@@ -76,17 +72,16 @@ public final class Poller {
     /**
      * Reads the state file once; from then on this poller is its only writer.
      *
-     * @param clinic the clinic database, read (never written) by {@link #dryRun}
      * @throws StateFileException the state file is corrupt: refuse to start rather than guess
      */
     public static Poller open(PollConfig config, PostgrestClient client, SqlServerSink sink, DeadLetterLog deadLetters,
-                              PollStateStore store, DataSource clinic, Clock clock, ObjectMapper mapper) throws StateFileException {
+                              PollStateStore store, Clock clock, ObjectMapper mapper) throws StateFileException {
         PollState state = store.load().orElse(PollState.empty());
         if (state.legacy()) {
             log.info("poll: {} was written by the Node.js poller (lastNotesSync {}, lastBatchesSync {}); starting from those"
                     + " watermarks and upgrading the file on the first committed page", store.file(), state.lastNotesSync(), state.lastBatchesSync());
         }
-        return new Poller(config, client, sink, deadLetters, store, new LedgerPreview(clinic), clock, mapper, state);
+        return new Poller(config, client, sink, deadLetters, store, clock, mapper, state);
     }
 
     /** Runs one poll now, or waits for the one running and then runs. */
@@ -150,9 +145,6 @@ public final class Poller {
                 } catch (IOException e) {
                     failed = new PollError("state", stream.name(), "cannot write " + store.file() + ": " + e.getMessage(), null);
                     log.error("poll {}: cannot save the cursor to {}: {}", stream.name(), store.file(), e.getMessage());
-                } catch (SQLException e) {
-                    failed = new PollError("sink", stream.name(), "cannot read the ledger for the dry run: " + e.getMessage(), null);
-                    log.warn("poll {}: dry run cannot read the ledger: {}", stream.name(), e.getMessage());
                 }
                 StreamCounts finished = counts.done(dry ? null : cursorsView.get(stream.name()));
                 done.add(finished);
@@ -224,7 +216,7 @@ public final class Poller {
     }
 
     private void readStream(CursorStream stream, StreamCounts.Builder counts, boolean dry, List<PlannedChange> planned,
-                            int[] plannedTotal) throws PostgrestException, SinkUnavailableException, IOException, SQLException {
+                            int[] plannedTotal) throws PostgrestException, SinkUnavailableException, IOException {
         KeysetCursor stored = storedCursor(stream);
         KeysetCursor position = KeysetCursor.startingAt(stored.ts().minus(config.overlap()));
         int largestPage = 0;
@@ -236,7 +228,7 @@ public final class Poller {
             }
             Page page = convert(stream, rows);
             if (dry) {
-                List<Outcome> verdicts = preview.decide(page.events());
+                List<Outcome> verdicts = sink.preview(page.events());
                 for (int i = 0; i < verdicts.size(); i++) {
                     counts.outcome(verdicts.get(i), 1);
                     if (verdicts.get(i) == Outcome.APPLIED) {
