@@ -3,6 +3,8 @@ package com.alignersync.cli;
 import com.alignersync.config.ConfigReader;
 import com.alignersync.config.Settings;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
 import picocli.CommandLine.Option;
 
 /** The {@code --config} option every command shares. */
@@ -15,8 +17,15 @@ final class ConfigOptions {
     Path file;
 
     ConfigReader reader() {
+        return reader(Map.of());
+    }
+
+    /** @param overrides variables that win over the file and the real environment (the embedded databases) */
+    ConfigReader reader(Map<String, String> overrides) {
         boolean explicit = file != null;
-        Settings settings = Settings.load(explicit ? file : Path.of(DEFAULT_FILE), explicit, System.getenv());
+        Map<String, String> env = new HashMap<>(System.getenv());
+        env.putAll(overrides);
+        Settings settings = Settings.load(explicit ? file : Path.of(DEFAULT_FILE), explicit, env);
         return new ConfigReader(settings);
     }
 }

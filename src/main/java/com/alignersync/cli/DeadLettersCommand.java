@@ -1,5 +1,7 @@
 package com.alignersync.cli;
 
+import com.alignersync.app.ExitCodes;
+
 import com.alignersync.config.ConfigException;
 import com.alignersync.config.ConfigReader;
 import com.alignersync.config.DataConfig;

@@ -80,6 +80,10 @@ public final class ConfigKeys {
             "Cursor of aligner_notes: updated_at, created-edited (two cursors, for portals without updated_at),"
                     + " or auto (probe once for updated_at)");
 
+    // --- The embedded default (run --embedded) ---------------------------------------------
+    public static final ConfigKey EMBEDDED_POSTGRES_PORT = key("embedded.postgres-port", null, "54329", false,
+            "With run --embedded: the port of the embedded portal PostgreSQL (fixed, so the printed psql command keeps working)");
+
     private ConfigKeys() {
     }
 

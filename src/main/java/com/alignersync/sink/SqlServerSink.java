@@ -90,7 +90,7 @@ public final class SqlServerSink {
         } catch (SQLException e) {
             String state = e.getSQLState() == null ? "" : e.getSQLState();
             if (state.equals("42S02") || state.equals("42S04") || e.getErrorCode() == 208 || e.getErrorCode() == 42102) {
-                throw new SinkUnavailableException("the ledger table " + SqlDialect.LEDGER + " does not exist: run"
+                throw new LedgerMissingException("the ledger table " + SqlDialect.LEDGER + " does not exist: run"
                         + " 'java -jar target/aligner-sync.jar init' (or 'init --print' for a DBA to run)", e);
             }
             throw new SinkUnavailableException("SQL Server is not reachable: " + SqlErrors.describe(e), e);

@@ -1,5 +1,7 @@
 package com.alignersync.cli;
 
+import com.alignersync.app.ExitCodes;
+
 import static com.alignersync.sink.support.TestEvents.daysChange;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

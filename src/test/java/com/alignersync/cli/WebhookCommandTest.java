@@ -1,5 +1,7 @@
 package com.alignersync.cli;
 
+import com.alignersync.app.ExitCodes;
+
 import static com.alignersync.source.webhook.WebhookTestServer.fixture;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -1,0 +1,196 @@
+package com.alignersync.app;
+
+import com.alignersync.config.DaemonConfig;
+import com.alignersync.http.HttpServer;
+import com.alignersync.ops.SinkStatus;
+import com.alignersync.ops.StatusSource;
+import com.alignersync.sink.LedgerMissingException;
+import com.alignersync.sink.SinkRuntime;
+import com.alignersync.sink.SinkUnavailableException;
+import com.alignersync.source.poll.PollInput;
+import com.alignersync.source.poll.PollTrigger;
+import com.alignersync.source.poll.Poller;
+import com.alignersync.source.poll.PostgrestClient;
+import com.alignersync.source.webhook.WebhookInput;
+import com.alignersync.state.DataDirectory;
+import com.alignersync.state.PollStateStore;
+import com.alignersync.state.StateFileException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.time.Clock;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The whole daemon: the data directory (locked), the sink, the HTTP server with the webhook
+ * and the poll trigger, then the inputs, all feeding the one sink. Parts start in that order
+ * and stop in reverse: the HTTP server stops taking webhooks first, inputs let their in-flight
+ * batch commit and store their position, the sink's pool closes last, then the lock goes.
+ *
+ * <p>One failure path: a part that fails for good at run time calls {@link #fail}; whoever
+ * waits in {@link #awaitExit} gets the exit code and closes the daemon.
+ */
+public final class Daemon implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(Daemon.class);
+
+    private final Deque<Stoppable> started = new ArrayDeque<>();
+    private final CompletableFuture<Integer> exit = new CompletableFuture<>();
+    private HttpServer http;
+    private PollInput poll;
+    private boolean closed;
+
+    /** Something to undo at shutdown, named for the log. */
+    private record Stoppable(String name, AutoCloseable action) {
+    }
+
+    private Daemon() {
+    }
+
+    /**
+     * Starts every enabled part; on failure stops what was started and throws.
+     *
+     * @throws StartupException with the exit code of the failure class
+     */
+    /**
+     * @param dataDirectory the locked data directory; the daemon releases it when it stops
+     */
+    public static Daemon start(DaemonConfig config, DataDirectory dataDirectory, Clock clock) throws StartupException {
+        Daemon daemon = new Daemon();
+        daemon.started.push(new Stoppable("data directory lock", dataDirectory));
+        try {
+            daemon.startParts(config, dataDirectory, clock);
+            return daemon;
+        } catch (StartupException | RuntimeException e) {
+            daemon.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Locks the data directory for a daemon (or a command that writes its state).
+     *
+     * @throws StartupException with {@link ExitCodes#LOCKED} when another daemon holds it
+     */
+    public static DataDirectory lock(java.nio.file.Path dataDir) throws StartupException {
+        try {
+            return DataDirectory.lock(dataDir);
+        } catch (DataDirectory.DataDirectoryLockedException e) {
+            throw new StartupException(ExitCodes.LOCKED, e.getMessage(), e);
+        } catch (IOException e) {
+            throw new StartupException(ExitCodes.STATE, "cannot use the data directory " + dataDir + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void startParts(DaemonConfig config, DataDirectory dataDirectory, Clock clock) throws StartupException {
+        ObjectMapper mapper = new ObjectMapper();
+        log.info("daemon: data directory {} (locked)", dataDirectory.root().toAbsolutePath());
+
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        SinkRuntime sink = SinkRuntime.open(config.sqlServer(), config.sink(), dataDirectory.root(), registry, mapper, clock);
+        started.push(new Stoppable("sink", sink));
+        SinkStatus sinkStatus = new SinkStatus(sink.sink(), sink.metrics(), sink.deadLetters());
+        try {
+            sink.sink().checkReady();
+            log.info("daemon: sink ready ({}, {})", config.sqlServer().jdbcUrl().replaceAll("(?i)password=[^;]*", "password=****"),
+                    sink.database().dialect().name().toLowerCase());
+        } catch (LedgerMissingException e) {
+            throw new StartupException(ExitCodes.SINK, e.getMessage(), e);
+        } catch (SinkUnavailableException e) {
+            // Not fatal: CDC pauses, webhooks answer 503 and polls keep their cursor until it answers.
+            log.warn("daemon: SQL Server is not reachable yet; inputs hold their positions until it is: {}", e.getMessage());
+        }
+
+        List<StatusSource> statusSources = new ArrayList<>();
+        statusSources.add(sinkStatus);
+
+        WebhookInput webhook = new WebhookInput(config.webhook(), sink.sink(), registry, clock);
+        started.push(new Stoppable("webhook", webhook));
+        statusSources.add(webhook.status());
+
+        if (config.poll().enabled()) {
+            PostgrestClient client = new PostgrestClient(config.poll().restUrl(), config.poll().apiKey(), config.poll().requestTimeout(), mapper);
+            Poller poller;
+            try {
+                poller = Poller.open(config.poll(), client, sink.sink(), sink.deadLetters(),
+                        new PollStateStore(dataDirectory.root(), mapper), clock, mapper);
+            } catch (StateFileException e) {
+                throw new StartupException(ExitCodes.STATE, e.getMessage(), e);
+            }
+            poll = new PollInput(poller, config.poll().interval(), clock);
+            statusSources.add(poll);
+        } else {
+            log.info("daemon: poll input disabled (poll.enabled=false)");
+        }
+
+        http = new HttpServer(config.http(), statusSources, sinkStatus, registry, clock);
+        webhook.registerOn(http);
+        if (poll != null) {
+            new PollTrigger(poll, webhook.authenticator()).registerOn(http);
+        }
+        try {
+            http.start();
+        } catch (RuntimeException e) {
+            throw new StartupException(ExitCodes.HTTP, "cannot listen on " + config.http().bindAddress() + ":" + config.http().port()
+                    + " (" + e.getMessage() + "): is the port in use? set PORT", e);
+        }
+        started.push(new Stoppable("http", http::stop));
+
+        if (poll != null) {
+            poll.start();
+            started.push(new Stoppable("poll", poll::stop));
+        }
+        log.info("daemon: running (webhook {}, poll {})", config.webhook().enabled() ? "on" : "off", poll != null ? "on" : "off");
+    }
+
+    /** The HTTP port (useful when configured as 0). */
+    public int httpPort() {
+        return http.port();
+    }
+
+    /** A part failed for good: the daemon should stop with this exit code. */
+    public void fail(String part, int exitCode, String reason) {
+        if (exit.complete(exitCode)) {
+            log.error("daemon: {} failed for good ({}); stopping every part, exit code {}", part, reason, exitCode);
+        }
+    }
+
+    /** Asks for a clean stop with exit code 0 (SIGTERM, Ctrl-C). */
+    public void requestStop() {
+        exit.complete(0);
+    }
+
+    /** Blocks until a stop is requested or a part fails; returns the exit code. The caller then closes the daemon. */
+    public int awaitExit() throws InterruptedException {
+        try {
+            return exit.get();
+        } catch (java.util.concurrent.ExecutionException e) {
+            return ExitCodes.INPUT_FAILED;
+        }
+    }
+
+    /** Stops every part, in reverse start order; safe to call more than once. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        while (!started.isEmpty()) {
+            Stoppable part = started.pop();
+            try {
+                part.action().close();
+            } catch (Exception e) {
+                log.warn("daemon: stopping {} failed: {}", part.name(), e.toString());
+            }
+        }
+        log.info("daemon: stopped");
+    }
+}

@@ -1,0 +1,19 @@
+package com.alignersync.app;
+
+/** Distinct exit codes per failure class, so scripts and systemd can tell them apart. */
+public final class ExitCodes {
+
+    public static final int CONFIG = 2;
+    public static final int SINK = 3;
+    public static final int LOCKED = 4;
+    public static final int HTTP = 5;
+    /** The portal's REST API (PostgREST) unreachable or refusing. */
+    public static final int SOURCE = 6;
+    /** A state file in data/ is corrupt: fix it or start over on purpose. */
+    public static final int STATE = 7;
+    /** An input failed for good while running (e.g. the CDC engine cannot start again). */
+    public static final int INPUT_FAILED = 8;
+
+    private ExitCodes() {
+    }
+}

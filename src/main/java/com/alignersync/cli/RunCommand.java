@@ -1,0 +1,138 @@
+package com.alignersync.cli;
+
+import ch.qos.logback.classic.LoggerContext;
+import com.alignersync.app.Daemon;
+import com.alignersync.app.ExitCodes;
+import com.alignersync.app.StartupException;
+import com.alignersync.config.ConfigException;
+import com.alignersync.config.ConfigKeys;
+import com.alignersync.config.ConfigReader;
+import com.alignersync.config.DaemonConfig;
+import com.alignersync.config.DataConfig;
+import com.alignersync.embedded.EmbeddedDefault;
+import com.alignersync.embedded.EmbeddedStack;
+import com.alignersync.state.DataDirectory;
+import java.io.PrintWriter;
+import java.time.Clock;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code run}: the daemon, until SIGTERM or Ctrl-C (exit 0 after a clean stop) or a fatal failure (its exit code). */
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = {"Run the daemon: sink, HTTP server (webhook, status, health, metrics) and the inputs.",
+                "With --embedded, on a real embedded PostgreSQL (the portal) and an H2 clinic database under DATA_DIR/embedded."})
+final class RunCommand implements Callable<Integer> {
+
+    private static final Logger log = LoggerFactory.getLogger(RunCommand.class);
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    ConfigOptions config;
+
+    @Option(names = "--embedded", description = "Start embedded portal and clinic databases with sample data and run against them")
+    boolean embedded;
+
+    @Override
+    public Integer call() {
+        PrintWriter err = spec.commandLine().getErr();
+        DataDirectory dataDirectory = null;
+        EmbeddedStack stack = null;
+        try {
+            ConfigReader preliminary = config.reader();
+            DataConfig data = DataConfig.from(preliminary);
+            int embeddedPort = preliminary.intInRange(ConfigKeys.EMBEDDED_POSTGRES_PORT, 1, 65535);
+            dataDirectory = Daemon.lock(data.dataDir());
+            Map<String, String> overrides = Map.of();
+            EmbeddedDefault embeddedDefault = null;
+            if (embedded) {
+                embeddedDefault = EmbeddedDefault.start(data.dataDir(), embeddedPort);
+                stack = embeddedDefault.stack();
+                overrides = embeddedDefault.environment();
+            }
+            ConfigReader reader = config.reader(overrides);
+            DaemonConfig daemonConfig = DaemonConfig.from(reader);
+            reader.settings().describe().forEach((key, value) -> log.info("config: {} = {}", key, value));
+            Daemon daemon = Daemon.start(daemonConfig, dataDirectory, Clock.systemUTC());
+            dataDirectory = null; // the daemon owns it now
+            if (embeddedDefault != null) {
+                spec.commandLine().getOut().println(embeddedDefault.instructions(daemon.httpPort()));
+                spec.commandLine().getOut().flush();
+            }
+            EmbeddedStack portalAndClinic = stack;
+            stack = null; // closed by runUntilStopped, after the daemon
+            return runUntilStopped(daemon, portalAndClinic);
+        } catch (ConfigException e) {
+            err.println(e.getMessage());
+            return ExitCodes.CONFIG;
+        } catch (StartupException e) {
+            err.println("aligner-sync cannot start: " + e.getMessage());
+            return e.exitCode();
+        } catch (Exception e) {
+            err.println("aligner-sync cannot start: " + e);
+            log.error("run: start failed", e);
+            return embedded ? ExitCodes.SOURCE : ExitCodes.INPUT_FAILED;
+        } finally {
+            closeQuietly(stack);
+            closeQuietly(dataDirectory);
+        }
+    }
+
+    /**
+     * SIGTERM and Ctrl-C run the shutdown hook: it asks the daemon to stop, waits until every
+     * part has stopped (in-flight batches committed, offsets and cursors stored) and ends the
+     * JVM with the daemon's exit code, 0 for a requested stop, since a JVM ended by a signal
+     * would otherwise report 143.
+     */
+    private int runUntilStopped(Daemon daemon, EmbeddedStack embeddedDatabases) throws InterruptedException {
+        CountDownLatch stopped = new CountDownLatch(1);
+        AtomicInteger exitCode = new AtomicInteger();
+        Thread hook = new Thread(() -> {
+            log.info("run: stop requested (signal)");
+            daemon.requestStop();
+            try {
+                stopped.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            if (LoggerFactory.getILoggerFactory() instanceof LoggerContext logback) {
+                logback.stop();
+            }
+            Runtime.getRuntime().halt(exitCode.get());
+        }, "shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            exitCode.set(daemon.awaitExit());
+        } finally {
+            daemon.close();
+            closeQuietly(embeddedDatabases);
+            stopped.countDown();
+        }
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException e) {
+            // already shutting down: the hook ends the JVM with exitCode
+        }
+        return exitCode.get();
+    }
+
+    private static void closeQuietly(AutoCloseable closeable) {
+        if (closeable != null) {
+            try {
+                closeable.close();
+            } catch (Exception e) {
+                log.warn("run: closing {} failed: {}", closeable.getClass().getSimpleName(), e.toString());
+            }
+        }
+    }
+}

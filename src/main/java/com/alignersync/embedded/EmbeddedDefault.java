@@ -1,0 +1,101 @@
+package com.alignersync.embedded;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.sql.SQLException;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * {@code run --embedded} for a newcomer: the embedded databases, a webhook secret of its own
+ * (kept in {@code data/embedded/webhook-secret}, never printed), the configuration that points
+ * the daemon at them, and the instructions printed once it runs.
+ */
+public final class EmbeddedDefault {
+
+    private final EmbeddedStack stack;
+    private final Path root;
+    private final Map<String, String> environment;
+
+    private EmbeddedDefault(EmbeddedStack stack, Path root, Map<String, String> environment) {
+        this.stack = stack;
+        this.root = root;
+        this.environment = environment;
+    }
+
+    public static EmbeddedDefault start(Path dataDir, int postgresPort) throws IOException, SQLException {
+        Path root = dataDir.resolve("embedded");
+        EmbeddedStack stack = EmbeddedStack.start(root, postgresPort);
+        try {
+            Map<String, String> env = new LinkedHashMap<>(stack.environment());
+            env.put("WEBHOOK_SECRET", webhookSecret(root.resolve("webhook-secret")));
+            // There is no PostgREST here: the poller runs where SUPABASE_URL names a real one.
+            if (System.getenv("SUPABASE_URL") == null) {
+                env.put("POLL_ENABLED", "false");
+            }
+            return new EmbeddedDefault(stack, root, env);
+        } catch (IOException | RuntimeException e) {
+            stack.close();
+            throw e;
+        }
+    }
+
+    private static String webhookSecret(Path file) throws IOException {
+        if (Files.exists(file)) {
+            return Files.readString(file, StandardCharsets.UTF_8).trim();
+        }
+        byte[] random = new byte[24];
+        new SecureRandom().nextBytes(random);
+        String secret = HexFormat.of().formatHex(random);
+        Files.writeString(file, secret + "\n", StandardCharsets.UTF_8);
+        try {
+            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+        } catch (UnsupportedOperationException e) {
+            // not a POSIX file system; the secret is for local use only anyway
+        }
+        return secret;
+    }
+
+    public EmbeddedStack stack() {
+        return stack;
+    }
+
+    /** Variables that win over the file and the real environment. */
+    public Map<String, String> environment() {
+        return environment;
+    }
+
+    /** What a newcomer reads once the daemon is up: how to make an edit, and how to see it land. */
+    public String instructions(int httpPort) {
+        String psql = "psql " + stack.portalUrl();
+        String h2 = "java -cp target/aligner-sync.jar org.h2.tools.Shell -url \"" + stack.clinicJdbcUrl() + "\"";
+        String secretFile = root.resolve("webhook-secret").toString();
+        return String.join("\n",
+                "",
+                "aligner-sync is running on embedded databases in " + root + ":",
+                "  portal (PostgreSQL, logical replication):  " + psql,
+                "  clinic (H2 in MODE=MSSQLServer):           " + h2,
+                "",
+                "Edit in the portal (the CDC input carries it over):",
+                "  " + psql + " -c \"update aligner_batches set days = 10 where aligner_batch_id = 12044\"",
+                "  " + psql + " -c \"insert into aligner_notes (note_id, aligner_set_id, note_type, note_text) values (90100, 3187, 'Doctor', 'Please shorten batch 4')\"",
+                "",
+                "Send a Supabase webhook by hand:",
+                "  curl -s -X POST localhost:" + httpPort + "/api/sync/webhook -H \"Authorization: Bearer $(cat " + secretFile + ")\" \\",
+                "       -H 'Content-Type: application/json' -d '{\"type\":\"UPDATE\",\"table\":\"aligner_batches\",\"schema\":\"public\","
+                        + "\"record\":{\"aligner_batch_id\":12051,\"days\":5,\"updated_at\":\"2030-01-01T00:00:00Z\"},"
+                        + "\"old_record\":{\"aligner_batch_id\":12051,\"days\":7}}'",
+                "",
+                "See it land:",
+                "  curl -s localhost:" + httpPort + "/api/sync/status",
+                "  " + h2 + " -sql \"select AlignerBatchID, Days from dbo.tblAlignerBatches; select NoteID, NoteType, NoteText from dbo.tblAlignerNotes\"",
+                "",
+                "Stop with Ctrl-C; the data stays in " + root + " for the next run.",
+                "");
+    }
+}

@@ -1,0 +1,48 @@
+package com.alignersync.source.poll;
+
+import com.alignersync.http.HttpServer;
+import com.alignersync.http.JsonResponses;
+import com.alignersync.source.webhook.WebhookAuthenticator;
+import io.javalin.http.Context;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code POST /api/sync/poll[?dry_run=true]}: runs a poll now (after one in progress) and
+ * answers its summary. Protected exactly like the webhook, since it makes the daemon write to
+ * SQL Server. 200 when the poll completed, 502 when the REST API failed, 503 when the sink did
+ * (the cursor stays where it was in both cases).
+ */
+public final class PollTrigger {
+
+    public static final String PATH = "/api/sync/poll";
+
+    private static final Logger log = LoggerFactory.getLogger(PollTrigger.class);
+
+    private final PollInput poll;
+    private final WebhookAuthenticator authenticator;
+
+    public PollTrigger(PollInput poll, WebhookAuthenticator authenticator) {
+        this.poll = poll;
+        this.authenticator = authenticator;
+    }
+
+    public void registerOn(HttpServer server) {
+        server.post(PATH, this::handle);
+    }
+
+    void handle(Context ctx) throws InterruptedException {
+        Optional<String> refused = authenticator.rejectReason(ctx::header, ctx.bodyAsBytes());
+        if (refused.isPresent()) {
+            ctx.header("WWW-Authenticate", "Bearer");
+            JsonResponses.error(ctx, 401, "unauthorized", refused.get(), null);
+            return;
+        }
+        boolean dryRun = "true".equalsIgnoreCase(ctx.queryParam("dry_run"));
+        log.info("poll: {} requested over HTTP", dryRun ? "dry run" : "poll");
+        PollSummary summary = dryRun ? poll.dryRun() : poll.pollNow();
+        int status = summary.ok() ? 200 : "rest".equals(summary.error().kind()) ? 502 : 503;
+        JsonResponses.send(ctx, status, summary.toMap());
+    }
+}
