@@ -1,0 +1,89 @@
+package com.alignersync.source.cdc;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.alignersync.event.Input;
+import com.alignersync.sink.Outcome;
+import com.alignersync.support.PortalPostgres;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Changes made in the portal database flow through the running engine into the clinic target (DESIGN.md §3). */
+class CdcFlowTest {
+
+    static PortalPostgres portal;
+
+    @TempDir
+    Path dataDir;
+
+    CdcRig rig;
+
+    @BeforeAll
+    static void startPortal() throws Exception {
+        portal = PortalPostgres.start();
+        portal.execute(Files.readString(Path.of("connector-config/supabase-setup.sql")));
+    }
+
+    @AfterAll
+    static void stopPortal() throws Exception {
+        portal.close();
+    }
+
+    @BeforeEach
+    void startInput() throws Exception {
+        portal.execute("TRUNCATE aligner_notes, aligner_batches");
+        rig = new CdcRig(portal, "flow", dataDir);
+        rig.start();
+    }
+
+    @AfterEach
+    void stopInput() throws Exception {
+        rig.close();
+        CdcRig.dropSlotIfExists(portal.dataSource(), "flow");
+    }
+
+    @Test
+    void doctorNoteInsertUpdateAndDeleteReachTheTarget() throws Exception {
+        portal.execute("INSERT INTO aligner_notes (note_id, aligner_set_id, note_type, note_text) VALUES (101, 7, 'Doctor', 'first text')");
+        CdcRig.await("the note is inserted", () -> rig.target.note(101) != null);
+        assertEquals("first text", rig.target.note(101).get("NOTETEXT"));
+
+        portal.execute("UPDATE aligner_notes SET note_text = 'edited', is_edited = true, edited_at = now() WHERE note_id = 101");
+        CdcRig.await("the edit arrives", () -> "edited".equals(rig.target.note(101).get("NOTETEXT")));
+        assertEquals(Boolean.TRUE, rig.target.note(101).get("ISEDITED"));
+
+        portal.execute("UPDATE aligner_notes SET is_read = true WHERE note_id = 101");
+        CdcRig.await("the read flag arrives", () -> Boolean.TRUE.equals(rig.target.note(101).get("ISREAD")));
+
+        portal.execute("DELETE FROM aligner_notes WHERE note_id = 101");
+        CdcRig.await("the note is deleted", () -> rig.target.note(101) == null);
+        assertEquals(3, rig.metrics.count(Input.CDC, Outcome.APPLIED) - 1, "insert, edit, read flag, delete: four applied changes");
+    }
+
+    @Test
+    void labNotesAndBatchChangesOtherThanDaysDoNotFlowBack() throws Exception {
+        rig.target.insertBatch(500, 7, 10);
+        portal.execute("INSERT INTO aligner_batches (aligner_batch_id, aligner_set_id, days, notes) VALUES (500, 7, 10, 'lab delivery')");
+        portal.execute("INSERT INTO aligner_notes (note_id, aligner_set_id, note_type, note_text) VALUES (201, 7, 'Lab', 'from the lab')");
+        portal.execute("UPDATE aligner_batches SET notes = 'changed delivery notes', upper_aligner_count = 12 WHERE aligner_batch_id = 500");
+        int writesBefore = rig.target.writes();
+
+        portal.execute("UPDATE aligner_batches SET days = 14 WHERE aligner_batch_id = 500");
+        CdcRig.await("the days change arrives", () -> Integer.valueOf(14).equals(rig.target.batch(500).get("DAYS")));
+
+        assertNull(rig.target.note(201), "a Lab note never flows back");
+        assertEquals("delivery notes", rig.target.batch(500).get("NOTES"), "only Days is ever written");
+        assertEquals(writesBefore + 1, rig.target.writes(), "exactly one target write: the days change");
+        assertEquals(1, rig.metrics.count(Input.CDC, Outcome.APPLIED));
+        assertTrue(rig.metrics.count(Input.CDC, Outcome.IGNORED) + rig.metrics.count(Input.CDC, Outcome.UNCHANGED) >= 2,
+                "the Lab note and the non-days changes were decided and skipped");
+    }
+}
