@@ -30,7 +30,7 @@ public record CdcConfig(
 
     private static final Pattern SLOT_NAME = Pattern.compile("[a-z0-9_]{1,63}");
     private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,62}");
-    private static final Set<String> SNAPSHOT_MODES = Set.of("no_data", "initial", "when_needed", "always", "initial_only", "never");
+    private static final Set<String> SNAPSHOT_MODES = Set.of("no_data", "initial", "when_needed", "always", "initial_only");
 
     public CdcConfig {
         passThrough = Map.copyOf(passThrough);

@@ -82,6 +82,21 @@ public final class OffsetFile {
         return new StoredOffsets(entries);
     }
 
+    /**
+     * Moves the file aside (kept for the operator, never deleted) so the next start begins
+     * without a position.
+     *
+     * @return where the file went, or null when there was none
+     */
+    public Path archive(String suffix) throws IOException {
+        if (!Files.exists(file)) {
+            return null;
+        }
+        Path aside = file.resolveSibling(file.getFileName() + "." + suffix);
+        Files.move(file, aside, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        return aside;
+    }
+
     /** Replaces the file atomically: after a crash it holds either the old or the new offsets. */
     public void write(StoredOffsets offsets, Clock clock) throws IOException {
         ObjectNode root = mapper.createObjectNode();

@@ -60,6 +60,15 @@ public record StoredOffsets(List<Entry> entries) {
         return Optional.empty();
     }
 
+    /** Parses Postgres' notation of an LSN, e.g. {@code 0/16B3748}. */
+    public static long parseLsn(String text) {
+        int slash = text.indexOf('/');
+        if (slash < 0) {
+            throw new IllegalArgumentException("not an LSN: " + text);
+        }
+        return (Long.parseLong(text.substring(0, slash), 16) << 32) | Long.parseLong(text.substring(slash + 1), 16);
+    }
+
     /** Postgres' notation of an LSN, e.g. {@code 0/16B3748}. */
     public static String lsnText(long lsn) {
         return Long.toHexString(lsn >>> 32).toUpperCase() + "/" + Long.toHexString(lsn & 0xFFFFFFFFL).toUpperCase();

@@ -8,6 +8,8 @@ import com.alignersync.state.CorruptStateFileException;
 import com.alignersync.state.OffsetFile;
 import com.alignersync.state.StoredOffsets;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.debezium.engine.DebeziumEngine;
 import io.debezium.engine.RecordChangeEvent;
 import io.debezium.engine.format.ChangeEventFormat;
@@ -17,6 +19,9 @@ import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Executors;
@@ -44,6 +49,7 @@ public final class CdcInput implements StatusSource, AutoCloseable {
     private final SlotMonitor slotMonitor;
     private final Runnable catchUpRequest;
     private final CdcStatus status;
+    private final Clock clock;
     private final StopSignal stop = new StopSignal();
     private final CdcBatchHandler handler;
     private final AtomicBoolean started = new AtomicBoolean();
@@ -62,6 +68,7 @@ public final class CdcInput implements StatusSource, AutoCloseable {
         this.slotMonitor = new SlotMonitor(config.db(), config.slotName(), clock);
         this.catchUpRequest = catchUpRequest;
         this.status = new CdcStatus(clock);
+        this.clock = clock;
         this.handler = new CdcBatchHandler(new CdcRecordMapper(json), sink, deadLetters, status, stop,
                 config.restartBackoffInitial(), config.restartBackoffMax(), hook);
     }
@@ -163,7 +170,13 @@ public final class CdcInput implements StatusSource, AutoCloseable {
                 status.state(CdcState.FAILED, e.getMessage());
                 return;
             }
-            checkSlot(!stored.isEmpty());
+            try {
+                prepareStart(stored);
+            } catch (IOException e) {
+                log.error("cdc: cannot prepare {}: {}", offsetFile.path(), e.getMessage());
+                status.state(CdcState.FAILED, e.getMessage());
+                return;
+            }
             AtomicReference<Throwable> failure = new AtomicReference<>();
             AtomicReference<String> failureMessage = new AtomicReference<>();
             AtomicBoolean streamed = new AtomicBoolean();
@@ -229,6 +242,41 @@ public final class CdcInput implements StatusSource, AutoCloseable {
                 .build();
     }
 
+    /**
+     * Reconciles the stored position with the slot before the engine starts. Debezium's
+     * {@code no_data} mode starts a connector without offsets at the server's current WAL
+     * position, which would skip every change the slot still holds (made while the daemon was
+     * stopped before its first commit); so an existing slot's confirmed position becomes the
+     * start. Offsets whose slot has gone are moved aside: Debezium refuses to start on them, and
+     * the poller's catch-up, requested by the alarm, covers the gap.
+     */
+    private void prepareStart(StoredOffsets stored) throws IOException {
+        SlotHealth health = checkSlot(!stored.isEmpty());
+        if (health == null) {
+            return;
+        }
+        if (!health.exists() && !stored.isEmpty()) {
+            String suffix = "orphaned-" + DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC).format(clock.instant());
+            Path aside = offsetFile.archive(suffix);
+            log.error("cdc: the stored position has no slot any more; moved {} to {} and starting with a new slot", offsetFile.path(), aside);
+        } else if (health.exists() && !health.lost() && stored.isEmpty() && health.confirmedFlushLsn() != null) {
+            long lsn = StoredOffsets.parseLsn(health.confirmedFlushLsn());
+            offsetFile.write(seed(lsn), clock);
+            log.info("cdc: no stored position; resuming from slot {}'s confirmed position {}", config.slotName(), health.confirmedFlushLsn());
+        }
+    }
+
+    /** An offset in Debezium's Postgres form holding only the LSN: the engine streams everything the slot sends from there. */
+    private StoredOffsets seed(long lsn) {
+        ObjectMapper json = new ObjectMapper();
+        ArrayNode key = json.createArrayNode();
+        key.add(DebeziumProperties.ENGINE_NAME);
+        key.addObject().put("server", DebeziumProperties.TOPIC_PREFIX);
+        ObjectNode value = json.createObjectNode();
+        value.put("lsn", lsn);
+        return new StoredOffsets(List.of(new StoredOffsets.Entry(key, value)));
+    }
+
     private void periodicSlotCheck() {
         boolean offsetsExist;
         try {
@@ -239,14 +287,18 @@ public final class CdcInput implements StatusSource, AutoCloseable {
         checkSlot(offsetsExist);
     }
 
-    /** Reads the slot; a lost slot, or a missing one while offsets exist, raises the alarm and asks for a catch-up. */
-    void checkSlot(boolean offsetsExist) {
+    /**
+     * Reads the slot; a lost slot, or a missing one while offsets exist, raises the alarm and asks for a catch-up.
+     *
+     * @return the reading, or null when Postgres could not be asked
+     */
+    SlotHealth checkSlot(boolean offsetsExist) {
         SlotHealth health;
         try {
             health = slotMonitor.check();
         } catch (SQLException e) {
             log.warn("cdc: cannot read pg_replication_slots: {}", e.getMessage());
-            return;
+            return null;
         }
         status.slot(health);
         String alarm = null;
@@ -263,7 +315,7 @@ public final class CdcInput implements StatusSource, AutoCloseable {
                 log.info("cdc: slot {} is healthy again; alarm cleared", config.slotName());
                 status.clearAlarm();
             }
-            return;
+            return health;
         }
         if (status.raiseAlarm(alarm)) {
             log.error("cdc: ALARM: {}", alarm);
@@ -274,6 +326,7 @@ public final class CdcInput implements StatusSource, AutoCloseable {
                 log.error("cdc: the catch-up request failed: {}", e.getMessage());
             }
         }
+        return health;
     }
 
     private static String describe(Throwable error, String message) {
