@@ -69,6 +69,27 @@ class CdcFlowTest {
     }
 
     @Test
+    void aRecordThatCannotBecomeAnEventIsParkedAndTheStreamGoesOn() throws Exception {
+        // A portal schema drift: note_text loses NOT NULL, and a note arrives without text.
+        portal.execute("ALTER TABLE aligner_notes ALTER COLUMN note_text DROP NOT NULL");
+        try {
+            portal.execute("INSERT INTO aligner_notes (note_id, aligner_set_id, note_type, note_text) VALUES (301, 7, 'Doctor', NULL)");
+            portal.execute("INSERT INTO aligner_notes (note_id, aligner_set_id, note_type, note_text) VALUES (302, 7, 'Doctor', 'next one')");
+
+            CdcRig.await("the next note lands and the bad one is parked",
+                    () -> rig.target.note(302) != null && rig.deadLetters.count() == 1);
+            assertNull(rig.target.note(301));
+            var parked = rig.deadLetters.readAll();
+            assertTrue(parked.get(0).reason().startsWith("after.note_text"), parked.get(0).reason());
+            assertEquals(301, parked.get(0).raw().get("record").get("after").get("note_id").asInt());
+            CdcRig.await("status counts it", () -> Long.valueOf(1).equals(rig.input().statusSnapshot().get("recordsParked")));
+        } finally {
+            portal.execute("DELETE FROM aligner_notes WHERE note_text IS NULL");
+            portal.execute("ALTER TABLE aligner_notes ALTER COLUMN note_text SET NOT NULL");
+        }
+    }
+
+    @Test
     void labNotesAndBatchChangesOtherThanDaysDoNotFlowBack() throws Exception {
         rig.target.insertBatch(500, 7, 10);
         portal.execute("INSERT INTO aligner_batches (aligner_batch_id, aligner_set_id, days, notes) VALUES (500, 7, 10, 'lab delivery')");

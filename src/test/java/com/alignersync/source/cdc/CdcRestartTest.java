@@ -185,6 +185,21 @@ class CdcRestartTest {
     }
 
     @Test
+    void heartbeatsWithTheActionQueryMoveTheStoredPositionOfAnIdleDatabase() throws Exception {
+        rig.heartbeat(java.time.Duration.ofMillis(200), "INSERT INTO public.aligner_sync_heartbeat (id, beat_at) VALUES (1, now())"
+                + " ON CONFLICT (id) DO UPDATE SET beat_at = EXCLUDED.beat_at");
+        CdcInput input = rig.start();
+        OffsetFile offsets = OffsetFile.inDataDir(dataDir, new ObjectMapper());
+        CdcRig.await("a first position is stored", () -> offsets.read().lsn().isPresent());
+        long first = offsets.read().lsn().get();
+
+        CdcRig.await("the position moves on with no portal change", () -> offsets.read().lsn().get() > first);
+
+        assertEquals(0, rig.target.writes(), "heartbeat rows never reach the target");
+        assertEquals(0L, input.eventsCommitted());
+    }
+
+    @Test
     void aFirstStartWithoutOffsetsRaisesNoAlarm() throws Exception {
         CdcInput input = rig.start();
         assertEquals(0, rig.catchUpRequests.get());

@@ -42,6 +42,8 @@ final class CdcRig implements AutoCloseable {
     private String dbUrl;
     private final String slot;
     private CdcInput input;
+    private Duration heartbeatInterval = Duration.ofMillis(1000);
+    private String heartbeatQuery = "";
 
     CdcRig(PortalPostgres portal, String slot, Path dataDir) throws Exception {
         this(portal.dbUrl(), slot, dataDir);
@@ -59,16 +61,26 @@ final class CdcRig implements AutoCloseable {
     }
 
     static CdcConfig config(String dbUrl, String slot, Map<String, String> passThrough) {
+        return config(dbUrl, slot, Duration.ofMillis(1000), "", passThrough);
+    }
+
+    static CdcConfig config(String dbUrl, String slot, Duration heartbeat, String heartbeatQuery, Map<String, String> passThrough) {
         Map<String, String> pass = new HashMap<>(Map.of("slot.retry.delay.ms", "500"));
         pass.putAll(passThrough);
         return new CdcConfig(true, PostgresUrl.parse(dbUrl), slot, "aligner_sync_pub", "no_data",
-                Duration.ofMillis(10), Duration.ofMillis(1000), "", Duration.ofMillis(100), Duration.ofMillis(1000),
+                Duration.ofMillis(10), heartbeat, heartbeatQuery, Duration.ofMillis(100), Duration.ofMillis(1000),
                 Duration.ofMinutes(10), pass);
     }
 
+    /** Heartbeats for the next start: interval and action query. */
+    void heartbeat(Duration interval, String query) {
+        this.heartbeatInterval = interval;
+        this.heartbeatQuery = query;
+    }
+
     CdcInput newInput(CommitHook hook) {
-        return new CdcInput(config(dbUrl, slot, Map.of()), dataDir, sink, deadLetters, catchUpRequests::incrementAndGet,
-                Clock.systemUTC(), hook);
+        return new CdcInput(config(dbUrl, slot, heartbeatInterval, heartbeatQuery, Map.of()), dataDir, sink, deadLetters,
+                catchUpRequests::incrementAndGet, Clock.systemUTC(), hook);
     }
 
     /** Starts the input and waits until the engine streams (the slot exists from then on). */
