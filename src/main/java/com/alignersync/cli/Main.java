@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = "Carries doctors' edits from the Supabase aligner portal back into the clinic's SQL Server.",
-        subcommands = {InitCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {InitCommand.class, OffsetsCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec
