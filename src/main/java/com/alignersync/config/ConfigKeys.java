@@ -56,7 +56,7 @@ public final class ConfigKeys {
             "Publication of the two portal tables (supabase-setup.sql creates it)");
     public static final ConfigKey CDC_SNAPSHOT_MODE = key("cdc.snapshot-mode", null, "no_data", false,
             "Debezium snapshot.mode: no_data streams only new changes (history is the poller's job); initial also copies the tables once");
-    public static final ConfigKey CDC_POLL_INTERVAL_MS = key("cdc.poll-interval-ms", null, "50", false,
+    public static final ConfigKey CDC_POLL_INTERVAL_MS = key("cdc.poll-interval-ms", null, "10", false,
             "How long the engine waits for more changes before handing a batch on; bounds the added latency");
     public static final ConfigKey CDC_HEARTBEAT_INTERVAL_MS = key("cdc.heartbeat-interval-ms", null, "10000", false,
             "Debezium heartbeat.interval.ms: confirms the position to the slot when the tables are quiet (0 = off)");

@@ -32,7 +32,7 @@ class CdcConfigTest {
         assertEquals("aligner_sync", config.slotName());
         assertEquals("aligner_sync_pub", config.publicationName());
         assertEquals("no_data", config.snapshotMode());
-        assertEquals(Duration.ofMillis(50), config.pollInterval());
+        assertEquals(Duration.ofMillis(10), config.pollInterval());
         assertEquals("db.abcd.supabase.co", config.db().host());
         assertEquals(5432, config.db().port());
         assertEquals("secret", config.db().password());

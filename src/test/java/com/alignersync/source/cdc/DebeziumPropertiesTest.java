@@ -17,7 +17,7 @@ class DebeziumPropertiesTest {
 
     private static CdcConfig config(String heartbeatQuery, Map<String, String> passThrough) {
         return new CdcConfig(true, PostgresUrl.parse("postgresql://postgres:pw@db.ref.supabase.co:5432/postgres?sslmode=require"),
-                "aligner_sync", "aligner_sync_pub", "no_data", Duration.ofMillis(50), Duration.ofSeconds(10), heartbeatQuery,
+                "aligner_sync", "aligner_sync_pub", "no_data", Duration.ofMillis(10), Duration.ofSeconds(10), heartbeatQuery,
                 Duration.ofSeconds(1), Duration.ofSeconds(60), Duration.ofMinutes(1), passThrough);
     }
 
