@@ -46,7 +46,7 @@ public final class CdcInput implements StatusSource, AutoCloseable {
 
     private final CdcConfig config;
     private final OffsetFile offsetFile;
-    private final SlotMonitor slotMonitor;
+    private final SlotReader slotMonitor;
     private final Runnable catchUpRequest;
     private final CdcStatus status;
     private final Clock clock;
@@ -62,10 +62,15 @@ public final class CdcInput implements StatusSource, AutoCloseable {
      */
     public CdcInput(CdcConfig config, Path dataDir, SqlServerSink sink, DeadLetterLog deadLetters,
                     Runnable catchUpRequest, Clock clock, CommitHook hook) {
+        this(config, dataDir, sink, deadLetters, catchUpRequest, clock, hook, new SlotMonitor(config.db(), config.slotName(), clock));
+    }
+
+    CdcInput(CdcConfig config, Path dataDir, SqlServerSink sink, DeadLetterLog deadLetters,
+             Runnable catchUpRequest, Clock clock, CommitHook hook, SlotReader slotReader) {
         ObjectMapper json = new ObjectMapper();
         this.config = config;
         this.offsetFile = OffsetFile.inDataDir(dataDir, json);
-        this.slotMonitor = new SlotMonitor(config.db(), config.slotName(), clock);
+        this.slotMonitor = slotReader;
         this.catchUpRequest = catchUpRequest;
         this.status = new CdcStatus(clock);
         this.clock = clock;
@@ -83,6 +88,9 @@ public final class CdcInput implements StatusSource, AutoCloseable {
      * @throws CorruptStateFileException when {@code data/offsets.json} exists but cannot be read; nothing was started
      */
     public void start() {
+        if (!config.enabled()) {
+            throw new IllegalStateException("the CDC input is disabled (cdc.enabled=false)");
+        }
         if (!started.compareAndSet(false, true)) {
             throw new IllegalStateException("the CDC input was already started");
         }

@@ -29,6 +29,8 @@ public final class DebeziumProperties {
         // Every finished batch is flushed at once: flushing is what confirms the LSN to the slot.
         p.setProperty("offset.flush.interval.ms", "0");
         p.setProperty("offset.flush.timeout.ms", "10000");
+        // A clean stop waits for the batch in the sink to commit rather than cutting it off.
+        p.setProperty("record.processing.shutdown.timeout.ms", "30000");
         p.setProperty("topic.prefix", TOPIC_PREFIX);
         p.setProperty("database.hostname", config.db().host());
         p.setProperty("database.port", Integer.toString(config.db().port()));

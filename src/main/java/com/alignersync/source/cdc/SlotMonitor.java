@@ -10,7 +10,7 @@ import java.time.Clock;
 import java.util.Properties;
 
 /** Reads the slot's health from {@code pg_replication_slots}; a plain connection, no replication protocol. */
-public final class SlotMonitor {
+public final class SlotMonitor implements SlotReader {
 
     private static final String QUERY = "SELECT active, wal_status, confirmed_flush_lsn::text,"
             + " pg_wal_lsn_diff(pg_current_wal_lsn(), restart_lsn)::bigint"
@@ -26,6 +26,7 @@ public final class SlotMonitor {
         this.clock = clock;
     }
 
+    @Override
     public SlotHealth check() throws SQLException {
         Properties props = new Properties();
         props.setProperty("user", db.user());
