@@ -61,12 +61,13 @@ class CdcSinkPauseTest {
                 CdcRig.await("streaming", () -> input.state() == CdcState.STREAMING);
                 portal.execute("INSERT INTO aligner_notes (note_id, aligner_set_id, note_type, note_text) VALUES (1, 2, 'Doctor', 'first')");
                 CdcRig.await("the first note lands", () -> target.note(1) != null);
-                Optional<Long> before = storedLsn();
 
                 clinic.down.set(true);
                 portal.execute("INSERT INTO aligner_notes (note_id, aligner_set_id, note_type, note_text) VALUES (2, 2, 'Doctor', 'while down')");
                 CdcRig.await("the input pauses", () -> input.state() == CdcState.PAUSED_SINK_UNAVAILABLE);
-                CdcRig.await("a retry ran", () -> clinic.refused.get() >= 3);
+                // From here the handler holds the batch: whatever is stored now must stay until SQL Server is back.
+                Optional<Long> before = storedLsn();
+                CdcRig.await("several retries ran", () -> clinic.refused.get() >= 4);
                 assertEquals(before, storedLsn(), "no offset moved while the batch is not committed");
                 assertTrue(input.statusSnapshot().get("lastError").toString().startsWith("sink unavailable"));
 
