@@ -69,6 +69,24 @@ class CdcFlowTest {
     }
 
     @Test
+    void aLongNoteKeepsItsTextWhenOnlyTheReadFlagChanges() throws Exception {
+        // Random text does not compress, so Postgres stores it out of line (TOAST) and does not resend it unchanged.
+        java.util.Random random = new java.util.Random(3);
+        StringBuilder text = new StringBuilder();
+        while (text.length() < 20_000) {
+            text.append(Long.toString(random.nextLong(), 36)).append(' ');
+        }
+        portal.execute("INSERT INTO aligner_notes (note_id, aligner_set_id, note_type, note_text) VALUES (401, 7, 'Doctor', '" + text + "')");
+        CdcRig.await("the long note lands", () -> rig.target.note(401) != null);
+
+        portal.execute("UPDATE aligner_notes SET is_read = true WHERE note_id = 401");
+        CdcRig.await("the read flag arrives", () -> Boolean.TRUE.equals(rig.target.note(401).get("ISREAD")));
+
+        assertEquals(text.toString(), rig.target.note(401).get("NOTETEXT"));
+        assertEquals(0, rig.deadLetters.count());
+    }
+
+    @Test
     void aRecordThatCannotBecomeAnEventIsParkedAndTheStreamGoesOn() throws Exception {
         // A portal schema drift: note_text loses NOT NULL, and a note arrives without text.
         portal.execute("ALTER TABLE aligner_notes ALTER COLUMN note_text DROP NOT NULL");
