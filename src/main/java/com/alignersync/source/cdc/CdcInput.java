@@ -91,10 +91,10 @@ public final class CdcInput implements StatusSource, AutoCloseable {
         if (!config.enabled()) {
             throw new IllegalStateException("the CDC input is disabled (cdc.enabled=false)");
         }
+        StoredOffsets stored = offsetFile.read();
         if (!started.compareAndSet(false, true)) {
             throw new IllegalStateException("the CDC input was already started");
         }
-        StoredOffsets stored = offsetFile.read();
         log.info("cdc: starting; slot {}, publication {}, {}:{}/{} as {}, offsets {} ({})", config.slotName(), config.publicationName(),
                 config.db().host(), config.db().port(), config.db().database(), config.db().user(), offsetFile.path(),
                 stored.lsn().map(lsn -> "LSN " + StoredOffsets.lsnText(lsn)).orElse("none yet"));

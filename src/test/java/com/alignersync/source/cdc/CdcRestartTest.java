@@ -158,8 +158,10 @@ class CdcRestartTest {
         assertEquals(good.substring(0, good.length() / 2), Files.readString(offsets), "the corrupt file is left for the operator");
 
         Files.writeString(offsets, good);
-        rig.start();
+        input.start();
+        CdcRig.await("the same input starts once the file is restored", () -> input.state() == CdcState.STREAMING);
         CdcRig.await("with the file restored, the waiting change lands", () -> rig.target.note(2) != null);
+        input.stop();
     }
 
     @Test
