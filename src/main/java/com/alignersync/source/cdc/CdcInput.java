@@ -8,20 +8,14 @@ import com.alignersync.state.CorruptStateFileException;
 import com.alignersync.state.OffsetFile;
 import com.alignersync.state.StoredOffsets;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.debezium.engine.DebeziumEngine;
 import io.debezium.engine.RecordChangeEvent;
 import io.debezium.engine.format.ChangeEventFormat;
 import io.debezium.embedded.Connect;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
-import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Executors;
@@ -46,10 +40,9 @@ public final class CdcInput implements StatusSource, AutoCloseable {
 
     private final CdcConfig config;
     private final OffsetFile offsetFile;
-    private final SlotReader slotMonitor;
-    private final Runnable catchUpRequest;
+    private final SlotWatch slotWatch;
+    private final StartPosition startPosition;
     private final CdcStatus status;
-    private final Clock clock;
     private final StopSignal stop = new StopSignal();
     private final CdcBatchHandler handler;
     private final AtomicBoolean started = new AtomicBoolean();
@@ -70,10 +63,9 @@ public final class CdcInput implements StatusSource, AutoCloseable {
         ObjectMapper json = new ObjectMapper();
         this.config = config;
         this.offsetFile = OffsetFile.inDataDir(dataDir, json);
-        this.slotMonitor = slotReader;
-        this.catchUpRequest = catchUpRequest;
         this.status = new CdcStatus(clock);
-        this.clock = clock;
+        this.slotWatch = new SlotWatch(slotReader, config.slotName(), offsetFile.path(), status, catchUpRequest);
+        this.startPosition = new StartPosition(offsetFile, clock);
         this.handler = new CdcBatchHandler(new CdcRecordMapper(json), sink, deadLetters, status, stop,
                 config.restartBackoffInitial(), config.restartBackoffMax(), hook);
     }
@@ -179,7 +171,7 @@ public final class CdcInput implements StatusSource, AutoCloseable {
                 return;
             }
             try {
-                prepareStart(stored);
+                startPosition.reconcile(stored, checkSlot(!stored.isEmpty()));
             } catch (IOException e) {
                 log.error("cdc: cannot prepare {}: {}", offsetFile.path(), e.getMessage());
                 status.state(CdcState.FAILED, e.getMessage());
@@ -250,41 +242,6 @@ public final class CdcInput implements StatusSource, AutoCloseable {
                 .build();
     }
 
-    /**
-     * Reconciles the stored position with the slot before the engine starts. Debezium's
-     * {@code no_data} mode starts a connector without offsets at the server's current WAL
-     * position, which would skip every change the slot still holds (made while the daemon was
-     * stopped before its first commit); so an existing slot's confirmed position becomes the
-     * start. Offsets whose slot has gone are moved aside: Debezium refuses to start on them, and
-     * the poller's catch-up, requested by the alarm, covers the gap.
-     */
-    private void prepareStart(StoredOffsets stored) throws IOException {
-        SlotHealth health = checkSlot(!stored.isEmpty());
-        if (health == null) {
-            return;
-        }
-        if (!health.exists() && !stored.isEmpty()) {
-            String suffix = "orphaned-" + DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC).format(clock.instant());
-            Path aside = offsetFile.archive(suffix);
-            log.error("cdc: the stored position has no slot any more; moved {} to {} and starting with a new slot", offsetFile.path(), aside);
-        } else if (health.exists() && !health.lost() && stored.isEmpty() && health.confirmedFlushLsn() != null) {
-            long lsn = StoredOffsets.parseLsn(health.confirmedFlushLsn());
-            offsetFile.write(seed(lsn), clock);
-            log.info("cdc: no stored position; resuming from slot {}'s confirmed position {}", config.slotName(), health.confirmedFlushLsn());
-        }
-    }
-
-    /** An offset in Debezium's Postgres form holding only the LSN: the engine streams everything the slot sends from there. */
-    private StoredOffsets seed(long lsn) {
-        ObjectMapper json = new ObjectMapper();
-        ArrayNode key = json.createArrayNode();
-        key.add(DebeziumProperties.ENGINE_NAME);
-        key.addObject().put("server", DebeziumProperties.TOPIC_PREFIX);
-        ObjectNode value = json.createObjectNode();
-        value.put("lsn", lsn);
-        return new StoredOffsets(List.of(new StoredOffsets.Entry(key, value)));
-    }
-
     private void periodicSlotCheck() {
         boolean offsetsExist;
         try {
@@ -295,46 +252,9 @@ public final class CdcInput implements StatusSource, AutoCloseable {
         checkSlot(offsetsExist);
     }
 
-    /**
-     * Reads the slot; a lost slot, or a missing one while offsets exist, raises the alarm and asks for a catch-up.
-     *
-     * @return the reading, or null when Postgres could not be asked
-     */
-    SlotHealth checkSlot(boolean offsetsExist) {
-        SlotHealth health;
-        try {
-            health = slotMonitor.check();
-        } catch (SQLException e) {
-            log.warn("cdc: cannot read pg_replication_slots: {}", e.getMessage());
-            return null;
-        }
-        status.slot(health);
-        String alarm = null;
-        if (health.lost()) {
-            alarm = "replication slot " + config.slotName() + " is LOST (wal_status=lost): Postgres removed WAL this daemon had not"
-                    + " confirmed, so changes in that gap exist only in the tables. Drop it (SELECT pg_drop_replication_slot('"
-                    + config.slotName() + "')) so the engine creates a new one; a poll catch-up covers the gap";
-        } else if (!health.exists() && offsetsExist) {
-            alarm = "replication slot " + config.slotName() + " is MISSING although " + offsetFile.path() + " holds a position:"
-                    + " changes made since it disappeared are not in any slot. A new slot starts from now; a poll catch-up covers the gap";
-        }
-        if (alarm == null) {
-            if (health.exists() && status.alarm() != null) {
-                log.info("cdc: slot {} is healthy again; alarm cleared", config.slotName());
-                status.clearAlarm();
-            }
-            return health;
-        }
-        if (status.raiseAlarm(alarm)) {
-            log.error("cdc: ALARM: {}", alarm);
-            try {
-                catchUpRequest.run();
-                log.error("cdc: asked the poller for a catch-up from its cursor");
-            } catch (RuntimeException e) {
-                log.error("cdc: the catch-up request failed: {}", e.getMessage());
-            }
-        }
-        return health;
+    /** Reads the slot now, raising the alarm when it is lost or missing while a position is stored. */
+    SlotHealth checkSlot(boolean positionStored) {
+        return slotWatch.check(positionStored);
     }
 
     private static String describe(Throwable error, String message) {
