@@ -84,6 +84,31 @@ public final class ConfigKeys {
     public static final ConfigKey EMBEDDED_POSTGRES_PORT = key("embedded.postgres-port", null, "54329", false,
             "With run --embedded: the port of the embedded portal PostgreSQL (fixed, so the printed psql command keeps working)");
 
+    // --- CDC input (logical replication through the embedded Debezium engine) -------------
+    // The connection comes from SUPABASE_DB_URL above; any debezium.source.* property of the
+    // file is passed to the engine unchanged (as in Debezium Server) and wins over these.
+    public static final ConfigKey CDC_ENABLED = key("cdc.enabled", null, "true", false,
+            "Run the CDC input (true/false); it needs supabase.db-url and the setup of connector-config/supabase-setup.sql");
+    public static final ConfigKey CDC_SLOT_NAME = key("cdc.slot-name", null, "aligner_sync", false,
+            "Logical replication slot the engine creates and reads (lower-case letters, digits, _)");
+    public static final ConfigKey CDC_PUBLICATION_NAME = key("cdc.publication-name", null, "aligner_sync_pub", false,
+            "Publication of the two portal tables (supabase-setup.sql creates it)");
+    public static final ConfigKey CDC_SNAPSHOT_MODE = key("cdc.snapshot-mode", null, "no_data", false,
+            "Debezium snapshot.mode: no_data streams only new changes (history is the poller's job); initial also copies the tables once");
+    public static final ConfigKey CDC_POLL_INTERVAL_MS = key("cdc.poll-interval-ms", null, "10", false,
+            "How long the engine waits for more changes before handing a batch on; bounds the added latency");
+    public static final ConfigKey CDC_HEARTBEAT_INTERVAL_MS = key("cdc.heartbeat-interval-ms", null, "10000", false,
+            "Debezium heartbeat.interval.ms: confirms the position to the slot when the tables are quiet (0 = off)");
+    public static final ConfigKey CDC_HEARTBEAT_ACTION_QUERY = key("cdc.heartbeat-action-query", null, "", false,
+            "SQL run on each heartbeat so an idle Supabase database still moves the slot, e.g. the upsert into"
+                    + " public.aligner_sync_heartbeat that supabase-setup.sql prepares (blank = none)");
+    public static final ConfigKey CDC_RESTART_BACKOFF_INITIAL_MS = key("cdc.restart-backoff-initial-ms", null, "1000", false,
+            "First delay before restarting the engine after Postgres was unreachable or the connection dropped; doubles per failure");
+    public static final ConfigKey CDC_RESTART_BACKOFF_MAX_MS = key("cdc.restart-backoff-max-ms", null, "60000", false,
+            "Upper bound of the engine restart delay, also of the pause while SQL Server is unavailable");
+    public static final ConfigKey CDC_SLOT_CHECK_INTERVAL_MS = key("cdc.slot-check-interval-ms", null, "60000", false,
+            "How often pg_replication_slots is read for slot health (active, wal_status, retained WAL)");
+
     private ConfigKeys() {
     }
 

@@ -24,13 +24,34 @@ public final class PortalPostgres implements AutoCloseable {
     }
 
     public static PortalPostgres start() throws IOException, SQLException {
-        EmbeddedPostgres postgres = EmbeddedPostgres.builder()
+        return start(builder());
+    }
+
+    /**
+     * A server whose data directory outlives it, so a test can stop Postgres and start it again
+     * on the same port with the same data (slots included), as an outage would look.
+     *
+     * @param port 0 picks a free port; pass the {@link #port()} of the previous server to restart it
+     */
+    public static PortalPostgres startPersistent(java.nio.file.Path dataDirectory, int port) throws IOException, SQLException {
+        EmbeddedPostgres.Builder builder = builder().setDataDirectory(dataDirectory).setCleanDataDirectory(false);
+        if (port > 0) {
+            builder.setPort(port);
+        }
+        return start(builder);
+    }
+
+    private static EmbeddedPostgres.Builder builder() {
+        return EmbeddedPostgres.builder()
                 .setServerConfig("wal_level", "logical")
                 .setServerConfig("max_wal_senders", "10")
                 .setServerConfig("max_replication_slots", "10")
                 .setServerConfig("synchronous_commit", "on")
-                .setServerConfig("fsync", "off")
-                .start();
+                .setServerConfig("fsync", "off");
+    }
+
+    private static PortalPostgres start(EmbeddedPostgres.Builder builder) throws IOException, SQLException {
+        EmbeddedPostgres postgres = builder.start();
         PortalPostgres portal = new PortalPostgres(postgres);
         portal.execute(resource("/fixtures/supabase-schema.sql"));
         return portal;

@@ -1,0 +1,109 @@
+package com.alignersync.source.cdc;
+
+import com.alignersync.event.ChangeEvent;
+import com.alignersync.event.Input;
+import com.alignersync.event.SourcePosition;
+import com.alignersync.sink.DeadLetterLog;
+import com.alignersync.sink.SinkUnavailableException;
+import com.alignersync.sink.SqlServerSink;
+import io.debezium.engine.DebeziumEngine;
+import io.debezium.engine.RecordChangeEvent;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.kafka.connect.source.SourceRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The engine's batch handler: maps the batch, applies it to the sink, and only after the SQL
+ * Server transaction committed marks the records processed and the batch finished (which, with
+ * {@code offset.flush.interval.ms=0}, writes {@code data/offsets.json} and lets the slot
+ * release WAL). While SQL Server is unavailable the same batch is retried with capped backoff
+ * and nothing is committed; the handler never throws that out, which would stop the engine.
+ */
+final class CdcBatchHandler implements DebeziumEngine.ChangeConsumer<RecordChangeEvent<SourceRecord>> {
+
+    private static final Logger log = LoggerFactory.getLogger(CdcBatchHandler.class);
+
+    private final CdcRecordMapper mapper;
+    private final SqlServerSink sink;
+    private final DeadLetterLog deadLetters;
+    private final CdcStatus status;
+    private final StopSignal stop;
+    private final Duration backoffInitial;
+    private final Duration backoffMax;
+    private final CommitHook hook;
+
+    CdcBatchHandler(CdcRecordMapper mapper, SqlServerSink sink, DeadLetterLog deadLetters, CdcStatus status, StopSignal stop,
+                    Duration backoffInitial, Duration backoffMax, CommitHook hook) {
+        this.mapper = mapper;
+        this.sink = sink;
+        this.deadLetters = deadLetters;
+        this.status = status;
+        this.stop = stop;
+        this.backoffInitial = backoffInitial;
+        this.backoffMax = backoffMax;
+        this.hook = hook;
+    }
+
+    @Override
+    public void handleBatch(List<RecordChangeEvent<SourceRecord>> records,
+                            DebeziumEngine.RecordCommitter<RecordChangeEvent<SourceRecord>> committer) throws InterruptedException {
+        List<ChangeEvent> events = new ArrayList<>(records.size());
+        List<CdcRecordMapper.Invalid> invalid = new ArrayList<>();
+        int skipped = 0;
+        for (RecordChangeEvent<SourceRecord> record : records) {
+            CdcRecordMapper.Result result = mapper.map(record.record());
+            if (result instanceof CdcRecordMapper.Mapped mapped) {
+                events.add(mapped.event());
+            } else if (result instanceof CdcRecordMapper.Invalid bad) {
+                invalid.add(bad);
+            } else {
+                skipped++;
+            }
+        }
+        applyUntilCommitted(events);
+        for (CdcRecordMapper.Invalid bad : invalid) {
+            log.warn("cdc: parked a record of {} op {} that cannot become an event: {}",
+                    bad.raw().path("table").asText(), bad.raw().path("op").asText(), bad.reason());
+            deadLetters.parkRaw(Input.CDC, bad.reason(), bad.raw());
+        }
+        hook.afterSinkCommit(records.size());
+        for (RecordChangeEvent<SourceRecord> record : records) {
+            committer.markProcessed(record);
+        }
+        committer.markBatchFinished();
+        SourcePosition last = events.isEmpty() ? null : events.get(events.size() - 1).position();
+        status.committed(events.size(), skipped, invalid.size(), last);
+        if (!events.isEmpty()) {
+            log.debug("cdc: batch of {} records committed ({} events, {} skipped, {} parked), LSN {}",
+                    records.size(), events.size(), skipped, invalid.size(), last == null ? "-" : last.lsnText());
+        }
+    }
+
+    private void applyUntilCommitted(List<ChangeEvent> events) throws InterruptedException {
+        if (events.isEmpty()) {
+            return;
+        }
+        for (int attempt = 1; ; attempt++) {
+            try {
+                sink.apply(events);
+                if (attempt > 1) {
+                    log.info("cdc: SQL Server took the batch again after {} attempts; streaming resumes", attempt);
+                    status.state(CdcState.STREAMING, null);
+                }
+                return;
+            } catch (SinkUnavailableException e) {
+                Duration delay = StopSignal.backoff(backoffInitial, backoffMax, attempt);
+                status.state(CdcState.PAUSED_SINK_UNAVAILABLE, "sink unavailable: " + e.getMessage());
+                log.warn("cdc: SQL Server unavailable, batch of {} events not committed, offsets kept; retry {} in {} ms: {}",
+                        events.size(), attempt, delay.toMillis(), e.getMessage());
+                if (stop.await(delay)) {
+                    // Leaving without marking anything: the engine redelivers this batch on the next start.
+                    throw new InterruptedException("stopping while SQL Server is unavailable; the batch stays uncommitted");
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,255 @@
+package com.alignersync.bench;
+
+import com.alignersync.config.CdcConfig;
+import com.alignersync.config.PostgresUrl;
+import com.alignersync.config.SinkConfig;
+import com.alignersync.event.Input;
+import com.alignersync.sink.DeadLetterLog;
+import com.alignersync.sink.Outcome;
+import com.alignersync.sink.SinkMetrics;
+import com.alignersync.sink.SqlServerSink;
+import com.alignersync.sink.support.H2ClinicTarget;
+import com.alignersync.source.cdc.CdcInput;
+import com.alignersync.source.cdc.CdcState;
+import com.alignersync.source.cdc.DebeziumProperties;
+import com.alignersync.support.PortalPostgres;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.debezium.embedded.Connect;
+import io.debezium.engine.DebeziumEngine;
+import io.debezium.engine.RecordChangeEvent;
+import io.debezium.engine.format.ChangeEventFormat;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.ZoneOffset;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import org.apache.kafka.connect.data.Struct;
+import org.apache.kafka.connect.source.SourceRecord;
+
+/**
+ * The CDC input end to end: real PostgreSQL 17 (zonky, {@code synchronous_commit=on}) through
+ * the embedded Debezium engine and the sink into in-memory H2 (MODE=MSSQLServer).
+ * <ol>
+ *   <li>latency: single-row commits one after another, each from commit to the row being
+ *       visible in the target; p50/p99;</li>
+ *   <li>catch-up: changes made while the input is stopped, then events/s through the sink, and
+ *       in the same run the rate of the engine alone (a handler that only marks records
+ *       processed) on its own slot, with the ratio.</li>
+ * </ol>
+ * Run with (see README):
+ * <pre>mvn -q test-compile exec:java -Dexec.mainClass=com.alignersync.bench.CdcBenchmark [-Dexec.args="1000 100000 10"]</pre>
+ * Arguments: latency commits (1000), catch-up changes (100000), cdc.poll-interval-ms (10).
+ */
+public final class CdcBenchmark {
+
+    private static final int ROWS_PER_TRANSACTION = 100;
+
+    public static void main(String[] args) throws Exception {
+        int commits = args.length > 0 ? Integer.parseInt(args[0]) : 1_000;
+        int changes = args.length > 1 ? Integer.parseInt(args[1]) : 100_000;
+        int pollMs = args.length > 2 ? Integer.parseInt(args[2]) : 10;
+        quietLibraries();
+        System.out.printf("aligner-sync CDC benchmark: PostgreSQL 17 (embedded, synchronous_commit=on) -> Debezium %s (pgoutput)"
+                        + " -> sink -> H2 MODE=MSSQLServer in memory; poll.interval.ms=%d; %d cores%n",
+                DebeziumEngine.class.getPackage().getImplementationVersion(), pollMs, Runtime.getRuntime().availableProcessors());
+        Path work = Files.createTempDirectory("cdc-bench");
+        try (PortalPostgres portal = PortalPostgres.start()) {
+            portal.execute(Files.readString(Path.of("connector-config/supabase-setup.sql")));
+            latency(portal, work.resolve("latency"), commits, pollMs);
+            catchUp(portal, work.resolve("catch-up"), changes, pollMs);
+        }
+        System.exit(0);
+    }
+
+    private static CdcConfig config(PortalPostgres portal, String slot, int pollMs) {
+        return new CdcConfig(true, PostgresUrl.parse(portal.dbUrl()), slot, "aligner_sync_pub", "no_data",
+                Duration.ofMillis(pollMs), Duration.ofSeconds(10), "", Duration.ofMillis(200), Duration.ofSeconds(5),
+                Duration.ofMinutes(10), Map.of());
+    }
+
+    private record Rig(H2ClinicTarget target, SinkMetrics metrics, CdcInput input) {
+        long decided() {
+            long n = 0;
+            for (Outcome outcome : Outcome.values()) {
+                n += metrics.count(Input.CDC, outcome);
+            }
+            return n;
+        }
+    }
+
+    private static Rig rig(PortalPostgres portal, Path dataDir, String slot, int pollMs) throws Exception {
+        Files.createDirectories(dataDir);
+        H2ClinicTarget target = new H2ClinicTarget();
+        SinkMetrics metrics = new SinkMetrics(new SimpleMeterRegistry());
+        DeadLetterLog deadLetters = new DeadLetterLog(dataDir, new ObjectMapper(), Clock.systemUTC());
+        SqlServerSink sink = new SqlServerSink(target.dataSource(), target.dialect(), SinkConfig.defaults(), ZoneOffset.UTC,
+                deadLetters, metrics, Clock.systemUTC());
+        CdcInput input = new CdcInput(config(portal, slot, pollMs), dataDir, sink, deadLetters, () -> { });
+        return new Rig(target, metrics, input);
+    }
+
+    private static void awaitStreaming(CdcInput input) throws InterruptedException {
+        while (input.state() != CdcState.STREAMING) {
+            Thread.sleep(5);
+        }
+    }
+
+    private static void latency(PortalPostgres portal, Path dataDir, int commits, int pollMs) throws Exception {
+        Rig rig = rig(portal, dataDir, "bench_latency", pollMs);
+        rig.input().start();
+        awaitStreaming(rig.input());
+        long[] nanos = new long[commits];
+        int warmUp = Math.min(50, commits);
+        try (Connection pg = portal.dataSource().getConnection();
+             PreparedStatement insert = pg.prepareStatement(
+                     "INSERT INTO aligner_notes (note_id, aligner_set_id, note_type, note_text) VALUES (?, 1, 'Doctor', 'latency probe')");
+             Connection h2 = rig.target().dataSource().getConnection();
+             PreparedStatement visible = h2.prepareStatement("SELECT 1 FROM dbo.tblAlignerNotes WHERE NoteID = ?")) {
+            pg.setAutoCommit(true);
+            for (int i = -warmUp; i < commits; i++) {
+                int id = 1_000_000 + i + warmUp;
+                insert.setInt(1, id);
+                insert.executeUpdate();
+                long committed = System.nanoTime();
+                visible.setInt(1, id);
+                while (true) {
+                    try (ResultSet rs = visible.executeQuery()) {
+                        if (rs.next()) {
+                            break;
+                        }
+                    }
+                    LockSupport.parkNanos(100_000);
+                }
+                if (i >= 0) {
+                    nanos[i] = System.nanoTime() - committed;
+                }
+            }
+        }
+        rig.input().stop();
+        rig.target().close();
+        Arrays.sort(nanos);
+        System.out.printf("%n(a) latency, %,d single-row commits (after %d warm-up), commit -> row visible in the target:%n", commits, warmUp);
+        System.out.printf("    p50 %6.1f ms   p90 %6.1f ms   p99 %6.1f ms   max %6.1f ms   mean %6.1f ms%n",
+                ms(pct(nanos, 50)), ms(pct(nanos, 90)), ms(pct(nanos, 99)), ms(nanos[nanos.length - 1]),
+                ms((long) Arrays.stream(nanos).average().orElse(0)));
+    }
+
+    private static void catchUp(PortalPostgres portal, Path dataDir, int changes, int pollMs) throws Exception {
+        portal.execute("TRUNCATE aligner_notes");
+        // Both slots exist before the changes, so each run reads the same 'changes' from its own slot.
+        Rig rig = rig(portal, dataDir.resolve("sink"), "bench_sink", pollMs);
+        rig.input().start();
+        awaitStreaming(rig.input());
+        rig.input().stop();
+        RawEngine raw = new RawEngine(config(portal, "bench_raw", pollMs), dataDir.resolve("raw"));
+        raw.run(0);
+
+        long started = System.nanoTime();
+        try (Connection pg = portal.dataSource().getConnection(); Statement s = pg.createStatement()) {
+            pg.setAutoCommit(true);
+            for (int from = 1; from <= changes; from += ROWS_PER_TRANSACTION) {
+                int to = Math.min(changes, from + ROWS_PER_TRANSACTION - 1);
+                s.execute("INSERT INTO aligner_notes (note_id, aligner_set_id, note_type, note_text)"
+                        + " SELECT g, g % 500, 'Doctor', 'catch-up note ' || g FROM generate_series(" + from + ", " + to + ") g");
+            }
+        }
+        System.out.printf("%n(b) catch-up: %,d inserts made while stopped, in transactions of %d rows (%.1f s to make)%n",
+                changes, ROWS_PER_TRANSACTION, (System.nanoTime() - started) / 1e9);
+
+        double rawSeconds = raw.run(changes);
+        double rawRate = changes / rawSeconds;
+        System.out.printf("    engine alone (no sink): %,d events in %6.2f s = %,9.0f events/s%n", changes, rawSeconds, rawRate);
+
+        Rig sinkRig = rig(portal, dataDir.resolve("sink"), "bench_sink", pollMs);
+        sinkRig.input().start();
+        awaitStreaming(sinkRig.input());
+        long t0 = System.nanoTime();
+        while (sinkRig.decided() < changes) {
+            Thread.sleep(2);
+        }
+        double sinkSeconds = (System.nanoTime() - t0) / 1e9;
+        sinkRig.input().stop();
+        double sinkRate = changes / sinkSeconds;
+        System.out.printf("    through the sink:       %,d events in %6.2f s = %,9.0f events/s (applied %,d, target rows %,d)%n",
+                changes, sinkSeconds, sinkRate, sinkRig.metrics().count(Input.CDC, Outcome.APPLIED),
+                ((Number) sinkRig.target().query("SELECT COUNT(*) AS N FROM dbo.tblAlignerNotes").get(0).get("N")).longValue());
+        System.out.printf("    ratio:                  %6.2f (through the sink / engine alone)%n", sinkRate / rawRate);
+        sinkRig.target().close();
+        for (String slot : new String[] {"bench_sink", "bench_raw", "bench_latency"}) {
+            portal.execute("SELECT pg_drop_replication_slot('" + slot + "')");
+        }
+    }
+
+    /** The engine with our configuration and offset store, and a handler that only counts and marks processed. */
+    private static final class RawEngine {
+        private final CdcConfig config;
+        private final Path dataDir;
+
+        RawEngine(CdcConfig config, Path dataDir) {
+            this.config = config;
+            this.dataDir = dataDir;
+        }
+
+        /** @return seconds from the engine polling to the {@code expected}-th change event; 0 when none expected */
+        double run(int expected) throws Exception {
+            Files.createDirectories(dataDir);
+            AtomicLong seen = new AtomicLong();
+            AtomicLong pollingAt = new AtomicLong();
+            AtomicLong doneAt = new AtomicLong();
+            DebeziumEngine<RecordChangeEvent<SourceRecord>> engine = DebeziumEngine.create(ChangeEventFormat.of(Connect.class))
+                    .using(DebeziumProperties.of(config, dataDir.resolve("offsets.json")))
+                    .using(new DebeziumEngine.ConnectorCallback() {
+                        @Override
+                        public void pollingStarted() {
+                            pollingAt.set(System.nanoTime());
+                        }
+                    })
+                    .notifying((records, committer) -> {
+                        for (RecordChangeEvent<SourceRecord> record : records) {
+                            if (record.record().value() instanceof Struct value && value.schema().field("op") != null
+                                    && seen.incrementAndGet() == expected) {
+                                doneAt.set(System.nanoTime());
+                            }
+                            committer.markProcessed(record);
+                        }
+                        committer.markBatchFinished();
+                    })
+                    .build();
+            ExecutorService executor = Executors.newSingleThreadExecutor();
+            executor.execute(engine);
+            while (pollingAt.get() == 0 || (expected > 0 && doneAt.get() == 0)) {
+                Thread.sleep(2);
+            }
+            engine.close();
+            executor.shutdown();
+            return expected == 0 ? 0 : (doneAt.get() - pollingAt.get()) / 1e9;
+        }
+    }
+
+    /** The engine logs its whole configuration at INFO on every start: keep the numbers readable. */
+    private static void quietLibraries() {
+        for (String name : new String[] {"io.debezium", "org.apache.kafka", "io.zonky"}) {
+            ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(name)).setLevel(ch.qos.logback.classic.Level.WARN);
+        }
+    }
+
+    private static long pct(long[] sorted, int p) {
+        int index = (int) Math.ceil(p / 100.0 * sorted.length) - 1;
+        return sorted[Math.max(0, Math.min(sorted.length - 1, index))];
+    }
+
+    private static double ms(long nanos) {
+        return nanos / 1e6;
+    }
+}
