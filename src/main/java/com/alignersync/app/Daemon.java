@@ -7,11 +7,14 @@ import com.alignersync.ops.StatusSource;
 import com.alignersync.sink.LedgerMissingException;
 import com.alignersync.sink.SinkRuntime;
 import com.alignersync.sink.SinkUnavailableException;
+import com.alignersync.source.cdc.CdcInput;
+import com.alignersync.source.cdc.CdcState;
 import com.alignersync.source.poll.PollInput;
 import com.alignersync.source.poll.PollTrigger;
 import com.alignersync.source.poll.Poller;
 import com.alignersync.source.poll.PostgrestClient;
 import com.alignersync.source.webhook.WebhookInput;
+import com.alignersync.state.CorruptStateFileException;
 import com.alignersync.state.DataDirectory;
 import com.alignersync.state.PollStateStore;
 import com.alignersync.state.StateFileException;
@@ -25,6 +28,11 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -143,11 +151,63 @@ public final class Daemon implements AutoCloseable {
         }
         started.push(new Stoppable("http", http::stop));
 
+        if (config.cdc().enabled()) {
+            CdcInput cdc = new CdcInput(config.cdc(), dataDirectory.root(), sink.sink(), sink.deadLetters(), this::catchUpAfterSlotAlarm);
+            statusSources.add(cdc);
+            try {
+                cdc.start();
+            } catch (CorruptStateFileException e) {
+                throw new StartupException(ExitCodes.STATE, e.getMessage(), e);
+            }
+            started.push(new Stoppable("cdc", cdc::stop));
+            watchForFailure("cdc", () -> cdc.state() == CdcState.FAILED, () -> String.valueOf(cdc.statusSnapshot().get("lastError")));
+        } else {
+            log.info("daemon: CDC input disabled (cdc.enabled=false)");
+        }
         if (poll != null) {
             poll.start();
             started.push(new Stoppable("poll", poll::stop));
         }
-        log.info("daemon: running (webhook {}, poll {})", config.webhook().enabled() ? "on" : "off", poll != null ? "on" : "off");
+        log.info("daemon: running (cdc {}, webhook {}, poll {})", config.cdc().enabled() ? "on" : "off",
+                config.webhook().enabled() ? "on" : "off", poll != null ? "on" : "off");
+    }
+
+    /**
+     * The slot was lost or dropped: changes may have happened that replication will never
+     * deliver. The poller reads them from its cursor; asynchronously, as the alarm is raised
+     * on the CDC thread.
+     */
+    private void catchUpAfterSlotAlarm() {
+        if (poll == null) {
+            log.error("daemon: the CDC slot alarm asks for a catch-up, but the poll input is disabled: changes made while"
+                    + " the slot was gone reach SQL Server only through webhooks; enable poll.enabled to catch up");
+            return;
+        }
+        Thread catchUp = new Thread(() -> {
+            try {
+                log.warn("daemon: catch-up poll after the CDC slot alarm");
+                poll.pollNow();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "catch-up-poll");
+        catchUp.setDaemon(true);
+        catchUp.start();
+    }
+
+    /** Checks a part every second; a part that failed for good stops the daemon through {@link #fail}. */
+    private void watchForFailure(String part, BooleanSupplier failed, Supplier<String> reason) {
+        ScheduledExecutorService watch = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread thread = new Thread(r, part + "-watch");
+            thread.setDaemon(true);
+            return thread;
+        });
+        watch.scheduleWithFixedDelay(() -> {
+            if (failed.getAsBoolean()) {
+                fail(part, ExitCodes.INPUT_FAILED, reason.get());
+            }
+        }, 1, 1, TimeUnit.SECONDS);
+        started.push(new Stoppable(part + " watch", watch::shutdownNow));
     }
 
     /** The HTTP port (useful when configured as 0). */

@@ -63,8 +63,9 @@ final class RunCommand implements Callable<Integer> {
             ConfigReader reader = config.reader(overrides);
             DaemonConfig daemonConfig = DaemonConfig.from(reader);
             reader.settings().describe().forEach((key, value) -> log.info("config: {} = {}", key, value));
-            Daemon daemon = Daemon.start(daemonConfig, dataDirectory, Clock.systemUTC());
-            dataDirectory = null; // the daemon owns it now
+            DataDirectory owned = dataDirectory;
+            dataDirectory = null; // the daemon owns it now, and releases it even when it cannot start
+            Daemon daemon = Daemon.start(daemonConfig, owned, Clock.systemUTC());
             if (embeddedDefault != null) {
                 spec.commandLine().getOut().println(embeddedDefault.instructions(daemon.httpPort()));
                 spec.commandLine().getOut().flush();

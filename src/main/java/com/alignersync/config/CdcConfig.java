@@ -38,7 +38,7 @@ public record CdcConfig(
     }
 
     public static CdcConfig from(ConfigReader reader) {
-        boolean enabled = bool(reader, ConfigKeys.CDC_ENABLED);
+        boolean enabled = reader.bool(ConfigKeys.CDC_ENABLED);
         PostgresUrl db = null;
         if (enabled) {
             String url = reader.string(ConfigKeys.SUPABASE_DB_URL);
@@ -89,17 +89,6 @@ public record CdcConfig(
         return config;
     }
 
-    private static boolean bool(ConfigReader reader, ConfigKey key) {
-        String value = reader.string(key);
-        if ("true".equalsIgnoreCase(value)) {
-            return true;
-        }
-        if ("false".equalsIgnoreCase(value)) {
-            return false;
-        }
-        reader.problem(key.label() + " is '" + value + "': expected true or false (" + key.doc() + ")");
-        return false;
-    }
 
     /** Records print every component: the URL's password and pass-through values (which may hold secrets) stay out. */
     @Override

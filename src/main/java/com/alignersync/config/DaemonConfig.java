@@ -7,7 +7,8 @@ public record DaemonConfig(
         DataConfig data,
         HttpServerConfig http,
         WebhookConfig webhook,
-        PollConfig poll) {
+        PollConfig poll,
+        CdcConfig cdc) {
 
     /** @throws ConfigException listing every problem found */
     public static DaemonConfig from(ConfigReader reader) {
@@ -17,7 +18,8 @@ public record DaemonConfig(
                 DataConfig.from(reader),
                 HttpServerConfig.from(reader),
                 WebhookConfig.from(reader),
-                PollConfig.from(reader));
+                PollConfig.from(reader),
+                CdcConfig.from(reader));
         reader.throwIfProblems();
         return config;
     }

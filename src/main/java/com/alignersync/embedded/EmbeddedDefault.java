@@ -85,11 +85,11 @@ public final class EmbeddedDefault {
                 "  " + psql + " -c \"update aligner_batches set days = 10 where aligner_batch_id = 12044\"",
                 "  " + psql + " -c \"insert into aligner_notes (note_id, aligner_set_id, note_type, note_text) values (90100, 3187, 'Doctor', 'Please shorten batch 4')\"",
                 "",
-                "Send a Supabase webhook by hand:",
+                "Send a Supabase webhook by hand (a new Doctor note, stamped now):",
                 "  curl -s -X POST localhost:" + httpPort + "/api/sync/webhook -H \"Authorization: Bearer $(cat " + secretFile + ")\" \\",
-                "       -H 'Content-Type: application/json' -d '{\"type\":\"UPDATE\",\"table\":\"aligner_batches\",\"schema\":\"public\","
-                        + "\"record\":{\"aligner_batch_id\":12051,\"days\":5,\"updated_at\":\"2030-01-01T00:00:00Z\"},"
-                        + "\"old_record\":{\"aligner_batch_id\":12051,\"days\":7}}'",
+                "       -H 'Content-Type: application/json' -d '{\"type\":\"INSERT\",\"table\":\"aligner_notes\",\"schema\":\"public\",\"old_record\":null,"
+                        + "\"record\":{\"note_id\":90200,\"aligner_set_id\":3187,\"note_type\":\"Doctor\",\"note_text\":\"Sent as a webhook\","
+                        + "\"is_edited\":false,\"edited_at\":null,\"is_read\":false,\"created_at\":\"'$(date -u +%FT%TZ)'\",\"updated_at\":\"'$(date -u +%FT%TZ)'\"}}'",
                 "",
                 "See it land:",
                 "  curl -s localhost:" + httpPort + "/api/sync/status",

@@ -1,5 +1,6 @@
 package com.alignersync.embedded;
 
+import com.alignersync.sink.SqlDialect;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.InputStream;
@@ -67,6 +68,10 @@ public final class EmbeddedStack implements AutoCloseable {
             boolean newClinic = !Files.exists(root.resolve("clinic.mv.db"));
             try (Connection c = DriverManager.getConnection(clinicUrl(clinicFile)); Statement s = c.createStatement()) {
                 s.execute(resource("clinic-schema.sql"));
+                // What `init` does on a real SQL Server; the embedded clinic is ours to set up.
+                for (String ddl : SqlDialect.H2.ledgerDdl()) {
+                    s.execute(ddl);
+                }
                 if (newClinic) {
                     s.execute(resource("clinic-sample-data.sql"));
                 }

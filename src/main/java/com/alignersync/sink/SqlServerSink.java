@@ -8,6 +8,7 @@ import com.alignersync.sink.DedupRules.Verdict;
 import dev.failsafe.Failsafe;
 import dev.failsafe.FailsafeException;
 import dev.failsafe.RetryPolicy;
+import dev.failsafe.RetryPolicyBuilder;
 import java.io.UncheckedIOException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -63,9 +64,12 @@ public final class SqlServerSink {
         this.metrics = metrics;
         this.clock = clock;
         this.singleWriter = dialect.needsSingleWriter() ? new ReentrantLock(true) : null;
-        this.retryPolicy = RetryPolicy.builder()
-                .handle(TransientFailure.class)
-                .withBackoff(config.retryInitialBackoff(), config.retryMaxBackoff())
+        RetryPolicyBuilder<Object> retry = RetryPolicy.builder().handle(TransientFailure.class);
+        // Failsafe's backoff needs max > initial; equal bounds mean a fixed delay.
+        retry = config.retryMaxBackoff().compareTo(config.retryInitialBackoff()) > 0
+                ? retry.withBackoff(config.retryInitialBackoff(), config.retryMaxBackoff())
+                : retry.withDelay(config.retryInitialBackoff());
+        this.retryPolicy = retry
                 .withMaxAttempts(config.retryMaxAttempts())
                 .onRetry(e -> log.warn("sink: transient SQL error, retry {} of {}: {}", e.getAttemptCount(),
                         config.retryMaxAttempts() - 1, e.getLastException().getMessage()))

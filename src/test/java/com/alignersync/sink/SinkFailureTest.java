@@ -69,6 +69,17 @@ class SinkFailureTest {
     }
 
     @Test
+    void equalRetryBoundsMeanAFixedDelay() throws Exception {
+        try (H2ClinicTarget target = new H2ClinicTarget()) {
+            SinkConfig fixed = new SinkConfig(SinkConfig.DeleteMode.DELETE, 2, Duration.ofMillis(3), Duration.ofMillis(3));
+            FlakyDataSource flaky = new FlakyDataSource(target.dataSource(), 1);
+            SqlServerSink sink = new SqlServerSink(flaky, SqlDialect.H2, fixed, ZoneOffset.UTC,
+                    new DeadLetterLog(dataDir, new ObjectMapper(), Clock.systemUTC()), new SinkMetrics(new SimpleMeterRegistry()), Clock.systemUTC());
+            assertEquals(Outcome.APPLIED, sink.apply(List.of(doctorNote(Input.WEBHOOK, Op.CREATE, 1, "x", 0))).outcomes().get(0).outcome());
+        }
+    }
+
+    @Test
     void unreachableDatabaseIsReportedAsUnavailable() {
         SqlServerConfig config = new SqlServerConfig("jdbc:h2:tcp://127.0.0.1:1/nowhere;MODE=MSSQLServer", "", "", 1, ZoneId.of("UTC"));
         try (ClinicDatabase database = ClinicDatabase.open(config)) {

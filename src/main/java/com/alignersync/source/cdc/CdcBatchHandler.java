@@ -4,6 +4,7 @@ import com.alignersync.event.ChangeEvent;
 import com.alignersync.event.Input;
 import com.alignersync.event.SourcePosition;
 import com.alignersync.sink.DeadLetterLog;
+import com.alignersync.sink.BatchResult;
 import com.alignersync.sink.SinkUnavailableException;
 import com.alignersync.sink.SqlServerSink;
 import io.debezium.engine.DebeziumEngine;
@@ -63,7 +64,7 @@ final class CdcBatchHandler implements DebeziumEngine.ChangeConsumer<RecordChang
                 skipped++;
             }
         }
-        applyUntilCommitted(events);
+        BatchResult result = applyUntilCommitted(events);
         for (CdcRecordMapper.Invalid bad : invalid) {
             log.warn("cdc: parked a record of {} op {} that cannot become an event: {}",
                     bad.raw().path("table").asText(), bad.raw().path("op").asText(), bad.reason());
@@ -77,23 +78,23 @@ final class CdcBatchHandler implements DebeziumEngine.ChangeConsumer<RecordChang
         SourcePosition last = events.isEmpty() ? null : events.get(events.size() - 1).position();
         status.committed(events.size(), skipped, invalid.size(), last);
         if (!events.isEmpty()) {
-            log.debug("cdc: batch of {} records committed ({} events, {} skipped, {} parked), LSN {}",
-                    records.size(), events.size(), skipped, invalid.size(), last == null ? "-" : last.lsnText());
+            log.info("cdc: batch of {} records committed {}, {} skipped, {} parked; offsets committed up to LSN {}",
+                    records.size(), result.counts(), skipped, invalid.size(), last == null ? "-" : last.lsnText());
         }
     }
 
-    private void applyUntilCommitted(List<ChangeEvent> events) throws InterruptedException {
+    private BatchResult applyUntilCommitted(List<ChangeEvent> events) throws InterruptedException {
         if (events.isEmpty()) {
-            return;
+            return new BatchResult(List.of(), 0);
         }
         for (int attempt = 1; ; attempt++) {
             try {
-                sink.apply(events);
+                BatchResult result = sink.apply(events);
                 if (attempt > 1) {
                     log.info("cdc: SQL Server took the batch again after {} attempts; streaming resumes", attempt);
                     status.state(CdcState.STREAMING, null);
                 }
-                return;
+                return result;
             } catch (SinkUnavailableException e) {
                 Duration delay = StopSignal.backoff(backoffInitial, backoffMax, attempt);
                 status.state(CdcState.PAUSED_SINK_UNAVAILABLE, "sink unavailable: " + e.getMessage());
