@@ -138,6 +138,14 @@ public final class Daemon implements AutoCloseable {
             log.info("daemon: poll input disabled (poll.enabled=false)");
         }
 
+        CdcInput cdc = null;
+        if (config.cdc().enabled()) {
+            cdc = new CdcInput(config.cdc(), dataDirectory.root(), sink.sink(), sink.deadLetters(), this::catchUpAfterSlotAlarm);
+            statusSources.add(cdc);
+        } else {
+            log.info("daemon: CDC input disabled (cdc.enabled=false)");
+        }
+
         http = new HttpServer(config.http(), statusSources, sinkStatus, registry, clock);
         webhook.registerOn(http);
         if (poll != null) {
@@ -151,18 +159,15 @@ public final class Daemon implements AutoCloseable {
         }
         started.push(new Stoppable("http", http::stop));
 
-        if (config.cdc().enabled()) {
-            CdcInput cdc = new CdcInput(config.cdc(), dataDirectory.root(), sink.sink(), sink.deadLetters(), this::catchUpAfterSlotAlarm);
-            statusSources.add(cdc);
+        if (cdc != null) {
             try {
                 cdc.start();
             } catch (CorruptStateFileException e) {
                 throw new StartupException(ExitCodes.STATE, e.getMessage(), e);
             }
             started.push(new Stoppable("cdc", cdc::stop));
-            watchForFailure("cdc", () -> cdc.state() == CdcState.FAILED, () -> String.valueOf(cdc.statusSnapshot().get("lastError")));
-        } else {
-            log.info("daemon: CDC input disabled (cdc.enabled=false)");
+            CdcInput running = cdc;
+            watchForFailure("cdc", () -> running.state() == CdcState.FAILED, () -> String.valueOf(running.statusSnapshot().get("lastError")));
         }
         if (poll != null) {
             poll.start();

@@ -11,12 +11,26 @@ import org.h2.jdbcx.JdbcDataSource;
 /** A fresh in-memory H2 in MODE=MSSQLServer with the clinic tables, the ledger and the write log. */
 public final class H2ClinicTarget implements ClinicTarget {
 
-    private final String url = "jdbc:h2:mem:clinic-" + UUID.randomUUID() + ";MODE=MSSQLServer;DB_CLOSE_DELAY=-1";
+    private final String url;
     private final JdbcDataSource dataSource = new JdbcDataSource();
 
     public H2ClinicTarget() throws SQLException {
+        this("jdbc:h2:mem:clinic-" + UUID.randomUUID() + ";MODE=MSSQLServer;DB_CLOSE_DELAY=-1");
+    }
+
+    private H2ClinicTarget(String url) throws SQLException {
+        this.url = url;
         dataSource.setURL(url);
         reset();
+    }
+
+    /**
+     * A clinic database in a file that other processes (a daemon under test) open too. With
+     * AUTO_SERVER the first process to open it serves it; open it here first and keep a
+     * connection, so the file outlives a daemon killed with -9.
+     */
+    public static H2ClinicTarget inFile(java.nio.file.Path file) throws SQLException {
+        return new H2ClinicTarget("jdbc:h2:file:" + file.toAbsolutePath() + ";MODE=MSSQLServer;AUTO_SERVER=TRUE");
     }
 
     @Override

@@ -1,0 +1,198 @@
+package com.alignersync.app;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.alignersync.config.ConfigReader;
+import com.alignersync.config.DaemonConfig;
+import com.alignersync.config.Settings;
+import com.alignersync.sink.support.H2ClinicTarget;
+import com.alignersync.source.poll.support.FakePostgrest;
+import com.alignersync.support.PortalPostgres;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The whole daemon in-process: real Postgres (CDC), the webhook over HTTP, the poller through the PostgREST stand-in, one H2 sink. */
+class DaemonTest {
+
+    private static final String SECRET = "daemon-test-secret-0123456789";
+    private static final String REST_KEY = "sb_secret_daemon_test";
+
+    static PortalPostgres portal;
+    static FakePostgrest rest;
+
+    @TempDir
+    Path dataDir;
+
+    H2ClinicTarget target;
+    Daemon daemon;
+    final HttpClient http = HttpClient.newHttpClient();
+    final ObjectMapper json = new ObjectMapper();
+
+    @BeforeAll
+    static void startPortal() throws Exception {
+        portal = PortalPostgres.start();
+        portal.execute(Files.readString(Path.of("connector-config/supabase-setup.sql")));
+        rest = FakePostgrest.start(portal.dataSource(), REST_KEY);
+    }
+
+    @AfterAll
+    static void stopPortal() throws Exception {
+        rest.close();
+        portal.close();
+    }
+
+    @BeforeEach
+    void setUp() throws Exception {
+        target = new H2ClinicTarget();
+        portal.execute("TRUNCATE aligner_notes, aligner_batches");
+        portal.execute("INSERT INTO aligner_batches (aligner_batch_id, aligner_set_id, days) VALUES (12044, 3187, 14)");
+        target.insertBatch(12044, 3187, 14);
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        if (daemon != null) {
+            daemon.close();
+        }
+        target.close();
+        portal.execute("SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = 'daemon_test'");
+    }
+
+    private DaemonConfig config() {
+        Map<String, String> values = new HashMap<>();
+        values.put("sqlserver.jdbc-url", target.jdbcUrl());
+        values.put("data.dir", dataDir.toString());
+        values.put("http.port", "0");
+        values.put("http.bind-address", "127.0.0.1");
+        values.put("webhook.secret", SECRET);
+        values.put("supabase.db-url", portal.dbUrl());
+        values.put("supabase.url", rest.supabaseUrl());
+        values.put("supabase.service-role-key", REST_KEY);
+        values.put("cdc.slot-name", "daemon_test");
+        values.put("cdc.slot-check-interval-ms", "1000");
+        return DaemonConfig.from(new ConfigReader(Settings.of(values)));
+    }
+
+    private Daemon start() throws Exception {
+        daemon = Daemon.start(config(), Daemon.lock(dataDir), Clock.systemUTC());
+        await("the CDC input streams", () -> "streaming".equalsIgnoreCase(status().path("cdc").path("state").asText()));
+        await("the start-up poll is done", () -> !status().path("poll").path("lastResult").isNull());
+        return daemon;
+    }
+
+    private JsonNode status() {
+        try {
+            return json.readTree(http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + daemon.httpPort() + "/api/sync/status")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body());
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private HttpResponse<String> post(String path, String body) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + daemon.httpPort() + path))
+                .header("Authorization", "Bearer " + SECRET)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** The body Supabase's webhook trigger sends for this row: to_jsonb of the new and the old row. */
+    private String webhookBodyForBatch(long id, int oldDays) throws Exception {
+        try (Connection c = portal.dataSource().getConnection(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT jsonb_build_object('type', 'UPDATE', 'table', 'aligner_batches', 'schema', 'public',"
+                     + " 'record', to_jsonb(b), 'old_record', to_jsonb(b) || jsonb_build_object('days', " + oldDays + "))::text"
+                     + " FROM aligner_batches b WHERE aligner_batch_id = " + id)) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+
+    static void await(String what, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting until " + what);
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    @Test
+    void oneEditArrivingByAllThreeInputsLandsOnce() throws Exception {
+        start();
+        int writesBefore = target.writes();
+
+        portal.execute("UPDATE aligner_batches SET days = 10 WHERE aligner_batch_id = 12044");
+        await("CDC carries the edit", () -> {
+            try {
+                return ((Number) target.batch(12044).get("DAYS")).intValue() == 10;
+            } catch (Exception e) {
+                return false;
+            }
+        });
+
+        HttpResponse<String> webhook = post("/api/sync/webhook", webhookBodyForBatch(12044, 14));
+        assertEquals(200, webhook.statusCode(), webhook.body());
+        assertEquals("duplicate", json.readTree(webhook.body()).path("result").asText());
+
+        HttpResponse<String> poll = post("/api/sync/poll", "");
+        assertEquals(200, poll.statusCode(), poll.body());
+        assertTrue(poll.body().contains("\"duplicate\":1"), poll.body());
+
+        assertEquals(writesBefore + 1, target.writes(), "one write for one edit, whichever inputs delivered it");
+        JsonNode events = status().path("sink").path("events");
+        assertEquals(1, events.path("cdc").path("applied").asInt());
+        assertEquals(1, events.path("webhook").path("duplicate").asInt());
+        assertEquals(1, events.path("poll").path("duplicate").asInt());
+    }
+
+    @Test
+    void theManualPollTriggerIsProtectedLikeTheWebhook() throws Exception {
+        start();
+        HttpResponse<String> anonymous = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + daemon.httpPort() + "/api/sync/poll"))
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(401, anonymous.statusCode());
+        HttpResponse<String> dryRun = post("/api/sync/poll?dry_run=true", "");
+        assertEquals(200, dryRun.statusCode(), dryRun.body());
+        assertTrue(json.readTree(dryRun.body()).path("dryRun").asBoolean(), dryRun.body());
+    }
+
+    @Test
+    void aSecondDaemonOnTheSameDataDirectoryIsRefused() throws Exception {
+        start();
+        StartupException refused = assertThrows(StartupException.class, () -> Daemon.lock(dataDir));
+        assertEquals(ExitCodes.LOCKED, refused.exitCode());
+        assertTrue(refused.getMessage().contains("in use by another aligner-sync"), refused.getMessage());
+    }
+
+    @Test
+    void aMissingLedgerRefusesTheStartNamingInit() throws Exception {
+        target.dropLedger();
+        StartupException refused = assertThrows(StartupException.class, () -> Daemon.start(config(), Daemon.lock(dataDir), Clock.systemUTC()));
+        assertEquals(ExitCodes.SINK, refused.exitCode());
+        assertTrue(refused.getMessage().contains("init"), refused.getMessage());
+        Daemon.lock(dataDir).close(); // the failed start released the data directory
+    }
+}
