@@ -1,0 +1,204 @@
+package com.alignersync.bench;
+
+import com.alignersync.source.poll.support.FakePostgrest;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import org.postgresql.ds.PGSimpleDataSource;
+
+/**
+ * The packaged daemon as a newcomer runs it ({@code java -jar target/aligner-sync.jar run
+ * --embedded}), with a PostgREST stand-in so the poller runs too: start-to-ready time, the
+ * end-to-end latency of one edit through each input, and the resident memory after idling.
+ * Needs the jar: {@code mvn -q -DskipTests package} first. Run with (see README):
+ * <pre>mvn -q test-compile exec:java -Dexec.mainClass=com.alignersync.bench.DaemonBenchmark [-Dexec.args="SAMPLES IDLE_SECONDS"]</pre>
+ */
+public final class DaemonBenchmark {
+
+    private static final String REST_KEY = "sb_secret_benchmark";
+
+    public static void main(String[] args) throws Exception {
+        int samples = args.length > 0 ? Integer.parseInt(args[0]) : 20;
+        int idleSeconds = args.length > 1 ? Integer.parseInt(args[1]) : 300;
+        Path jar = Path.of("target/aligner-sync.jar").toAbsolutePath();
+        if (!Files.exists(jar)) {
+            throw new IllegalStateException("build the jar first: mvn -q -DskipTests package");
+        }
+        Path dir = Files.createTempDirectory("aligner-sync-daemon-bench");
+        int httpPort = freePort();
+        int pgPort = freePort();
+        PGSimpleDataSource portal = new PGSimpleDataSource();
+        portal.setUrl("jdbc:postgresql://localhost:" + pgPort + "/postgres");
+        portal.setUser("postgres");
+        portal.setPassword("postgres");
+        HttpClient http = HttpClient.newHttpClient();
+
+        try (FakePostgrest rest = FakePostgrest.start(portal, REST_KEY)) {
+            ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-jar", jar.toString(), "run", "--embedded")
+                    .directory(dir.toFile())
+                    .redirectErrorStream(true)
+                    .redirectOutput(dir.resolve("daemon.out").toFile());
+            builder.environment().put("PORT", String.valueOf(httpPort));
+            builder.environment().put("EMBEDDED_POSTGRES_PORT", String.valueOf(pgPort));
+            builder.environment().put("SUPABASE_URL", rest.supabaseUrl());
+            builder.environment().put("SUPABASE_SERVICE_ROLE_KEY", REST_KEY);
+            builder.environment().put("LOG_DIR", dir.resolve("logs").toString());
+            long launched = System.nanoTime();
+            Process daemon = builder.start();
+            try {
+                String base = "http://127.0.0.1:" + httpPort;
+                awaitTrue(Duration.ofSeconds(120), () -> get(http, base + "/ready").statusCode() == 200
+                        && get(http, base + "/api/sync/status").body().contains("\"state\":\"streaming\""));
+                double startSeconds = (System.nanoTime() - launched) / 1e9;
+                System.out.printf("aligner-sync daemon benchmark (%d samples per input, %d cores), working directory %s%n",
+                        samples, Runtime.getRuntime().availableProcessors(), dir);
+                System.out.printf("start to ready (jar launch -> /ready 200 and CDC streaming, first run: initdb included): %.2f s%n", startSeconds);
+
+                String clinicUrl = "jdbc:h2:file:" + dir.resolve("data/embedded/clinic").toAbsolutePath() + ";MODE=MSSQLServer;AUTO_SERVER=TRUE";
+                String secret = Files.readString(dir.resolve("data/embedded/webhook-secret")).trim();
+                try (Connection pg = portal.getConnection(); Statement edit = pg.createStatement();
+                     Connection clinic = DriverManager.getConnection(clinicUrl); Statement read = clinic.createStatement()) {
+                    List<Double> cdc = new ArrayList<>();
+                    for (int i = 0; i < samples; i++) {
+                        int days = 20 + i;
+                        long started = System.nanoTime();
+                        edit.execute("UPDATE aligner_batches SET days = " + days + " WHERE aligner_batch_id = 12044");
+                        awaitTrue(Duration.ofSeconds(30), () -> days(read, 12044) == days);
+                        cdc.add((System.nanoTime() - started) / 1e6);
+                    }
+                    report("CDC      (portal commit -> row in the clinic DB)", cdc);
+
+                    List<Double> webhook = new ArrayList<>();
+                    for (int i = 0; i < samples; i++) {
+                        String now = Instant.now().toString();
+                        String body = "{\"type\":\"INSERT\",\"table\":\"aligner_notes\",\"schema\":\"public\",\"old_record\":null,\"record\":"
+                                + "{\"note_id\":" + (700_000 + i) + ",\"aligner_set_id\":3187,\"note_type\":\"Doctor\",\"note_text\":\"bench\","
+                                + "\"is_edited\":false,\"edited_at\":null,\"is_read\":false,\"created_at\":\"" + now + "\",\"updated_at\":\"" + now + "\"}}";
+                        long started = System.nanoTime();
+                        HttpResponse<String> answer = http.send(HttpRequest.newBuilder(URI.create(base + "/api/sync/webhook"))
+                                .header("Authorization", "Bearer " + secret).header("Content-Type", "application/json")
+                                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+                        if (answer.statusCode() != 200 || !answer.body().contains("\"applied\"")) {
+                            throw new IllegalStateException("webhook answered " + answer.statusCode() + ": " + answer.body());
+                        }
+                        webhook.add((System.nanoTime() - started) / 1e6);
+                    }
+                    report("webhook  (POST -> 200 after the commit)", webhook);
+
+                    List<Double> poll = new ArrayList<>();
+                    for (int i = 0; i < samples; i++) {
+                        long started = System.nanoTime();
+                        HttpResponse<String> answer = http.send(HttpRequest.newBuilder(URI.create(base + "/api/sync/poll"))
+                                .header("Authorization", "Bearer " + secret).POST(HttpRequest.BodyPublishers.noBody()).build(),
+                                HttpResponse.BodyHandlers.ofString());
+                        if (answer.statusCode() != 200) {
+                            throw new IllegalStateException("poll answered " + answer.statusCode() + ": " + answer.body());
+                        }
+                        poll.add((System.nanoTime() - started) / 1e6);
+                    }
+                    report("poll     (POST /api/sync/poll -> all pages fetched and committed; the schedule adds up to poll.interval)", poll);
+                }
+
+                System.out.printf("idling %d s ...%n", idleSeconds);
+                Thread.sleep(idleSeconds * 1000L);
+                System.out.printf("idle RSS after %d s: daemon JVM %,d MiB; embedded PostgreSQL (all its processes, shared memory counted in each) %,d MiB%n",
+                        idleSeconds, rssKib(daemon.pid()) >> 10, postgresRssKib(pgPort) >> 10);
+            } finally {
+                daemon.destroy();
+                boolean exited = daemon.waitFor(60, java.util.concurrent.TimeUnit.SECONDS);
+                System.out.println("SIGTERM -> exit code " + (exited ? daemon.exitValue() : "none (still running after 60 s)"));
+            }
+        }
+    }
+
+    private static int days(Statement read, long batchId) {
+        try (ResultSet rs = read.executeQuery("SELECT Days FROM dbo.tblAlignerBatches WHERE AlignerBatchID = " + batchId)) {
+            return rs.next() ? rs.getInt(1) : -1;
+        } catch (Exception e) {
+            return -1;
+        }
+    }
+
+    private static void report(String what, List<Double> millis) {
+        List<Double> sorted = new ArrayList<>(millis);
+        Collections.sort(sorted);
+        System.out.printf("%s:%n    p50 %6.1f ms   p90 %6.1f ms   max %6.1f ms%n", what,
+                sorted.get((int) (0.5 * (sorted.size() - 1))), sorted.get((int) Math.round(0.9 * (sorted.size() - 1))), sorted.get(sorted.size() - 1));
+    }
+
+    private static long rssKib(long pid) throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+            if (line.startsWith("VmRSS:")) {
+                return Long.parseLong(line.replaceAll("\\D", ""));
+            }
+        }
+        return 0;
+    }
+
+    /**
+     * The postmaster runs detached; find it by its port and add its backends. A sum of RSS
+     * counts shared buffers once per process, so this is an upper bound.
+     */
+    private static long postgresRssKib(int port) throws IOException {
+        long total = 0;
+        for (ProcessHandle process : ProcessHandle.allProcesses().toList()) {
+            if (process.info().commandLine().map(c -> c.contains("bin/postgres") && c.contains(" -p " + port + " ")).orElse(false)) {
+                total += rssKib(process.pid());
+                for (ProcessHandle child : process.children().toList()) {
+                    total += rssKib(child.pid());
+                }
+            }
+        }
+        return total;
+    }
+
+    private static HttpResponse<String> get(HttpClient http, String url) {
+        try {
+            return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
+        } catch (Exception e) {
+            return null;
+        }
+    }
+
+    private interface Check {
+        boolean ok() throws Exception;
+    }
+
+    private static void awaitTrue(Duration timeout, Check check) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            try {
+                if (check.ok()) {
+                    return;
+                }
+            } catch (Exception | Error e) {
+                // not yet
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("timed out after " + timeout);
+            }
+            Thread.sleep(2);
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}
