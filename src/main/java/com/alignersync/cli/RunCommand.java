@@ -95,7 +95,7 @@ final class RunCommand implements Callable<Integer> {
      * JVM with the daemon's exit code, 0 for a requested stop, since a JVM ended by a signal
      * would otherwise report 143.
      */
-    private int runUntilStopped(Daemon daemon, EmbeddedStack embeddedDatabases) throws InterruptedException {
+    private int runUntilStopped(Daemon daemon, EmbeddedStack embeddedDatabases) {
         CountDownLatch stopped = new CountDownLatch(1);
         AtomicInteger exitCode = new AtomicInteger();
         Thread hook = new Thread(() -> {
@@ -114,6 +114,9 @@ final class RunCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(hook);
         try {
             exitCode.set(daemon.awaitExit());
+        } catch (InterruptedException e) {
+            // Interrupted by whoever embeds the command: a stop request like SIGTERM.
+            exitCode.set(0);
         } finally {
             daemon.close();
             closeQuietly(embeddedDatabases);

@@ -24,8 +24,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
-/** The {@code webhook} command wires config, sink, webhook input and HTTP server, and stops cleanly. */
-class WebhookCommandTest {
+/** The {@code run} command: configuration errors named at once, and a daemon with only the webhook input that stops cleanly. */
+class RunCommandTest {
 
     @TempDir
     Path dir;
@@ -42,13 +42,16 @@ class WebhookCommandTest {
     @Test
     void withoutAWebhookSecretItRefusesToStartNamingTheKey() throws Exception {
         Path config = dir.resolve("no-secret.properties");
-        Files.writeString(config, "sqlserver.jdbc-url=jdbc:h2:mem:unused;MODE=MSSQLServer\n");
-        assertEquals(ExitCodes.CONFIG, run("webhook", "--config", config.toString()));
+        Files.writeString(config, "sqlserver.jdbc-url=jdbc:h2:mem:unused;MODE=MSSQLServer\ndata.dir=" + dir.resolve("data") + "\n");
+        assertEquals(ExitCodes.CONFIG, run("run", "--config", config.toString()));
+        // Every problem at once: the webhook secret, and what the enabled CDC and poll inputs need.
         assertTrue(err.toString().contains("webhook.secret (env WEBHOOK_SECRET) is not set"), err.toString());
+        assertTrue(err.toString().contains("SUPABASE_DB_URL"), err.toString());
+        assertTrue(err.toString().contains("SUPABASE_URL"), err.toString());
     }
 
     @Test
-    void itServesWebhooksIntoTheClinicDatabaseUntilStopped() throws Exception {
+    void withOnlyTheWebhookEnabledItServesWebhooksIntoTheClinicDatabaseUntilStopped() throws Exception {
         int port;
         try (ServerSocket free = new ServerSocket(0)) {
             port = free.getLocalPort();
@@ -60,10 +63,12 @@ class WebhookCommandTest {
                     "webhook.secret=cli-secret-0123456789",
                     "http.port=" + port,
                     "http.bind-address=127.0.0.1",
+                    "cdc.enabled=false",
+                    "poll.enabled=false",
                     "data.dir=" + dir.resolve("data").toString().replace('\\', '/'),
                     ""));
             AtomicInteger exit = new AtomicInteger(-1);
-            Thread daemon = new Thread(() -> exit.set(run("webhook", "--config", config.toString())), "webhook-command");
+            Thread daemon = new Thread(() -> exit.set(run("run", "--config", config.toString())), "run-command");
             daemon.start();
             HttpClient client = HttpClient.newHttpClient();
             URI base = URI.create("http://127.0.0.1:" + port);
@@ -98,6 +103,6 @@ class WebhookCommandTest {
             }
             Thread.sleep(100);
         }
-        throw new AssertionError("the webhook command did not become healthy");
+        throw new AssertionError("the run command did not become healthy");
     }
 }
