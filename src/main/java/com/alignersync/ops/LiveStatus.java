@@ -118,7 +118,7 @@ public final class LiveStatus {
             out.put("reason", e.getMessage());
             return out;
         } catch (SinkUnavailableException e) {
-            return unreachable(e.getMessage());
+            return unreachable(PortalDatabase.withRootCause(e));
         }
     }
 
