@@ -26,9 +26,9 @@ import picocli.CommandLine;
 /**
  * {@code check} against a real Postgres prepared by supabase-setup.sql, an H2 clinic and the
  * fake PostgREST: all OK when prepared, and one FAIL line (exit 9) per thing broken on purpose.
- * Not covered: wal_level other than logical (zonky's server is started with it, and changing it
- * needs a restart with another configuration) and a lost slot (needs max_slot_wal_keep_size
- * exceeded); both are one-query checks whose FAIL text the code shows.
+ * Not covered: wal_level other than logical (every test server here is started with it, as
+ * replication needs it; a server without it would be a separate start for a one-query check).
+ * A lost slot is produced for real in {@link LostSlotCheckTest}.
  */
 class CheckCommandTest {
 
