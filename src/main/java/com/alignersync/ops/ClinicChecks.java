@@ -50,7 +50,7 @@ final class ClinicChecks {
                     + ": check sqlserver.jdbc-url names the clinic database and the login's permissions"));
             connection.rollback();
         } catch (SQLException e) {
-            results.add(CheckResult.fail(REACHABLE, "not reachable (SQLState " + e.getSQLState() + ": " + PortalDatabase.withRootCause(e)
+            results.add(CheckResult.fail(REACHABLE, "not reachable (SQLState " + e.getSQLState() + ": " + ErrorText.withRootCause(e)
                     + "): check sqlserver.jdbc-url (env SQLSERVER_JDBC_URL), the login and the network"));
             NAMES.stream().skip(1).forEach(name -> results.add(CheckResult.skip(name, "SQL Server is not reachable")));
         }

@@ -65,7 +65,7 @@ public final class LiveStatus {
             out.put("status", mapper.readValue(response.body(), new TypeReference<Map<String, Object>>() { }));
             return out;
         } catch (IOException e) {
-            return unreachable(uri + ": " + PortalDatabase.reason(e));
+            return unreachable(uri + ": " + ErrorText.of(e));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return unreachable("interrupted");
@@ -90,7 +90,7 @@ public final class LiveStatus {
             out.put("currentMinusConfirmedBytes", current == null || confirmed == null ? null : current - confirmed);
             return out;
         } catch (SQLException e) {
-            return unreachable(cdc.db().host() + ":" + cdc.db().port() + ": " + PortalDatabase.reason(e));
+            return unreachable(cdc.db().host() + ":" + cdc.db().port() + ": " + ErrorText.of(e));
         }
     }
 
@@ -118,7 +118,7 @@ public final class LiveStatus {
             out.put("reason", e.getMessage());
             return out;
         } catch (SinkUnavailableException e) {
-            return unreachable(PortalDatabase.withRootCause(e));
+            return unreachable(ErrorText.withRootCause(e));
         }
     }
 

@@ -52,7 +52,7 @@ final class PortalChecks {
             results.add(guard(UPDATED_AT, () -> updatedAt(connection)));
         } catch (SQLException e) {
             results.add(CheckResult.fail(REACHABLE, "cannot connect to " + cdc.db().host() + ":" + cdc.db().port() + " as " + cdc.db().user()
-                    + " (" + PortalDatabase.reason(e) + "): check supabase.db-url (env SUPABASE_DB_URL), the direct host, the password"));
+                    + " (" + ErrorText.of(e) + "): check supabase.db-url (env SUPABASE_DB_URL), the direct host, the password"));
             NAMES.stream().skip(1).forEach(name -> results.add(CheckResult.skip(name, "Postgres is not reachable")));
             return results;
         }
@@ -68,7 +68,7 @@ final class PortalChecks {
         try {
             return check.run();
         } catch (SQLException e) {
-            return CheckResult.fail(name, "query failed: " + PortalDatabase.reason(e));
+            return CheckResult.fail(name, "query failed: " + ErrorText.of(e));
         }
     }
 

@@ -22,22 +22,4 @@ final class PortalDatabase {
         props.setProperty("ApplicationName", applicationName);
         return DriverManager.getConnection(db.jdbcUrl(), props);
     }
-
-    /** The first line of a driver message: enough to act on, without a stack of causes. */
-    static String reason(Throwable e) {
-        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-        return message.lines().findFirst().orElse(message);
-    }
-
-    /**
-     * The message with the innermost cause appended: a pool's "connection is not available"
-     * hides why (login refused, database not found), and that is what the operator must fix.
-     */
-    static String withRootCause(Throwable e) {
-        Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        return root == e ? reason(e) : reason(e) + " (cause: " + reason(root) + ")";
-    }
 }
