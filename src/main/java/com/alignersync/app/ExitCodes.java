@@ -13,6 +13,8 @@ public final class ExitCodes {
     public static final int STATE = 7;
     /** An input failed for good while running (e.g. the CDC engine cannot start again). */
     public static final int INPUT_FAILED = 8;
+    /** {@code check}: at least one preflight check failed (each FAIL line says what and how to fix it). */
+    public static final int CHECK_FAILED = 9;
 
     private ExitCodes() {
     }

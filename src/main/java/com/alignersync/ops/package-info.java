@@ -1,2 +1,2 @@
-/** What operators see: status snapshots that each part of the daemon publishes, read by HTTP and the CLI. */
+/** What operators see: the status snapshots each part publishes, the status command's view of data/ and the live parts, and the preflight checks. */
 package com.alignersync.ops;

@@ -92,8 +92,10 @@ class CdcConfigTest {
         values.put("cdc.restart-backoff-initial-ms", "5000");
         values.put("cdc.restart-backoff-max-ms", "1000");
         ConfigException e = problems(values);
-        assertEquals(5, e.problems().size(), e.getMessage());
+        // An invalid cdc.enabled reads as its default (true) since 0c653b5, so the bad URL is reported too.
+        assertEquals(6, e.problems().size(), e.getMessage());
         assertTrue(e.getMessage().contains("cdc.enabled"));
+        assertTrue(e.getMessage().contains("supabase.db-url (env SUPABASE_DB_URL) must start with postgresql://"));
         assertTrue(e.getMessage().contains("cdc.slot-name"));
         assertTrue(e.getMessage().contains("cdc.snapshot-mode"));
         assertTrue(e.getMessage().contains("cdc.poll-interval-ms"));

@@ -1,0 +1,261 @@
+package com.alignersync.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.alignersync.app.ExitCodes;
+import com.alignersync.config.HttpServerConfig;
+import com.alignersync.event.Input;
+import com.alignersync.http.HttpServer;
+import com.alignersync.ops.StatusSource;
+import com.alignersync.sink.DeadLetterLog;
+import com.alignersync.sink.support.H2ClinicTarget;
+import com.alignersync.state.DataDirectory;
+import com.alignersync.state.PollState;
+import com.alignersync.state.PollStateStore;
+import com.alignersync.state.StoredOffsets;
+import com.alignersync.support.PortalPostgres;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * {@code status}: offline from data/ alone, live from a real Postgres slot, an H2 clinic and a
+ * daemon's HTTP status endpoint, a corrupt state file, and the --json keys scripts rely on.
+ */
+class StatusCommandTest {
+
+    private static final String OFFSETS = """
+            {"format": "aligner-sync-offsets/1",
+             "offsets": [{"key": ["aligner-sync-cdc", {"server": "aligner_sync"}],
+                          "value": {"lsn": %d, "lsn_commit": %d, "ts_usec": 1795598474168386}}]}
+            """;
+
+    static PortalPostgres portal;
+
+    @TempDir
+    Path dir;
+    Path dataDir;
+    H2ClinicTarget clinic;
+    Path configFile;
+    final StringWriter out = new StringWriter();
+    final StringWriter err = new StringWriter();
+    final ObjectMapper mapper = new ObjectMapper();
+
+    @BeforeAll
+    static void startPortal() throws Exception {
+        portal = PortalPostgres.start();
+        portal.execute(Files.readString(Path.of("connector-config/supabase-setup.sql")));
+    }
+
+    @AfterAll
+    static void stopPortal() throws Exception {
+        portal.close();
+    }
+
+    @BeforeEach
+    void setUp() throws Exception {
+        clinic = new H2ClinicTarget();
+        dataDir = dir.resolve("data");
+        configFile = dir.resolve("aligner-sync.properties");
+        writeConfig("cdc.enabled=false");
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        clinic.close();
+        portal.execute("SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = 'aligner_sync'");
+    }
+
+    private void writeConfig(String... extra) throws Exception {
+        List<String> lines = new ArrayList<>(List.of(
+                "supabase.db-url=" + portal.dbUrl(),
+                "sqlserver.jdbc-url=" + clinic.jdbcUrl(),
+                "data.dir=" + dataDir.toString().replace('\\', '/')));
+        lines.addAll(List.of(extra));
+        Files.writeString(configFile, String.join("\n", lines));
+    }
+
+    private int status(String... args) {
+        CommandLine cli = Main.commandLine();
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        List<String> full = new ArrayList<>(List.of("status", "--config", configFile.toString()));
+        full.addAll(List.of(args));
+        return cli.execute(full.toArray(String[]::new));
+    }
+
+    /** The value of a text line, matched by its label. */
+    private String line(String label) {
+        return out.toString().lines().filter(l -> l.startsWith(label + " ")).map(l -> l.substring(label.length()).trim())
+                .findFirst().orElseThrow(() -> new AssertionError("no line '" + label + "' in:\n" + out));
+    }
+
+    private void seedState() throws Exception {
+        Files.createDirectories(dataDir);
+        Files.writeString(dataDir.resolve("offsets.json"), OFFSETS.formatted(22263144L, 22263144L));
+        new PollStateStore(dataDir, mapper).save(new PollState(
+                Map.of("aligner_batches.updated_at", new PollState.StoredCursor(Instant.parse("2026-11-25T08:00:00Z"), 12044L)),
+                null, Instant.parse("2026-11-25T08:00:00Z"), Instant.parse("2026-11-25T08:05:00Z"), false));
+        DeadLetterLog deadLetters = new DeadLetterLog(dataDir, mapper, Clock.systemUTC());
+        deadLetters.parkRaw(Input.POLL, "first: days is not an integer", mapper.createObjectNode());
+        deadLetters.parkRaw(Input.CDC, "second: unknown batch 77", mapper.createObjectNode());
+    }
+
+    @Test
+    void offlineOnAnEmptyDataDirectoryShowsNothingStoredAndUnreachablePartsWithoutFailing() throws Exception {
+        clinic.close();
+        writeConfig("supabase.db-url=postgresql://postgres:secret-pw@127.0.0.1:1/postgres",
+                "sqlserver.jdbc-url=jdbc:h2:mem:no-such-clinic;IFEXISTS=TRUE");
+        assertEquals(0, status(), err.toString());
+        assertEquals("false", line("dataDir.exists"));
+        assertEquals("not running", line("daemon.state"));
+        assertEquals("-", line("cdc.storedLsn"));
+        assertEquals("(none)", line("poll.cursors"));
+        assertEquals("0", line("deadLetters.count"));
+        assertEquals("unreachable", line("slot.state"));
+        assertTrue(line("slot.reason").contains("127.0.0.1:1"), out.toString());
+        assertEquals("unreachable", line("sink.state"));
+        assertFalse(Files.exists(dataDir), "status must not create the data directory");
+        assertFalse(out.toString().contains("secret-pw"), "the password must never be printed");
+    }
+
+    @Test
+    void showsStoredLsnPollCursorsAndTheLastDeadLetterReasons() throws Exception {
+        seedState();
+        assertEquals(0, status(), err.toString());
+        assertEquals("0/153B568", line("cdc.storedLsn"));
+        assertEquals("2026-11-25T09:21:14.168386Z", line("cdc.sourceCommitTime"));
+        assertEquals("2026-11-25T08:05:00Z", line("poll.lastPollTime"));
+        assertEquals("2026-11-25T08:00:00Z", line("poll.cursors.aligner_batches.updated_at.ts"));
+        assertEquals("12044", line("poll.cursors.aligner_batches.updated_at.key"));
+        assertEquals("2", line("deadLetters.count"));
+        assertEquals("second: unknown batch 77", line("deadLetters.recent[1].reason"));
+        assertEquals("skipped", line("slot.state"));
+        assertEquals("reachable", line("sink.state"));
+        assertEquals("present", line("sink.ledger"));
+        assertEquals("not running", line("daemon.state"));
+    }
+
+    @Test
+    void aCorruptOffsetsFileExitsWithTheStateCodeAndStillShowsTheRest() throws Exception {
+        seedState();
+        Files.writeString(dataDir.resolve("offsets.json"), "{\"format\": \"aligner-sync-off");
+        assertEquals(ExitCodes.STATE, status());
+        assertTrue(err.toString().contains(dataDir.resolve("offsets.json").toString()), err.toString());
+        assertTrue(line("cdc.error").contains("is corrupt"), out.toString());
+        assertEquals("2", line("deadLetters.count"));
+        assertEquals("12044", line("poll.cursors.aligner_batches.updated_at.key"));
+        assertEquals("reachable", line("sink.state"));
+    }
+
+    @Test
+    void aMissingLedgerIsShownAsSuchWithTheFix() throws Exception {
+        try (Connection c = clinic.dataSource().getConnection(); Statement s = c.createStatement()) {
+            s.execute("DROP TABLE dbo.AlignerSyncLedger");
+        }
+        assertEquals(0, status(), err.toString());
+        assertEquals("missing", line("sink.ledger"));
+        assertTrue(line("sink.reason").contains("init"), out.toString());
+    }
+
+    @Test
+    void anInvalidConfigurationExitsWithTheConfigCodeAfterShowingWhatDataSays() throws Exception {
+        seedState();
+        writeConfig("cdc.slot-name=Bad-Slot");
+        assertEquals(ExitCodes.CONFIG, status());
+        assertTrue(err.toString().contains("cdc.slot-name"), err.toString());
+        assertEquals("0/153B568", line("cdc.storedLsn"));
+        assertEquals("skipped", line("slot.state"));
+    }
+
+    @Test
+    void liveSlotLagAndTheRunningDaemonsStatusInJsonWithStableKeys() throws Exception {
+        portal.execute("SELECT pg_create_logical_replication_slot('aligner_sync', 'pgoutput')");
+        portal.execute("INSERT INTO aligner_batches (aligner_batch_id, aligner_set_id, days) VALUES (1, 1, 10)");
+        long confirmed;
+        long current;
+        try (Connection c = portal.dataSource().getConnection(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT confirmed_flush_lsn::text, pg_current_wal_lsn()::text FROM pg_replication_slots"
+                     + " WHERE slot_name = 'aligner_sync'")) {
+            rs.next();
+            confirmed = StoredOffsets.parseLsn(rs.getString(1));
+            current = StoredOffsets.parseLsn(rs.getString(2));
+        }
+        Files.createDirectories(dataDir);
+        Files.writeString(dataDir.resolve("offsets.json"), OFFSETS.formatted(confirmed + 100, confirmed + 100));
+
+        StatusSource cdcPart = new StatusSource() {
+            @Override
+            public String statusName() {
+                return "cdc";
+            }
+
+            @Override
+            public Map<String, Object> statusSnapshot() {
+                return Map.of("state", "streaming", "warnings", List.of("slot lag high"));
+            }
+        };
+        HttpServer daemonHttp = new HttpServer(new HttpServerConfig("127.0.0.1", 0, Duration.ZERO), List.of(cdcPart),
+                Optional::empty, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), Clock.systemUTC());
+        try (DataDirectory held = DataDirectory.lock(dataDir)) {
+            daemonHttp.start();
+            writeConfig("http.port=" + daemonHttp.port(), "http.bind-address=127.0.0.1");
+            assertEquals(0, status("--json"), err.toString());
+            JsonNode json = mapper.readTree(out.toString());
+            assertEquals(List.of("dataDir", "daemon", "cdc", "slot", "poll", "deadLetters", "sink"), fieldNames(json));
+            assertEquals("running", json.at("/daemon/state").asText());
+            assertEquals("pid " + ProcessHandle.current().pid(), json.at("/daemon/holder").asText());
+            assertEquals("reachable", json.at("/daemon/live/state").asText());
+            assertEquals("degraded", json.at("/daemon/live/status/summary/state").asText());
+            assertEquals("streaming", json.at("/daemon/live/status/cdc/state").asText());
+
+            assertEquals("reachable", json.at("/slot/state").asText());
+            assertTrue(json.at("/slot/exists").asBoolean());
+            assertFalse(json.at("/slot/active").asBoolean());
+            assertEquals("reserved", json.at("/slot/walStatus").asText());
+            assertEquals(StoredOffsets.lsnText(confirmed), json.at("/slot/confirmedFlushLsn").asText());
+            assertEquals(100, json.at("/slot/storedMinusConfirmedBytes").asLong());
+            assertTrue(json.at("/slot/currentMinusConfirmedBytes").asLong() >= current - confirmed, json.toString());
+            assertEquals("reachable", json.at("/sink/state").asText());
+
+            out.getBuffer().setLength(0);
+            assertEquals(0, status(), err.toString());
+            assertEquals("degraded", line("daemon.live.status.summary.state"));
+            assertEquals("cdc: slot lag high", line("daemon.live.status.summary.warnings"));
+            assertEquals("streaming", line("daemon.live.status.cdc"));
+            assertEquals("reserved", line("slot.walStatus"));
+        } finally {
+            daemonHttp.stop();
+        }
+    }
+
+    private static List<String> fieldNames(JsonNode node) {
+        List<String> names = new ArrayList<>();
+        node.fieldNames().forEachRemaining(names::add);
+        return names;
+    }
+}
