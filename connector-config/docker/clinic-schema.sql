@@ -35,11 +35,17 @@ CREATE TABLE dbo.tblAlignerBatches (
   IsActive                  bit           NULL
 );
 GO
--- Sample data the portal also has: one aligner set with a Lab note and two batches.
+-- The clinic's side of the sample data (src/main/resources/embedded/portal-sample-data.sql):
+-- the same batches, and the Lab note that originated here.
 IF NOT EXISTS (SELECT 1 FROM dbo.tblAlignerBatches)
 BEGIN
   SET IDENTITY_INSERT dbo.tblAlignerBatches ON;
-  INSERT INTO dbo.tblAlignerBatches (AlignerBatchID, AlignerSetID, BatchSequence, Days, IsActive) VALUES (12044, 3187, 3, 14, 1), (12051, 3190, 1, 7, 1);
+  INSERT INTO dbo.tblAlignerBatches (AlignerBatchID, AlignerSetID, BatchSequence, UpperAlignerCount, LowerAlignerCount, Days, IsActive)
+  VALUES (12044, 3187, 3, 5, 5, 14, 1), (12045, 3187, 4, 5, 5, 14, 0), (12051, 3190, 1, 6, 6, 7, 1);
   SET IDENTITY_INSERT dbo.tblAlignerBatches OFF;
+  SET IDENTITY_INSERT dbo.tblAlignerNotes ON;
+  INSERT INTO dbo.tblAlignerNotes (NoteID, AlignerSetID, NoteType, NoteText, IsRead)
+  VALUES (90001, 3187, 'Lab', N'Batch 3 shipped with refined attachments.', 1);
+  SET IDENTITY_INSERT dbo.tblAlignerNotes OFF;
 END
 GO

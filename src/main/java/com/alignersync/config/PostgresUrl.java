@@ -26,6 +26,21 @@ public record PostgresUrl(String host, int port, String database, String user, S
     /**
      * @throws IllegalArgumentException saying what is wrong, never quoting the password
      */
+    /**
+     * Opens a plain (non-replication) connection with short timeouts, for the slot monitor and
+     * the ops commands: a dead or hanging host answers within seconds instead of blocking them.
+     */
+    public java.sql.Connection connect(String applicationName) throws java.sql.SQLException {
+        java.util.Properties props = new java.util.Properties();
+        props.setProperty("user", user);
+        props.setProperty("password", password);
+        props.setProperty("connectTimeout", "10");
+        props.setProperty("loginTimeout", "10");
+        props.setProperty("socketTimeout", "30");
+        props.setProperty("ApplicationName", applicationName);
+        return java.sql.DriverManager.getConnection(jdbcUrl(), props);
+    }
+
     public static PostgresUrl parse(String url) {
         String rest;
         if (url.startsWith("postgresql://")) {

@@ -95,7 +95,7 @@ public final class LiveStatus {
     }
 
     private static Long currentLsn(CdcConfig cdc) throws SQLException {
-        try (Connection connection = PortalDatabase.connect(cdc.db(), "aligner-sync status");
+        try (Connection connection = cdc.db().connect("aligner-sync status");
              Statement s = connection.createStatement();
              ResultSet rs = s.executeQuery("SELECT pg_current_wal_lsn()::text")) {
             return rs.next() ? StoredOffsets.parseLsn(rs.getString(1)) : null;

@@ -42,7 +42,7 @@ final class PortalChecks {
 
     List<CheckResult> run() {
         List<CheckResult> results = new ArrayList<>();
-        try (Connection connection = PortalDatabase.connect(cdc.db(), "aligner-sync check")) {
+        try (Connection connection = cdc.db().connect("aligner-sync check")) {
             results.add(CheckResult.ok(REACHABLE, cdc.db().user() + "@" + cdc.db().host() + ":" + cdc.db().port() + "/" + cdc.db().database()
                     + ", " + connection.getMetaData().getDatabaseProductName() + " " + connection.getMetaData().getDatabaseProductVersion()));
             results.add(guard(WAL_LEVEL, () -> walLevel(connection)));

@@ -8,8 +8,6 @@ import com.alignersync.sink.support.H2ClinicTarget;
 import com.alignersync.source.poll.support.FakePostgrest;
 import com.alignersync.source.poll.support.PollFixture;
 import com.alignersync.support.PortalPostgres;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -21,7 +19,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * {@code check} against a real Postgres prepared by supabase-setup.sql, an H2 clinic and the
@@ -41,8 +38,7 @@ class CheckCommandTest {
     Path dir;
     H2ClinicTarget clinic;
     Path configFile;
-    final StringWriter out = new StringWriter();
-    final StringWriter err = new StringWriter();
+    private final CommandRunner cli = new CommandRunner();
 
     @BeforeAll
     static void startPortal() throws Exception {
@@ -83,52 +79,49 @@ class CheckCommandTest {
     }
 
     private int check() {
-        CommandLine cli = Main.commandLine();
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
-        return cli.execute("check", "--config", configFile.toString());
+        return cli.run("check", "--config", configFile.toString());
     }
 
     /** The verdict of the first line of that check. */
     private String status(String check) {
-        Matcher m = LINE.matcher(out.toString());
+        Matcher m = LINE.matcher(cli.out());
         while (m.find()) {
             if (m.group(2).equals(check)) {
                 return m.group(1);
             }
         }
-        throw new AssertionError("no line for check '" + check + "' in:\n" + out);
+        throw new AssertionError("no line for check '" + check + "' in:\n" + cli.out());
     }
 
     private String detail(String check) {
-        Matcher m = LINE.matcher(out.toString());
+        Matcher m = LINE.matcher(cli.out());
         while (m.find()) {
             if (m.group(2).equals(check)) {
                 return m.group(3);
             }
         }
-        throw new AssertionError("no line for check '" + check + "' in:\n" + out);
+        throw new AssertionError("no line for check '" + check + "' in:\n" + cli.out());
     }
 
     @Test
     void aPreparedSetupPassesEveryCheckAndOnlyWarnsThatTheSlotIsNotCreatedYet() {
-        assertEquals(0, check(), out + "\n" + err);
+        assertEquals(0, check(), cli.out() + "\n" + cli.err());
         for (String name : List.of("configuration", "state files", "postgres", "wal_level", "replication right", "publication",
                 "replica identity", "aligner_notes.updated_at", "sql server", "ledger", "clinic tables", "rest api key")) {
-            assertEquals("OK", status(name), name + " in:\n" + out);
+            assertEquals("OK", status(name), name + " in:\n" + cli.out());
         }
         assertEquals("WARN", status("replication slot"));
-        assertTrue(detail("replication slot").contains("will be created on first start"), out.toString());
-        assertTrue(detail("publication").contains("public.aligner_notes"), out.toString());
-        assertTrue(out.toString().contains("0 check(s) failed, 1 warning(s)"), out.toString());
+        assertTrue(detail("replication slot").contains("will be created on first start"), cli.out());
+        assertTrue(detail("publication").contains("public.aligner_notes"), cli.out());
+        assertTrue(cli.out().contains("0 check(s) failed, 1 warning(s)"), cli.out());
     }
 
     @Test
     void anExistingSlotIsReportedWithItsWalStatus() throws Exception {
         portal.execute("SELECT pg_create_logical_replication_slot('aligner_sync', 'pgoutput')");
-        assertEquals(0, check(), out.toString());
+        assertEquals(0, check(), cli.out());
         assertEquals("OK", status("replication slot"));
-        assertTrue(detail("replication slot").contains("inactive, wal_status reserved"), out.toString());
+        assertTrue(detail("replication slot").contains("inactive, wal_status reserved"), cli.out());
     }
 
     @Test
@@ -136,14 +129,14 @@ class CheckCommandTest {
         portal.execute("DROP PUBLICATION aligner_sync_pub");
         assertEquals(ExitCodes.CHECK_FAILED, check());
         assertEquals("FAIL", status("publication"));
-        assertTrue(detail("publication").contains("aligner_sync_pub does not exist: run connector-config/supabase-setup.sql"), out.toString());
+        assertTrue(detail("publication").contains("aligner_sync_pub does not exist: run connector-config/supabase-setup.sql"), cli.out());
     }
 
     @Test
     void aPublicationWithoutTheBatchesTableFails() throws Exception {
         portal.execute("ALTER PUBLICATION aligner_sync_pub SET TABLE public.aligner_notes");
         assertEquals(ExitCodes.CHECK_FAILED, check());
-        assertTrue(detail("publication").contains("does not publish public.aligner_batches"), out.toString());
+        assertTrue(detail("publication").contains("does not publish public.aligner_batches"), cli.out());
     }
 
     @Test
@@ -152,7 +145,7 @@ class CheckCommandTest {
         assertEquals(ExitCodes.CHECK_FAILED, check());
         assertEquals("FAIL", status("replica identity"));
         assertTrue(detail("replica identity").contains("public.aligner_batches is DEFAULT (alter table public.aligner_batches replica identity full)"),
-                out.toString());
+                cli.out());
     }
 
     @Test
@@ -161,13 +154,13 @@ class CheckCommandTest {
         writeConfig(PollFixture.KEY, "supabase.db-url=postgresql://sync_reader:pw@localhost:" + portal.port() + "/postgres");
         assertEquals(ExitCodes.CHECK_FAILED, check());
         assertEquals("FAIL", status("replication right"));
-        assertTrue(detail("replication right").contains("alter role sync_reader with replication"), out.toString());
+        assertTrue(detail("replication right").contains("alter role sync_reader with replication"), cli.out());
     }
 
     @Test
     void notesWithoutUpdatedAtOnlyWarn() throws Exception {
         portal.execute("ALTER TABLE aligner_notes DROP COLUMN updated_at CASCADE");
-        assertEquals(0, check(), out.toString());
+        assertEquals(0, check(), cli.out());
         assertEquals("WARN", status("aligner_notes.updated_at"));
     }
 
@@ -179,7 +172,7 @@ class CheckCommandTest {
         assertEquals(ExitCodes.CHECK_FAILED, check());
         assertEquals("OK", status("sql server"));
         assertEquals("FAIL", status("ledger"));
-        assertTrue(detail("ledger").contains("run 'aligner-sync init'"), out.toString());
+        assertTrue(detail("ledger").contains("run 'aligner-sync init'"), cli.out());
         assertEquals("OK", status("clinic tables"));
     }
 
@@ -188,8 +181,8 @@ class CheckCommandTest {
         writeConfig("sb_secret_wrong_key", "");
         assertEquals(ExitCodes.CHECK_FAILED, check());
         assertEquals("FAIL", status("rest api key"));
-        assertTrue(detail("rest api key").contains("HTTP 401"), out.toString());
-        assertTrue(!out.toString().contains("sb_secret_wrong_key"), "the key must never be printed");
+        assertTrue(detail("rest api key").contains("HTTP 401"), cli.out());
+        assertTrue(!cli.out().contains("sb_secret_wrong_key"), "the key must never be printed");
     }
 
     @Test
@@ -200,15 +193,15 @@ class CheckCommandTest {
         assertEquals("SKIP", status("wal_level"));
         assertEquals("SKIP", status("replication slot"));
         assertEquals("OK", status("ledger"));
-        assertTrue(!out.toString().contains("secret-pw"), "the password must never be printed");
+        assertTrue(!cli.out().contains("secret-pw"), "the password must never be printed");
     }
 
     @Test
     void disabledInputsAreSkippedNotFailed() throws Exception {
         writeConfig(PollFixture.KEY, "cdc.enabled=false\npoll.enabled=false");
-        assertEquals(0, check(), out.toString());
+        assertEquals(0, check(), cli.out());
         assertEquals("SKIP", status("wal_level"));
-        assertTrue(detail("wal_level").contains("cdc.enabled=false"), out.toString());
+        assertTrue(detail("wal_level").contains("cdc.enabled=false"), cli.out());
         assertEquals("WARN", status("rest api key"));
         assertEquals("OK", status("ledger"));
     }
@@ -217,8 +210,8 @@ class CheckCommandTest {
     void anInvalidConfigurationFailsEachProblemAndStillChecksTheValidSections() throws Exception {
         writeConfig(PollFixture.KEY, "cdc.slot-name=Bad-Slot\nsink.retry.max-attempts=zero");
         assertEquals(ExitCodes.CONFIG, check());
-        assertTrue(out.toString().contains("FAIL  configuration: cdc.slot-name (env CDC_SLOT_NAME) is 'Bad-Slot'"), out.toString());
-        assertTrue(out.toString().contains("FAIL  configuration: sink.retry.max-attempts"), out.toString());
+        assertTrue(cli.out().contains("FAIL  configuration: cdc.slot-name (env CDC_SLOT_NAME) is 'Bad-Slot'"), cli.out());
+        assertTrue(cli.out().contains("FAIL  configuration: sink.retry.max-attempts"), cli.out());
         assertEquals("SKIP", status("wal_level"));
         assertEquals("OK", status("ledger"));
     }
@@ -229,6 +222,6 @@ class CheckCommandTest {
         Files.writeString(dir.resolve("data").resolve("offsets.json"), "{broken");
         assertEquals(ExitCodes.CHECK_FAILED, check());
         assertEquals("FAIL", status("state files"));
-        assertTrue(detail("state files").contains("offsets.json"), out.toString());
+        assertTrue(detail("state files").contains("offsets.json"), cli.out());
     }
 }

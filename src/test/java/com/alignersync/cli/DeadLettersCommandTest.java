@@ -13,29 +13,22 @@ import com.alignersync.sink.Outcome;
 import com.alignersync.sink.support.H2ClinicTarget;
 import com.alignersync.state.DataDirectory;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 class DeadLettersCommandTest {
 
     @TempDir
     Path dir;
 
-    private final StringWriter out = new StringWriter();
-    private final StringWriter err = new StringWriter();
+    private final CommandRunner cli = new CommandRunner();
 
     private int run(String... args) {
-        CommandLine cli = Main.commandLine();
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
-        return cli.execute(args);
+        return cli.run(args);
     }
 
     @Test
@@ -48,17 +41,17 @@ class DeadLettersCommandTest {
                     new EventOutcome(daysChange(Input.WEBHOOK, 12044, 14, 10, 3), Outcome.DEAD_LETTER, "unknown batch: AlignerBatchID 12044")));
 
             assertEquals(0, run("dead-letters", "list", "--config", config.toString()));
-            assertTrue(out.toString().contains("aligner_batches#12044 u from WEBHOOK: unknown batch"), out.toString());
-            assertTrue(out.toString().contains("1 parked"));
+            assertTrue(cli.out().contains("aligner_batches#12044 u from WEBHOOK: unknown batch"), cli.out());
+            assertTrue(cli.out().contains("1 parked"));
 
             try (DataDirectory daemon = DataDirectory.lock(data)) {
                 assertEquals(ExitCodes.LOCKED, run("dead-letters", "replay", "--config", config.toString()));
-                assertTrue(err.toString().contains("in use by another aligner-sync"), err.toString());
+                assertTrue(cli.err().contains("in use by another aligner-sync"), cli.err());
             }
 
             target.insertBatch(12044, 3187, 14);
             assertEquals(0, run("dead-letters", "replay", "--config", config.toString()));
-            assertTrue(out.toString().contains("resolved 1, still parked 0"), out.toString());
+            assertTrue(cli.out().contains("resolved 1, still parked 0"), cli.out());
             assertEquals(10, ((Number) target.batch(12044).get("DAYS")).intValue());
         }
     }

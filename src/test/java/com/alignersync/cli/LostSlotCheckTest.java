@@ -7,8 +7,6 @@ import com.alignersync.app.ExitCodes;
 import com.alignersync.sink.support.H2ClinicTarget;
 import com.alignersync.support.PortalPostgres;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -16,7 +14,6 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * A slot the server invalidated ({@code wal_status = lost}): produced for real with a tiny
@@ -39,7 +36,7 @@ class LostSlotCheckTest {
                 .start();
              H2ClinicTarget clinic = new H2ClinicTarget()) {
             try (Connection c = postgres.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
-                s.execute(PortalPostgres.resource("/fixtures/supabase-schema.sql"));
+                s.execute(PortalPostgres.resource("/embedded/portal-schema.sql"));
                 s.execute(Files.readString(Path.of("connector-config/supabase-setup.sql")));
                 s.execute("SELECT pg_create_logical_replication_slot('aligner_sync', 'pgoutput')");
                 for (int i = 0; i < 4; i++) {
@@ -60,19 +57,14 @@ class LostSlotCheckTest {
                     "webhook.enabled=false",
                     "data.dir=" + dir.resolve("data").toString().replace('\\', '/')));
 
-            StringWriter out = new StringWriter();
-            CommandLine cli = Main.commandLine();
-            cli.setOut(new PrintWriter(out, true));
-            cli.setErr(new PrintWriter(new StringWriter(), true));
-            assertEquals(ExitCodes.CHECK_FAILED, cli.execute("check", "--config", config.toString()));
-            assertTrue(out.toString().contains("FAIL  replication slot: aligner_sync inactive, wal_status lost"), out.toString());
-            assertTrue(out.toString().contains("select pg_drop_replication_slot('aligner_sync')"), out.toString());
+            CommandRunner cli = new CommandRunner();
+            assertEquals(ExitCodes.CHECK_FAILED, cli.run("check", "--config", config.toString()));
+            assertTrue(cli.out().contains("FAIL  replication slot: aligner_sync inactive, wal_status lost"), cli.out());
+            assertTrue(cli.out().contains("select pg_drop_replication_slot('aligner_sync')"), cli.out());
 
-            StringWriter statusOut = new StringWriter();
-            CommandLine status = Main.commandLine();
-            status.setOut(new PrintWriter(statusOut, true));
-            assertEquals(0, status.execute("status", "--config", config.toString()));
-            assertTrue(statusOut.toString().lines().anyMatch(l -> l.matches("slot\\.walStatus\\s+lost")), statusOut.toString());
+            CommandRunner status = new CommandRunner();
+            assertEquals(0, status.run("status", "--config", config.toString()));
+            assertTrue(status.out().lines().anyMatch(l -> l.matches("slot\\.walStatus\\s+lost")), status.out());
         }
     }
 }

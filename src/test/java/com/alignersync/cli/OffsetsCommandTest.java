@@ -5,13 +5,10 @@ import com.alignersync.app.ExitCodes;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code offsets} reads data/offsets.json offline and names a corrupt file with its own exit code. */
 class OffsetsCommandTest {
@@ -19,14 +16,10 @@ class OffsetsCommandTest {
     @TempDir
     Path dir;
 
-    private final StringWriter out = new StringWriter();
-    private final StringWriter err = new StringWriter();
+    private final CommandRunner cli = new CommandRunner();
 
     private int run(String... args) {
-        CommandLine cli = Main.commandLine();
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
-        return cli.execute(args);
+        return cli.run(args);
     }
 
     private Path config() throws Exception {
@@ -43,20 +36,20 @@ class OffsetsCommandTest {
                               "value": {"lsn": 22263144, "lsn_commit": 22263144, "ts_usec": 1795598474168386}}]}
                 """);
         assertEquals(0, run("offsets", "--config", config().toString()));
-        assertTrue(out.toString().contains("last processed LSN: 0/153B568"), out.toString());
-        assertTrue(out.toString().contains("source commit time: 2026-11-25T09:21:14.168386Z"), out.toString());
+        assertTrue(cli.out().contains("last processed LSN: 0/153B568"), cli.out());
+        assertTrue(cli.out().contains("source commit time: 2026-11-25T09:21:14.168386Z"), cli.out());
     }
 
     @Test
     void aMissingFileMeansNoPositionYet() throws Exception {
         assertEquals(0, run("offsets", "--config", config().toString()));
-        assertTrue(out.toString().contains("no position stored yet"), out.toString());
+        assertTrue(cli.out().contains("no position stored yet"), cli.out());
     }
 
     @Test
     void aCorruptFileExitsWithTheStateCodeNamingTheFile() throws Exception {
         Files.writeString(dir.resolve("offsets.json"), "{\"format\": \"aligner-sync-off");
         assertEquals(ExitCodes.STATE, run("offsets", "--config", config().toString()));
-        assertTrue(err.toString().contains(dir.resolve("offsets.json").toString()), err.toString());
+        assertTrue(cli.err().contains(dir.resolve("offsets.json").toString()), cli.err());
     }
 }

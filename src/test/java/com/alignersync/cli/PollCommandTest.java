@@ -11,8 +11,6 @@ import com.alignersync.source.poll.support.FakePostgrest;
 import com.alignersync.source.poll.support.PollFixture;
 import com.alignersync.state.PollStateStore;
 import com.alignersync.support.PortalPostgres;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -23,7 +21,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code aligner-sync poll}: one poll, a dry run, a corrupt state file, a deliberate reset. */
 class PollCommandTest {
@@ -35,8 +32,7 @@ class PollCommandTest {
     Path dir;
     H2ClinicTarget clinic;
     Path configFile;
-    final StringWriter out = new StringWriter();
-    final StringWriter err = new StringWriter();
+    private final CommandRunner cli = new CommandRunner();
 
     @BeforeAll
     static void startPortal() throws Exception {
@@ -71,23 +67,20 @@ class PollCommandTest {
     }
 
     private int run(String... args) {
-        CommandLine cli = Main.commandLine();
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
         String[] full = new String[args.length + 3];
         full[0] = "poll";
         System.arraycopy(args, 0, full, 1, args.length);
         full[args.length + 1] = "--config";
         full[args.length + 2] = configFile.toString();
-        return cli.execute(full);
+        return cli.run(full);
     }
 
     @Test
     void pollAppliesWhatChangedAndPrintsCountsPerCursor() throws Exception {
         int seeded = clinic.writes();
-        assertEquals(0, run(), err.toString());
-        assertTrue(out.toString().contains("Poll complete"), out.toString());
-        assertTrue(out.toString().matches("(?s).*aligner_batches\\.updated_at\\s+\\d+\\s+5\\s+5\\s.*"), out.toString());
+        assertEquals(0, run(), cli.err());
+        assertTrue(cli.out().contains("Poll complete"), cli.out());
+        assertTrue(cli.out().matches("(?s).*aligner_batches\\.updated_at\\s+\\d+\\s+5\\s+5\\s.*"), cli.out());
         assertEquals(5, clinic.writes() - seeded);
         assertTrue(Files.exists(dir.resolve("data").resolve(PollStateStore.FILE_NAME)));
     }
@@ -95,9 +88,9 @@ class PollCommandTest {
     @Test
     void dryRunListsTheChangesAndWritesNothing() throws Exception {
         int seeded = clinic.writes();
-        assertEquals(0, run("--dry-run"), err.toString());
-        assertTrue(out.toString().contains("5 change(s) would apply"), out.toString());
-        assertTrue(out.toString().contains("would apply aligner_batches #3"), out.toString());
+        assertEquals(0, run("--dry-run"), cli.err());
+        assertTrue(cli.out().contains("5 change(s) would apply"), cli.out());
+        assertTrue(cli.out().contains("would apply aligner_batches #3"), cli.out());
         assertEquals(seeded, clinic.writes());
         assertFalse(Files.exists(dir.resolve("data").resolve(PollStateStore.FILE_NAME)));
     }
@@ -108,7 +101,7 @@ class PollCommandTest {
         Files.createDirectories(state.getParent());
         Files.writeString(state, "garbage");
         assertEquals(ExitCodes.STATE, run());
-        assertTrue(err.toString().contains(state.toString()), err.toString());
+        assertTrue(cli.err().contains(state.toString()), cli.err());
         assertEquals("garbage", Files.readString(state));
     }
 
@@ -118,16 +111,16 @@ class PollCommandTest {
         Files.createDirectories(state.getParent());
         Files.writeString(state, "garbage");
         Instant since = Instant.now().minus(3, ChronoUnit.HOURS).truncatedTo(ChronoUnit.SECONDS);
-        assertEquals(0, run("--reset-cursor", "--since", since.toString()), err.toString());
-        assertTrue(out.toString().contains("Previous state kept as"), out.toString());
+        assertEquals(0, run("--reset-cursor", "--since", since.toString()), cli.err());
+        assertTrue(cli.out().contains("Previous state kept as"), cli.out());
         assertTrue(Files.readString(state).contains(since.toString()));
-        assertEquals(0, run(), err.toString());
+        assertEquals(0, run(), cli.err());
     }
 
     @Test
     void anUnreachableRestApiExitsWithTheSourceCode() throws Exception {
         Files.writeString(configFile, Files.readString(configFile).replace(rest.supabaseUrl(), "http://127.0.0.1:1"));
         assertEquals(ExitCodes.SOURCE, run());
-        assertTrue(err.toString().contains("poll failed: rest"), err.toString());
+        assertTrue(cli.err().contains("poll failed: rest"), cli.err());
     }
 }

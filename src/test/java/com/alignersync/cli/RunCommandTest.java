@@ -10,8 +10,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.alignersync.sink.support.H2ClinicTarget;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -22,7 +20,6 @@ import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** The {@code run} command: configuration errors named at once, and a daemon with only the webhook input that stops cleanly. */
 class RunCommandTest {
@@ -30,13 +27,10 @@ class RunCommandTest {
     @TempDir
     Path dir;
 
-    private final StringWriter err = new StringWriter();
+    private final CommandRunner cli = new CommandRunner();
 
     private int run(String... args) {
-        CommandLine cli = Main.commandLine();
-        cli.setOut(new PrintWriter(new StringWriter(), true));
-        cli.setErr(new PrintWriter(err, true));
-        return cli.execute(args);
+        return cli.run(args);
     }
 
     @Test
@@ -45,9 +39,9 @@ class RunCommandTest {
         Files.writeString(config, "sqlserver.jdbc-url=jdbc:h2:mem:unused;MODE=MSSQLServer\ndata.dir=" + dir.resolve("data") + "\n");
         assertEquals(ExitCodes.CONFIG, run("run", "--config", config.toString()));
         // Every problem at once: the webhook secret, and what the enabled CDC and poll inputs need.
-        assertTrue(err.toString().contains("webhook.secret (env WEBHOOK_SECRET) is not set"), err.toString());
-        assertTrue(err.toString().contains("SUPABASE_DB_URL"), err.toString());
-        assertTrue(err.toString().contains("SUPABASE_URL"), err.toString());
+        assertTrue(cli.err().contains("webhook.secret (env WEBHOOK_SECRET) is not set"), cli.err());
+        assertTrue(cli.err().contains("SUPABASE_DB_URL"), cli.err());
+        assertTrue(cli.err().contains("SUPABASE_URL"), cli.err());
     }
 
     @Test
@@ -85,7 +79,7 @@ class RunCommandTest {
             daemon.interrupt();
             daemon.join(30_000);
             assertFalse(daemon.isAlive());
-            assertEquals(0, exit.get(), err.toString());
+            assertEquals(0, exit.get(), cli.err());
             assertThrows(IOException.class, () -> client.send(HttpRequest.newBuilder(base.resolve("/health")).build(),
                     HttpResponse.BodyHandlers.ofString()));
         }

@@ -20,8 +20,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -40,7 +38,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * {@code status}: offline from data/ alone, live from a real Postgres slot, an H2 clinic and a
@@ -61,8 +58,7 @@ class StatusCommandTest {
     Path dataDir;
     H2ClinicTarget clinic;
     Path configFile;
-    final StringWriter out = new StringWriter();
-    final StringWriter err = new StringWriter();
+    private CommandRunner cli = new CommandRunner();
     final ObjectMapper mapper = new ObjectMapper();
 
     @BeforeAll
@@ -100,18 +96,15 @@ class StatusCommandTest {
     }
 
     private int status(String... args) {
-        CommandLine cli = Main.commandLine();
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
         List<String> full = new ArrayList<>(List.of("status", "--config", configFile.toString()));
         full.addAll(List.of(args));
-        return cli.execute(full.toArray(String[]::new));
+        return cli.run(full.toArray(String[]::new));
     }
 
     /** The value of a text line, matched by its label. */
     private String line(String label) {
-        return out.toString().lines().filter(l -> l.startsWith(label + " ")).map(l -> l.substring(label.length()).trim())
-                .findFirst().orElseThrow(() -> new AssertionError("no line '" + label + "' in:\n" + out));
+        return cli.out().lines().filter(l -> l.startsWith(label + " ")).map(l -> l.substring(label.length()).trim())
+                .findFirst().orElseThrow(() -> new AssertionError("no line '" + label + "' in:\n" + cli.out()));
     }
 
     private void seedState() throws Exception {
@@ -130,23 +123,23 @@ class StatusCommandTest {
         clinic.close();
         writeConfig("supabase.db-url=postgresql://postgres:secret-pw@127.0.0.1:1/postgres",
                 "sqlserver.jdbc-url=jdbc:h2:mem:no-such-clinic;IFEXISTS=TRUE");
-        assertEquals(0, status(), err.toString());
+        assertEquals(0, status(), cli.err());
         assertEquals("false", line("dataDir.exists"));
         assertEquals("not running", line("daemon.state"));
         assertEquals("-", line("cdc.storedLsn"));
         assertEquals("(none)", line("poll.cursors"));
         assertEquals("0", line("deadLetters.count"));
         assertEquals("unreachable", line("slot.state"));
-        assertTrue(line("slot.reason").contains("127.0.0.1:1"), out.toString());
+        assertTrue(line("slot.reason").contains("127.0.0.1:1"), cli.out());
         assertEquals("unreachable", line("sink.state"));
         assertFalse(Files.exists(dataDir), "status must not create the data directory");
-        assertFalse(out.toString().contains("secret-pw"), "the password must never be printed");
+        assertFalse(cli.out().contains("secret-pw"), "the password must never be printed");
     }
 
     @Test
     void showsStoredLsnPollCursorsAndTheLastDeadLetterReasons() throws Exception {
         seedState();
-        assertEquals(0, status(), err.toString());
+        assertEquals(0, status(), cli.err());
         assertEquals("0/153B568", line("cdc.storedLsn"));
         assertEquals("2026-11-25T09:21:14.168386Z", line("cdc.sourceCommitTime"));
         assertEquals("2026-11-25T08:05:00Z", line("poll.lastPollTime"));
@@ -165,8 +158,8 @@ class StatusCommandTest {
         seedState();
         Files.writeString(dataDir.resolve("offsets.json"), "{\"format\": \"aligner-sync-off");
         assertEquals(ExitCodes.STATE, status());
-        assertTrue(err.toString().contains(dataDir.resolve("offsets.json").toString()), err.toString());
-        assertTrue(line("cdc.error").contains("is corrupt"), out.toString());
+        assertTrue(cli.err().contains(dataDir.resolve("offsets.json").toString()), cli.err());
+        assertTrue(line("cdc.error").contains("is corrupt"), cli.out());
         assertEquals("2", line("deadLetters.count"));
         assertEquals("12044", line("poll.cursors.aligner_batches.updated_at.key"));
         assertEquals("reachable", line("sink.state"));
@@ -177,9 +170,9 @@ class StatusCommandTest {
         try (Connection c = clinic.dataSource().getConnection(); Statement s = c.createStatement()) {
             s.execute("DROP TABLE dbo.AlignerSyncLedger");
         }
-        assertEquals(0, status(), err.toString());
+        assertEquals(0, status(), cli.err());
         assertEquals("missing", line("sink.ledger"));
-        assertTrue(line("sink.reason").contains("init"), out.toString());
+        assertTrue(line("sink.reason").contains("init"), cli.out());
     }
 
     @Test
@@ -187,7 +180,7 @@ class StatusCommandTest {
         seedState();
         writeConfig("cdc.slot-name=Bad-Slot");
         assertEquals(ExitCodes.CONFIG, status());
-        assertTrue(err.toString().contains("cdc.slot-name"), err.toString());
+        assertTrue(cli.err().contains("cdc.slot-name"), cli.err());
         assertEquals("0/153B568", line("cdc.storedLsn"));
         assertEquals("skipped", line("slot.state"));
     }
@@ -224,8 +217,8 @@ class StatusCommandTest {
         try (DataDirectory held = DataDirectory.lock(dataDir)) {
             daemonHttp.start();
             writeConfig("http.port=" + daemonHttp.port(), "http.bind-address=127.0.0.1");
-            assertEquals(0, status("--json"), err.toString());
-            JsonNode json = mapper.readTree(out.toString());
+            assertEquals(0, status("--json"), cli.err());
+            JsonNode json = mapper.readTree(cli.out());
             assertEquals(List.of("dataDir", "daemon", "cdc", "slot", "poll", "deadLetters", "sink"), fieldNames(json));
             assertEquals("running", json.at("/daemon/state").asText());
             assertEquals("pid " + ProcessHandle.current().pid(), json.at("/daemon/holder").asText());
@@ -242,8 +235,8 @@ class StatusCommandTest {
             assertTrue(json.at("/slot/currentMinusConfirmedBytes").asLong() >= current - confirmed, json.toString());
             assertEquals("reachable", json.at("/sink/state").asText());
 
-            out.getBuffer().setLength(0);
-            assertEquals(0, status(), err.toString());
+            cli = new CommandRunner();
+            assertEquals(0, status(), cli.err());
             assertEquals("degraded", line("daemon.live.status.summary.state"));
             assertEquals("cdc: slot lag high", line("daemon.live.status.summary.warnings"));
             assertEquals("streaming", line("daemon.live.status.cdc"));

@@ -13,7 +13,7 @@ import javax.sql.DataSource;
  * A real PostgreSQL (zonky embedded binaries) standing in for the Supabase portal database:
  * {@code wal_level=logical} for replication, {@code synchronous_commit=on} (zonky turns it
  * off, which delays every commit's WAL flush by ~200 ms), and the portal tables of
- * {@code fixtures/supabase-schema.sql}.
+ * {@code embedded/portal-schema.sql} (the portal tables the embedded default also uses).
  */
 public final class PortalPostgres implements AutoCloseable {
 
@@ -53,7 +53,7 @@ public final class PortalPostgres implements AutoCloseable {
     private static PortalPostgres start(EmbeddedPostgres.Builder builder) throws IOException, SQLException {
         EmbeddedPostgres postgres = builder.start();
         PortalPostgres portal = new PortalPostgres(postgres);
-        portal.execute(resource("/fixtures/supabase-schema.sql"));
+        portal.execute(resource("/embedded/portal-schema.sql"));
         return portal;
     }
 

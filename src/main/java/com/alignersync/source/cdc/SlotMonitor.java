@@ -2,12 +2,10 @@ package com.alignersync.source.cdc;
 
 import com.alignersync.config.PostgresUrl;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
-import java.util.Properties;
 
 /** Reads the slot's health from {@code pg_replication_slots}; a plain connection, no replication protocol. */
 public final class SlotMonitor implements SlotReader {
@@ -28,12 +26,7 @@ public final class SlotMonitor implements SlotReader {
 
     @Override
     public SlotHealth check() throws SQLException {
-        Properties props = new Properties();
-        props.setProperty("user", db.user());
-        props.setProperty("password", db.password());
-        props.setProperty("connectTimeout", "10");
-        props.setProperty("ApplicationName", "aligner-sync slot monitor");
-        try (Connection connection = DriverManager.getConnection(db.jdbcUrl(), props);
+        try (Connection connection = db.connect("aligner-sync slot monitor");
              PreparedStatement query = connection.prepareStatement(QUERY)) {
             query.setString(1, slotName);
             try (ResultSet rs = query.executeQuery()) {

@@ -8,24 +8,19 @@ import com.alignersync.config.SinkConfig;
 import com.alignersync.sink.DeadLetterLog;
 import com.alignersync.sink.SinkMetrics;
 import com.alignersync.sink.SqlServerSink;
+import com.alignersync.sink.support.FailingDataSource;
 import com.alignersync.sink.support.H2ClinicTarget;
 import com.alignersync.state.OffsetFile;
 import com.alignersync.support.PortalPostgres;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.SQLException;
-import java.sql.SQLTransientConnectionException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.ZoneOffset;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.logging.Logger;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -54,7 +49,7 @@ class CdcSinkPauseTest {
     @Test
     void sqlServerDownPausesWithoutCommittingOffsetsAndResumesWhenItIsBack() throws Exception {
         try (H2ClinicTarget target = new H2ClinicTarget()) {
-            SwitchableDataSource clinic = new SwitchableDataSource(target.dataSource());
+            FailingDataSource clinic = new FailingDataSource(target.dataSource());
             CdcInput input = input(clinic, "pause_resume");
             try {
                 input.start();
@@ -84,7 +79,7 @@ class CdcSinkPauseTest {
     @Test
     void aStopWhilePausedLeavesTheBatchForTheNextStart() throws Exception {
         try (H2ClinicTarget target = new H2ClinicTarget()) {
-            SwitchableDataSource clinic = new SwitchableDataSource(target.dataSource());
+            FailingDataSource clinic = new FailingDataSource(target.dataSource());
             CdcInput first = input(clinic, "pause_stop");
             first.start();
             CdcRig.await("streaming", () -> first.state() == CdcState.STREAMING);
@@ -118,63 +113,5 @@ class CdcSinkPauseTest {
 
     private Optional<Long> storedLsn() {
         return OffsetFile.inDataDir(dataDir, new ObjectMapper()).read().lsn();
-    }
-
-    /** A clinic database that refuses connections while {@code down} is set, as an unreachable SQL Server does. */
-    static final class SwitchableDataSource implements DataSource {
-        final AtomicBoolean down = new AtomicBoolean();
-        final java.util.concurrent.atomic.AtomicInteger refused = new java.util.concurrent.atomic.AtomicInteger();
-        private final DataSource delegate;
-
-        SwitchableDataSource(DataSource delegate) {
-            this.delegate = delegate;
-        }
-
-        @Override
-        public Connection getConnection() throws SQLException {
-            if (down.get()) {
-                refused.incrementAndGet();
-                throw new SQLTransientConnectionException("clinic-db - Connection is not available, request timed out");
-            }
-            return delegate.getConnection();
-        }
-
-        @Override
-        public Connection getConnection(String user, String password) throws SQLException {
-            return getConnection();
-        }
-
-        @Override
-        public PrintWriter getLogWriter() {
-            return null;
-        }
-
-        @Override
-        public void setLogWriter(PrintWriter out) {
-        }
-
-        @Override
-        public void setLoginTimeout(int seconds) {
-        }
-
-        @Override
-        public int getLoginTimeout() {
-            return 0;
-        }
-
-        @Override
-        public Logger getParentLogger() {
-            return Logger.getGlobal();
-        }
-
-        @Override
-        public <T> T unwrap(Class<T> iface) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public boolean isWrapperFor(Class<?> iface) {
-            return false;
-        }
     }
 }
