@@ -45,7 +45,7 @@ public final class ConfigKeys {
     public static final ConfigKey SINK_RETRY_MAX_BACKOFF_MS = key("sink.retry.max-backoff-ms", null, "10000", false,
             "Upper bound of the retry delay");
 
-    // --- Webhook input and HTTP surface (issue 4). WEBHOOK_SECRET and PORT are declared above. ---
+    // --- Webhook input and HTTP surface. WEBHOOK_SECRET and PORT are declared above. ---
     public static final ConfigKey WEBHOOK_ENABLED = key("webhook.enabled", null, "true", false,
             "Whether POST /api/sync/webhook accepts Supabase Database Webhooks (true or false)");
     public static final ConfigKey WEBHOOK_AUTH = key("webhook.auth", null, "bearer", false,
