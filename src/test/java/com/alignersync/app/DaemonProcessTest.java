@@ -48,8 +48,7 @@ class DaemonProcessTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        portal = PortalPostgres.start();
-        portal.execute(Files.readString(Path.of("connector-config/supabase-setup.sql")));
+        portal = PortalPostgres.startSetUp();
         target = H2ClinicTarget.inFile(dir.resolve("clinic"));
         // This JVM serves the clinic file (AUTO_SERVER), so it outlives a daemon killed with -9.
         keepClinicOpen = target.dataSource().getConnection();

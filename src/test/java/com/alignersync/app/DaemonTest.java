@@ -16,7 +16,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -52,8 +51,7 @@ class DaemonTest {
 
     @BeforeAll
     static void startPortal() throws Exception {
-        portal = PortalPostgres.start();
-        portal.execute(Files.readString(Path.of("connector-config/supabase-setup.sql")));
+        portal = PortalPostgres.startSetUp();
         rest = FakePostgrest.start(portal.dataSource(), REST_KEY);
     }
 

@@ -63,8 +63,7 @@ class StatusCommandTest {
 
     @BeforeAll
     static void startPortal() throws Exception {
-        portal = PortalPostgres.start();
-        portal.execute(Files.readString(Path.of("connector-config/supabase-setup.sql")));
+        portal = PortalPostgres.startSetUp();
     }
 
     @AfterAll

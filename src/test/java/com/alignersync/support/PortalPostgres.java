@@ -57,6 +57,13 @@ public final class PortalPostgres implements AutoCloseable {
         return portal;
     }
 
+    /** A portal prepared as on Supabase: {@code connector-config/supabase-setup.sql} has run. */
+    public static PortalPostgres startSetUp() throws IOException, SQLException {
+        PortalPostgres portal = start();
+        portal.execute(java.nio.file.Files.readString(java.nio.file.Path.of("connector-config/supabase-setup.sql")));
+        return portal;
+    }
+
     public DataSource dataSource() {
         return postgres.getPostgresDatabase();
     }

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.alignersync.event.Input;
 import com.alignersync.sink.Outcome;
 import com.alignersync.support.PortalPostgres;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -28,8 +27,7 @@ class CdcFlowTest {
 
     @BeforeAll
     static void startPortal() throws Exception {
-        portal = PortalPostgres.start();
-        portal.execute(Files.readString(Path.of("connector-config/supabase-setup.sql")));
+        portal = PortalPostgres.startSetUp();
     }
 
     @AfterAll

@@ -40,8 +40,7 @@ class CdcRestartTest {
 
     @BeforeAll
     static void startPortal() throws Exception {
-        portal = PortalPostgres.start();
-        portal.execute(Files.readString(Path.of("connector-config/supabase-setup.sql")));
+        portal = PortalPostgres.startSetUp();
     }
 
     @AfterAll

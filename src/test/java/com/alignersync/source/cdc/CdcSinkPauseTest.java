@@ -14,7 +14,6 @@ import com.alignersync.state.OffsetFile;
 import com.alignersync.support.PortalPostgres;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -37,8 +36,7 @@ class CdcSinkPauseTest {
 
     @BeforeAll
     static void startPortal() throws Exception {
-        portal = PortalPostgres.start();
-        portal.execute(Files.readString(Path.of("connector-config/supabase-setup.sql")));
+        portal = PortalPostgres.startSetUp();
     }
 
     @AfterAll
