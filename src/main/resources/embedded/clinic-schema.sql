@@ -1,6 +1,6 @@
--- The clinic's tables for the embedded H2 target (MODE=MSSQLServer), as in SQL Server.
-CREATE SCHEMA IF NOT EXISTS dbo;
-CREATE TABLE IF NOT EXISTS dbo.tblAlignerNotes (
+-- The clinic's tables exactly as in SQL Server 2019+ (the daemon never alters them). Used for the
+-- embedded H2 clinic (MODE=MSSQLServer) and by the tests, on H2 and on SQL Server alike.
+CREATE TABLE dbo.tblAlignerNotes (
   NoteID       int IDENTITY(1,1) NOT NULL PRIMARY KEY,
   AlignerSetID int           NOT NULL,
   NoteType     varchar(20)   NOT NULL,
@@ -10,7 +10,8 @@ CREATE TABLE IF NOT EXISTS dbo.tblAlignerNotes (
   EditedAt     datetime      NULL,
   IsRead       bit           NOT NULL
 );
-CREATE TABLE IF NOT EXISTS dbo.tblAlignerBatches (
+
+CREATE TABLE dbo.tblAlignerBatches (
   AlignerBatchID            int IDENTITY(1,1) NOT NULL PRIMARY KEY,
   AlignerSetID              int           NOT NULL,
   BatchSequence             int           NULL,

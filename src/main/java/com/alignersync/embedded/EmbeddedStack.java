@@ -67,7 +67,10 @@ public final class EmbeddedStack implements AutoCloseable {
             Path clinicFile = root.resolve("clinic");
             boolean newClinic = !Files.exists(root.resolve("clinic.mv.db"));
             try (Connection c = DriverManager.getConnection(clinicUrl(clinicFile)); Statement s = c.createStatement()) {
-                s.execute(resource("clinic-schema.sql"));
+                if (newClinic) {
+                    s.execute("CREATE SCHEMA IF NOT EXISTS dbo");
+                    s.execute(resource("clinic-schema.sql"));
+                }
                 // What `init` does on a real SQL Server; the embedded clinic is ours to set up.
                 for (String ddl : SqlDialect.H2.ledgerDdl()) {
                     s.execute(ddl);

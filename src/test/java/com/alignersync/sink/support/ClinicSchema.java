@@ -6,14 +6,14 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 
-/** The clinic's tables, read from the fixture schema shared with the SQL Server DBA. */
+/** The clinic's tables, from the schema the embedded default uses too (plain CREATE TABLE, valid on H2 and SQL Server). */
 public final class ClinicSchema {
 
     private ClinicSchema() {
     }
 
     public static List<String> clinicTables() {
-        try (InputStream in = ClinicSchema.class.getResourceAsStream("/fixtures/sqlserver-schema.sql")) {
+        try (InputStream in = ClinicSchema.class.getResourceAsStream("/embedded/clinic-schema.sql")) {
             String text = new String(in.readAllBytes(), StandardCharsets.UTF_8).replaceAll("(?m)^--.*$", "");
             return Arrays.stream(text.split(";")).map(String::trim).filter(s -> !s.isEmpty()).toList();
         } catch (IOException e) {
