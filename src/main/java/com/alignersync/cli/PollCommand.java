@@ -1,6 +1,8 @@
 package com.alignersync.cli;
 
+import com.alignersync.app.Daemon;
 import com.alignersync.app.ExitCodes;
+import com.alignersync.app.StartupException;
 
 import com.alignersync.config.ConfigException;
 import com.alignersync.config.ConfigKeys;
@@ -8,16 +10,16 @@ import com.alignersync.config.ConfigReader;
 import com.alignersync.config.PollConfig;
 import com.alignersync.config.SinkConfig;
 import com.alignersync.config.SqlServerConfig;
-import com.alignersync.sink.ClinicDatabase;
 import com.alignersync.sink.DeadLetterLog;
 import com.alignersync.sink.Outcome;
-import com.alignersync.sink.SinkMetrics;
+import com.alignersync.sink.SinkRuntime;
 import com.alignersync.sink.SqlServerSink;
 import com.alignersync.source.poll.CursorStream;
 import com.alignersync.source.poll.PollSummary;
 import com.alignersync.source.poll.Poller;
 import com.alignersync.source.poll.PostgrestClient;
 import com.alignersync.source.poll.StreamCounts;
+import com.alignersync.state.DataDirectory;
 import com.alignersync.state.PollStateStore;
 import com.alignersync.state.StateFileException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -82,7 +84,12 @@ final class PollCommand implements Callable<Integer> {
             reader = config.reader();
             dataDir = Path.of(reader.string(ConfigKeys.DATA_DIR));
             if (resetCursor) {
-                return reset(new PollStateStore(dataDir, mapper), out);
+                try (DataDirectory ignored = Daemon.lock(dataDir)) {
+                    return reset(new PollStateStore(dataDir, mapper), out);
+                } catch (StartupException e) {
+                    err.println(e.getMessage());
+                    return e.exitCode();
+                }
             }
             sqlServer = SqlServerConfig.from(reader);
             sinkConfig = SinkConfig.from(reader);
@@ -99,10 +106,21 @@ final class PollCommand implements Callable<Integer> {
             return ExitCodes.CONFIG;
         }
         Clock clock = Clock.systemUTC();
-        try (ClinicDatabase database = ClinicDatabase.open(sqlServer)) {
-            DeadLetterLog deadLetters = new DeadLetterLog(dataDir, mapper, clock);
-            SqlServerSink sink = new SqlServerSink(database.dataSource(), database.dialect(), sinkConfig, sqlServer.timeZone(),
-                    deadLetters, new SinkMetrics(new SimpleMeterRegistry()), clock);
+        // A poll writes the cursor file and dead letters: only the holder of the data directory may.
+        // A dry run writes nothing, so it may run beside a daemon.
+        DataDirectory lock = null;
+        if (!dryRun) {
+            try {
+                lock = Daemon.lock(dataDir);
+            } catch (StartupException e) {
+                err.println(e.getMessage() + "; while it runs, ask it for a poll with POST /api/sync/poll");
+                return e.exitCode();
+            }
+        }
+        try (DataDirectory held = lock;
+             SinkRuntime runtime = SinkRuntime.open(sqlServer, sinkConfig, dataDir, new SimpleMeterRegistry(), mapper, clock)) {
+            SqlServerSink sink = runtime.sink();
+            DeadLetterLog deadLetters = runtime.deadLetters();
             PostgrestClient client = new PostgrestClient(pollConfig.restUrl(), pollConfig.apiKey(), pollConfig.requestTimeout(), mapper);
             Poller poller;
             try {

@@ -10,6 +10,7 @@ import com.alignersync.sink.support.H2ClinicTarget;
 import com.alignersync.source.poll.support.FakePostgrest;
 import com.alignersync.source.poll.support.PollFixture;
 import com.alignersync.state.PollStateStore;
+import com.alignersync.state.DataDirectory;
 import com.alignersync.support.PortalPostgres;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -115,6 +116,16 @@ class PollCommandTest {
         assertTrue(cli.out().contains("Previous state kept as"), cli.out());
         assertTrue(Files.readString(state).contains(since.toString()));
         assertEquals(0, run(), cli.err());
+    }
+
+    @Test
+    void aPollIsRefusedWhileADaemonHoldsTheDataDirectoryButADryRunIsNot() throws Exception {
+        try (DataDirectory daemon = DataDirectory.lock(dir.resolve("data"))) {
+            assertEquals(ExitCodes.LOCKED, run());
+            assertTrue(cli.err().contains("POST /api/sync/poll"), cli.err());
+            assertEquals(ExitCodes.LOCKED, run("--reset-cursor"));
+            assertEquals(0, run("--dry-run"), cli.err());
+        }
     }
 
     @Test
