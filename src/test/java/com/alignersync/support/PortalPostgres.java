@@ -92,6 +92,29 @@ public final class PortalPostgres implements AutoCloseable {
         }
     }
 
+    /**
+     * Stops the server of {@code dataDirectory} at once, as a crash or a killed container would:
+     * SIGQUIT, PostgreSQL's immediate shutdown. A regular stop waits for WAL senders to be
+     * confirmed by their clients and, with a busy replication client, can outlast zonky's
+     * stop timeout and leave the server running.
+     */
+    public void crash(java.nio.file.Path dataDirectory) throws IOException, InterruptedException {
+        long pid = Long.parseLong(java.nio.file.Files.readAllLines(dataDirectory.resolve("postmaster.pid")).get(0).trim());
+        Process kill = new ProcessBuilder("kill", "-QUIT", Long.toString(pid)).inheritIO().start();
+        if (kill.waitFor() != 0) {
+            throw new IOException("kill -QUIT " + pid + " failed");
+        }
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+        while (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+            if (System.nanoTime() > deadline) {
+                throw new IOException("postmaster " + pid + " still alive 30 s after SIGQUIT");
+            }
+            Thread.sleep(20);
+        }
+        // Releases zonky's own lock on the data directory, so the server can be started again there.
+        postgres.close();
+    }
+
     @Override
     public void close() throws IOException {
         postgres.close();
