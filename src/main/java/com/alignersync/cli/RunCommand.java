@@ -56,7 +56,8 @@ final class RunCommand implements Callable<Integer> {
             Map<String, String> overrides = Map.of();
             EmbeddedDefault embeddedDefault = null;
             if (embedded) {
-                embeddedDefault = EmbeddedDefault.start(data.dataDir(), embeddedPort);
+                embeddedDefault = EmbeddedDefault.start(data.dataDir(), embeddedPort,
+                        preliminary.string(ConfigKeys.SUPABASE_URL) != null);
                 stack = embeddedDefault.stack();
                 overrides = embeddedDefault.environment();
             }

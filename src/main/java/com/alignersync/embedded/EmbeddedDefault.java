@@ -28,14 +28,18 @@ public final class EmbeddedDefault {
         this.environment = environment;
     }
 
-    public static EmbeddedDefault start(Path dataDir, int postgresPort) throws IOException, SQLException {
+    /**
+     * @param restApiConfigured whether {@code supabase.url} names a PostgREST (in the file or the
+     *                          environment); without one the poller is turned off
+     */
+    public static EmbeddedDefault start(Path dataDir, int postgresPort, boolean restApiConfigured) throws IOException, SQLException {
         Path root = dataDir.resolve("embedded");
         EmbeddedStack stack = EmbeddedStack.start(root, postgresPort);
         try {
             Map<String, String> env = new LinkedHashMap<>(stack.environment());
             env.put("WEBHOOK_SECRET", webhookSecret(root.resolve("webhook-secret")));
             // There is no PostgREST here: the poller runs where SUPABASE_URL names a real one.
-            if (System.getenv("SUPABASE_URL") == null) {
+            if (!restApiConfigured) {
                 env.put("POLL_ENABLED", "false");
             }
             return new EmbeddedDefault(stack, root, env);

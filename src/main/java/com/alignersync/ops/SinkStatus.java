@@ -42,8 +42,25 @@ public final class SinkStatus implements StatusSource, ReadinessCheck {
         return "sink";
     }
 
+    /** A readiness verdict and when it was reached ({@link System#nanoTime()}). */
+    private record Verdict(Optional<String> notReadyReason, long at) {
+    }
+
+    // One status request asks twice (its summary and this part), and probes hammering /ready would
+    // each cost SQL Server a round trip: a verdict younger than this is answered again.
+    private static final long VERDICT_NANOS = 200_000_000L;
+    private Verdict verdict;
+
     @Override
-    public Optional<String> notReadyReason() {
+    public synchronized Optional<String> notReadyReason() {
+        long now = System.nanoTime();
+        if (verdict == null || now - verdict.at() > VERDICT_NANOS) {
+            verdict = new Verdict(check(), now);
+        }
+        return verdict.notReadyReason();
+    }
+
+    private Optional<String> check() {
         try {
             sink.checkReady();
             return Optional.empty();

@@ -32,7 +32,7 @@ class EmbeddedStackTest {
         try (ServerSocket free = new ServerSocket(0)) {
             port = free.getLocalPort();
         }
-        EmbeddedDefault first = EmbeddedDefault.start(dataDir, port);
+        EmbeddedDefault first = EmbeddedDefault.start(dataDir, port, false);
         try (EmbeddedStack stack = first.stack();
              Connection portal = DriverManager.getConnection("jdbc:postgresql://localhost:" + port + "/postgres", "postgres", "postgres");
              Connection clinic = DriverManager.getConnection(stack.clinicJdbcUrl())) {
@@ -54,7 +54,7 @@ class EmbeddedStackTest {
         }
         String secret = Files.readString(dataDir.resolve("embedded/webhook-secret")).trim();
 
-        EmbeddedDefault second = EmbeddedDefault.start(dataDir, port);
+        EmbeddedDefault second = EmbeddedDefault.start(dataDir, port, false);
         try (EmbeddedStack stack = second.stack(); Connection clinic = DriverManager.getConnection(stack.clinicJdbcUrl())) {
             assertEquals(10, count(clinic, "SELECT Days FROM dbo.tblAlignerBatches WHERE AlignerBatchID = 12044"), "not reseeded");
             assertEquals(secret, second.environment().get("WEBHOOK_SECRET"));
