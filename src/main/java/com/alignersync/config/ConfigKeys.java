@@ -36,6 +36,14 @@ public final class ConfigKeys {
             "Maximum connections to SQL Server");
     public static final ConfigKey SQLSERVER_TIME_ZONE = key("sqlserver.time-zone", null, "UTC", false,
             "Time zone in which timestamps are written to the clinic's datetime columns (e.g. UTC, Europe/Berlin)");
+    public static final ConfigKey SQLSERVER_LOCK_TIMEOUT_MS = key("sqlserver.lock-timeout-ms", null, "5000", false,
+            "SET LOCK_TIMEOUT of the daemon's sessions: how long a write waits for a row another session (a clinic user) holds"
+                    + " before SQL Server answers 1222 and the sink retries; SQL Server's own default, -1, would wait forever");
+    public static final ConfigKey SINK_STATEMENT_TIMEOUT_SECONDS = key("sink.statement-timeout-seconds", null, "30", false,
+            "JDBC query timeout of every sink statement, in seconds: a statement still running then is cancelled and retried");
+    public static final ConfigKey SINK_ISOLATE_AFTER_FAILURES = key("sink.isolate-after-failures", null, "3", false,
+            "After this many identical refusals of one batch (a clinic trigger's error, say) the sink applies it key by key,"
+                    + " each in its own transaction, and parks only the key SQL Server refuses alone");
     public static final ConfigKey SINK_NOTES_DELETE_MODE = key("sink.notes.delete-mode", null, "delete", false,
             "What a deleted Doctor note does in SQL Server: delete (remove the row) or ignore (keep it; a tombstone is still recorded)");
     public static final ConfigKey SINK_RETRY_MAX_ATTEMPTS = key("sink.retry.max-attempts", null, "5", false,
@@ -58,6 +66,9 @@ public final class ConfigKeys {
             "How far a signed request's webhook-timestamp may be from this machine's clock, in seconds (replay protection)");
     public static final ConfigKey WEBHOOK_MAX_BODY_BYTES = key("webhook.max-body-bytes", null, "1048576", false,
             "Largest webhook body accepted, in bytes; a larger one gets 413");
+    public static final ConfigKey WEBHOOK_SINK_TIMEOUT_MS = key("webhook.sink-timeout-ms", null, "1000", false,
+            "Longest a webhook request waits for its SQL Server commit before it is answered 503 (a redelivery is safe);"
+                    + " keep it at or below the timeout of the Supabase webhook (pg_net's default is 1000 ms)");
     public static final ConfigKey HTTP_BIND_ADDRESS = key("http.bind-address", null, "0.0.0.0", false,
             "Address the HTTP server listens on (0.0.0.0 for all interfaces, 127.0.0.1 for local only)");
     public static final ConfigKey HTTP_STOP_TIMEOUT_MS = key("http.stop-timeout-ms", null, "10000", false,

@@ -35,6 +35,7 @@ public final class ClinicDatabase implements AutoCloseable {
         hikari.setConnectionTimeout(5_000);
         hikari.setValidationTimeout(3_000);
         hikari.setInitializationFailTimeout(-1);
+        hikari.setConnectionInitSql(dialect.sessionSettings(config.lockTimeout()));
         return new ClinicDatabase(new HikariDataSource(hikari), dialect);
     }
 

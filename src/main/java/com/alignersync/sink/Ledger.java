@@ -23,16 +23,18 @@ final class Ledger {
     }
 
     private final SqlDialect dialect;
+    private final Statements statements;
 
-    Ledger(SqlDialect dialect) {
+    Ledger(SqlDialect dialect, Statements statements) {
         this.dialect = dialect;
+        this.statements = statements;
     }
 
     /** Locks and reads the entries of these keys; keys without an entry are absent from the map. */
     Map<Long, LedgerEntry> lock(Connection connection, SourceTable table, Collection<Long> keys) throws SQLException {
         Map<Long, LedgerEntry> entries = new HashMap<>();
         for (List<Long> chunk : chunks(keys)) {
-            try (PreparedStatement lock = connection.prepareStatement(dialect.lockLedgerEntries(table, chunk.size()))) {
+            try (PreparedStatement lock = statements.prepare(connection, dialect.lockLedgerEntries(table, chunk.size()))) {
                 for (int i = 0; i < chunk.size(); i++) {
                     lock.setLong(i + 1, chunk.get(i));
                 }
@@ -50,7 +52,7 @@ final class Ledger {
         if (updates.isEmpty()) {
             return;
         }
-        try (PreparedStatement upsert = connection.prepareStatement(dialect.upsertLedgerEntry())) {
+        try (PreparedStatement upsert = statements.prepare(connection, dialect.upsertLedgerEntry())) {
             for (Update update : updates) {
                 upsert.setString(1, update.table().tableName());
                 upsert.setLong(2, update.key());

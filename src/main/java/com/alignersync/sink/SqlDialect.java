@@ -73,6 +73,34 @@ public enum SqlDialect {
         };
     }
 
+    /**
+     * Run on every new connection of the pool. {@code SET LOCK_TIMEOUT}: SQL Server's default
+     * (-1) waits forever behind a clinic user's lock; with a bound the statement fails with 1222
+     * and the sink retries. {@code SESSION_CONTEXT(N'aligner_sync') = 1} marks the daemon's own
+     * writes, so a clinic's forward-sync trigger can skip them instead of echoing them back to
+     * the portal (connector-config/forward-sync-skip-aligner-sync.sql).
+     */
+    public String sessionSettings(java.time.Duration lockTimeout) {
+        return switch (this) {
+            case SQL_SERVER -> "SET LOCK_TIMEOUT " + lockTimeout.toMillis() + "; EXEC sp_set_session_context @key = N'aligner_sync', @value = 1;";
+            case H2 -> "SET LOCK_TIMEOUT " + lockTimeout.toMillis();
+        };
+    }
+
+    /**
+     * Asks whether the transaction is still alive before it is committed: {@code XACT_STATE()}
+     * is 1 for an active, committable transaction, 0 when SQL Server already ended it (a trigger
+     * error under {@code XACT_ABORT}), -1 when it is doomed. mssql-jdbc's {@code commit()} sends
+     * {@code IF @@TRANCOUNT > 0 COMMIT TRAN} and so says nothing about a transaction that is gone.
+     * H2 never ends a transaction on its own (statement-level rollback only): it answers 1.
+     */
+    public String transactionStateProbe() {
+        return switch (this) {
+            case SQL_SERVER -> "SELECT XACT_STATE()";
+            case H2 -> "SELECT 1 AS XACT_STATE";
+        };
+    }
+
     public String ledgerProbe() {
         return tableProbe(LEDGER);
     }
@@ -98,11 +126,18 @@ public enum SqlDialect {
         return "SELECT SourceKey, AppliedVersion, ContentHash, IsTombstone FROM " + LEDGER + lockHint() + " WHERE " + where;
     }
 
-    /** Parameters: SourceTable, SourceKey, AppliedVersion, ContentHash, IsTombstone, AppliedBy. */
+    /**
+     * Parameters: SourceTable, SourceKey, AppliedVersion, ContentHash, IsTombstone, AppliedBy.
+     * mssql-jdbc sends every String parameter as nvarchar while {@code sendStringParametersAsUnicode}
+     * is true (its default; even {@code setObject(i, s, Types.VARCHAR)} is re-tagged), and
+     * {@code varchar_column = nvarchar} converts the COLUMN: a scan under HOLDLOCK that range-locks
+     * the whole ledger. CAST converts the parameter instead, whatever the URL says.
+     */
     public String upsertLedgerEntry() {
         return switch (this) {
             case SQL_SERVER -> "MERGE " + LEDGER + " WITH (HOLDLOCK) AS t"
-                    + " USING (VALUES (?, ?, ?, ?, ?, ?)) AS s (SourceTable, SourceKey, AppliedVersion, ContentHash, IsTombstone, AppliedBy)"
+                    + " USING (VALUES (CAST(? AS varchar(64)), ?, ?, CAST(? AS char(64)), ?, CAST(? AS varchar(16))))"
+                    + " AS s (SourceTable, SourceKey, AppliedVersion, ContentHash, IsTombstone, AppliedBy)"
                     + " ON t.SourceTable = s.SourceTable AND t.SourceKey = s.SourceKey"
                     + " WHEN MATCHED THEN UPDATE SET AppliedVersion = s.AppliedVersion, ContentHash = s.ContentHash,"
                     + " IsTombstone = s.IsTombstone, AppliedBy = s.AppliedBy, AppliedAt = SYSUTCDATETIME()"
@@ -130,10 +165,14 @@ public enum SqlDialect {
         return this == SQL_SERVER ? "SET IDENTITY_INSERT " + NOTES + (on ? " ON" : " OFF") : null;
     }
 
-    /** Parameters: NoteID, AlignerSetID, NoteType, NoteText, CreatedAt, IsEdited, EditedAt, IsRead. */
+    /**
+     * Parameters: NoteID, AlignerSetID, NoteType, NoteText, CreatedAt, IsEdited, EditedAt, IsRead.
+     * NoteType is varchar(20): cast as the ledger's keys are; NoteText is nvarchar(max), bound with setNString.
+     */
     public String insertNote() {
+        String noteType = this == SQL_SERVER ? "CAST(? AS varchar(20))" : "?";
         return "INSERT INTO " + NOTES + " (NoteID, AlignerSetID, NoteType, NoteText, CreatedAt, IsEdited, EditedAt, IsRead)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
+                + " VALUES (?, ?, " + noteType + ", ?, ?, ?, ?, ?)";
     }
 
     /** Parameters: NoteText, IsEdited, EditedAt, IsRead, NoteID. */

@@ -3,27 +3,57 @@ package com.alignersync.sink;
 import java.sql.SQLException;
 import java.sql.SQLRecoverableException;
 import java.sql.SQLTransientException;
+import java.util.Map;
 import java.util.Set;
 
-/** The one error classifier: which SQL errors are worth a retry, which doom only one event. */
+/**
+ * The one error classifier: what a SQL error means for the batch that met it. The numbers are
+ * SQL Server's ({@code sys.messages}); H2's equivalents are classified by SQLState and code.
+ */
 public final class SqlErrors {
 
     /** What a failure means for the batch. */
     public enum Kind {
-        /** Connection loss, deadlock victim, lock or query timeout: retry the batch with backoff. */
+        /** Connection loss, deadlock victim, lock or query timeout: retry with backoff; nothing is parked. */
         TRANSIENT,
-        /** This event's data can never be written (constraint, conversion, truncation): dead-letter it. */
+        /** This row's data can never be written as it is (constraint, conversion, truncation): isolate at once, park the row. */
         EVENT,
-        /** Anything else (missing table, login, permission): the sink is unusable; keep offsets, report. */
-        SINK
+        /**
+         * Anything else SQL Server refused, typically a clinic trigger's {@code THROW}/{@code RAISERROR}
+         * (50000+) or a transaction the trigger ended (3609): retried a few times in case it passes,
+         * then the batch is applied key by key and the key that fails alone is parked.
+         */
+        REFUSED,
+        /** The daemon is set up wrong (login, permission, missing table or column): stop writing, hold positions, say the fix. */
+        MISCONFIGURED
     }
 
-    // SQL Server: 1205 deadlock victim, 1222 lock request timeout, -2 client timeout,
-    // 40197/40501/40613/49918-49920 Azure SQL throttling and failover.
+    // 1205 deadlock victim, 1222 lock request time-out, -2 client timeout, 4060 database not
+    // available yet (failover), 233/10053/10054/10060 transport, 40197/40501/40613/49918-49920
+    // Azure SQL throttling and failover.
     private static final Set<Integer> SQLSERVER_TRANSIENT = Set.of(1205, 1222, -2, 40197, 40501, 40613, 49918, 49919, 49920, 4060, 233, 10053, 10054, 10060);
-    // SQL Server: 2627/2601 duplicate key, 547 constraint, 515 null, 8152/2628 truncation,
+    // 2627/2601 duplicate key, 547 constraint, 515 null, 8152/2628 truncation,
     // 241/242/8115 conversion and overflow.
     private static final Set<Integer> SQLSERVER_EVENT = Set.of(2627, 2601, 547, 515, 8152, 2628, 241, 242, 8115);
+    // What each misconfiguration needs from an operator, by SQL Server error number.
+    private static final Map<Integer, String> SQLSERVER_MISCONFIGURED = Map.ofEntries(
+            Map.entry(18456, "the login failed: check sqlserver.user and sqlserver.password (env SQLSERVER_USER, SQLSERVER_PASSWORD)"),
+            Map.entry(18452, "the login is from an untrusted domain: use a SQL login or run the daemon as the Windows account SQL Server trusts"),
+            Map.entry(229, "permission denied: run 'aligner-sync check' for the GRANT statements the login needs"),
+            Map.entry(230, "permission denied on a column: run 'aligner-sync check' for the GRANT statements the login needs"),
+            Map.entry(262, "permission denied in the database: run 'aligner-sync check' for the GRANT statements the login needs"),
+            Map.entry(297, "the login has no access to this database: map it to a user there"),
+            Map.entry(916, "the login cannot open the database named in sqlserver.jdbc-url: map it to a user there"),
+            Map.entry(1088, "SET IDENTITY_INSERT on dbo.tblAlignerNotes was refused: GRANT ALTER ON dbo.tblAlignerNotes TO <login>"),
+            Map.entry(208, "a table is missing: check sqlserver.jdbc-url names the clinic database, and run 'aligner-sync init' for the ledger"),
+            Map.entry(207, "a column is missing: the clinic tables differ from the documented schema (docs: the target tables)"),
+            Map.entry(2812, "a stored procedure is missing (sp_set_session_context needs SQL Server 2016 or later)"));
+    // H2 (the embedded and test target): 42102 table, 42122 column not found, 90096 not enough rights, 28000 wrong user/password.
+    private static final Map<Integer, String> H2_MISCONFIGURED = Map.of(
+            42102, SQLSERVER_MISCONFIGURED.get(208),
+            42122, SQLSERVER_MISCONFIGURED.get(207),
+            90096, SQLSERVER_MISCONFIGURED.get(229),
+            28000, SQLSERVER_MISCONFIGURED.get(18456));
 
     private SqlErrors() {
     }
@@ -32,20 +62,41 @@ public final class SqlErrors {
         if (e instanceof SQLTransientException || e instanceof SQLRecoverableException) {
             return Kind.TRANSIENT;
         }
-        String state = e.getSQLState() == null ? "" : e.getSQLState();
+        String state = state(e);
         int code = e.getErrorCode();
-        if (state.startsWith("08") || state.equals("40001") || state.equals("HYT00") || state.equals("HYT01")
+        // HY008: mssql-jdbc's "The query has timed out" (JDBC query timeout); HYT00/HYT01 other drivers' timeouts.
+        if (state.startsWith("08") || state.equals("40001") || state.equals("HYT00") || state.equals("HYT01") || state.equals("HY008")
                 || SQLSERVER_TRANSIENT.contains(code)) {
             return Kind.TRANSIENT;
+        }
+        if (fix(e) != null) {
+            return Kind.MISCONFIGURED;
         }
         if (state.startsWith("23") || state.startsWith("22") || SQLSERVER_EVENT.contains(code)) {
             return Kind.EVENT;
         }
-        return Kind.SINK;
+        return Kind.REFUSED;
+    }
+
+    /** For a misconfiguration: what the operator must do; null for any other error. */
+    public static String fix(SQLException e) {
+        String fix = SQLSERVER_MISCONFIGURED.get(e.getErrorCode());
+        if (fix == null && !state(e).startsWith("S")) {
+            // SQL Server's states start with S (S0001...); H2's are the standard five characters.
+            fix = H2_MISCONFIGURED.get(e.getErrorCode());
+        }
+        if (fix == null && (state(e).equals("42S02") || state(e).equals("42S22"))) {
+            fix = SQLSERVER_MISCONFIGURED.get(state(e).equals("42S02") ? 208 : 207);
+        }
+        return fix;
     }
 
     /** A log-safe one-line description: SQL state, vendor code and the driver's message. */
     public static String describe(SQLException e) {
         return "SQLState " + e.getSQLState() + ", code " + e.getErrorCode() + ": " + e.getMessage();
+    }
+
+    private static String state(SQLException e) {
+        return e.getSQLState() == null ? "" : e.getSQLState();
     }
 }

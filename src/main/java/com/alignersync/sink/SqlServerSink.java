@@ -5,15 +5,13 @@ import com.alignersync.event.ChangeEvent;
 import com.alignersync.event.ChangeEvents;
 import com.alignersync.event.SourceTable;
 import com.alignersync.sink.DedupRules.Verdict;
-import dev.failsafe.Failsafe;
-import dev.failsafe.FailsafeException;
-import dev.failsafe.RetryPolicy;
-import dev.failsafe.RetryPolicyBuilder;
 import java.io.UncheckedIOException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.sql.Savepoint;
+import java.sql.ResultSet;
+import java.sql.SQLTimeoutException;
+import java.sql.SQLTransientException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.ZoneId;
@@ -24,6 +22,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
@@ -35,10 +34,23 @@ import org.slf4j.LoggerFactory;
  * newest version through {@link TargetWriter}, and records it in the ledger. Only after the
  * commit does it return; callers advance offsets, cursors or answer 2xx only then.
  *
- * <p>Events that can never apply are rolled back to a per-key savepoint and parked as dead
- * letters after the commit; the rest of the batch still applies. Transient SQL errors retry
- * the whole batch with capped backoff; anything else reaches the caller as
- * {@link SinkUnavailableException} with nothing committed.
+ * <p>How it meets SQL Server's failures (each rule has a test in {@code SinkUnderSqlServerFailuresTest}):
+ * <ul>
+ * <li><b>A transaction that met an error is never continued.</b> SQL Server may already have
+ *     rolled it back (a trigger error under {@code XACT_ABORT}); a savepoint rollback and the
+ *     commit would then silently do nothing while later statements commit on their own. Every
+ *     error rolls the whole attempt back; nothing is reported until a commit succeeded, and the
+ *     commit itself is preceded by an {@code XACT_STATE()} check.</li>
+ * <li><b>Transient</b> errors (connection loss, deadlock victim, lock and query timeouts) retry
+ *     the batch with capped backoff; when they persist the caller learns that nothing of the
+ *     batch is pending and keeps its position.</li>
+ * <li><b>A row SQL Server refuses</b> (a constraint at once; a clinic trigger's error after
+ *     {@code sink.isolate-after-failures} identical refusals) makes the sink apply the batch key
+ *     by key, each in its own transaction: a key that fails alone is parked as a dead letter
+ *     with SQL Server's error number and text, the others commit, the input moves on.</li>
+ * <li><b>Misconfiguration</b> (login, permission, missing table) parks nothing: writes stop,
+ *     {@link #health()} carries the fix for status and {@code /ready}, inputs hold positions.</li>
+ * </ul>
  */
 public final class SqlServerSink {
 
@@ -46,44 +58,49 @@ public final class SqlServerSink {
 
     private final DataSource dataSource;
     private final SqlDialect dialect;
+    private final SinkConfig config;
+    private final Statements statements;
     private final TargetWriter writer;
     private final Ledger ledger;
     private final DeadLetterLog deadLetters;
     private final SinkMetrics metrics;
+    private final SinkHealth health;
     private final Clock clock;
-    private final RetryPolicy<Object> retryPolicy;
     private final ReentrantLock singleWriter;
 
     public SqlServerSink(DataSource dataSource, SqlDialect dialect, SinkConfig config, ZoneId clinicZone,
                          DeadLetterLog deadLetters, SinkMetrics metrics, Clock clock) {
         this.dataSource = dataSource;
         this.dialect = dialect;
-        this.writer = new TargetWriter(dialect, new ClinicDatetime(clinicZone), config.notesDeleteMode());
-        this.ledger = new Ledger(dialect);
+        this.config = config;
+        this.statements = new Statements(config.statementTimeout());
+        this.writer = new TargetWriter(dialect, statements, new ClinicDatetime(clinicZone), config.notesDeleteMode());
+        this.ledger = new Ledger(dialect, statements);
         this.deadLetters = deadLetters;
         this.metrics = metrics;
+        this.health = new SinkHealth(clock);
         this.clock = clock;
         this.singleWriter = dialect.needsSingleWriter() ? new ReentrantLock(true) : null;
-        RetryPolicyBuilder<Object> retry = RetryPolicy.builder().handle(TransientFailure.class);
-        // Failsafe's backoff needs max > initial; equal bounds mean a fixed delay.
-        retry = config.retryMaxBackoff().compareTo(config.retryInitialBackoff()) > 0
-                ? retry.withBackoff(config.retryInitialBackoff(), config.retryMaxBackoff())
-                : retry.withDelay(config.retryInitialBackoff());
-        this.retryPolicy = retry
-                .withMaxAttempts(config.retryMaxAttempts())
-                .onRetry(e -> log.warn("sink: transient SQL error, retry {} of {}: {}", e.getAttemptCount(),
-                        config.retryMaxAttempts() - 1, e.getLastException().getMessage()))
-                .build();
+    }
+
+    /** What the last attempts said about SQL Server (lock waits, misconfiguration), for status and readiness. */
+    public SinkHealth health() {
+        return health;
     }
 
     /** Checks that SQL Server answers and the ledger exists; the message names the fix. */
     public void checkReady() throws SinkUnavailableException {
+        SinkHealth.Snapshot last = health.snapshot();
+        if (last.state() == SinkHealth.State.MISCONFIGURED) {
+            // The probes below only read; the write that was refused says more.
+            throw new SinkMisconfiguredException(last.warning(clock.instant()), null);
+        }
         try (Connection connection = dataSource.getConnection()) {
-            try (PreparedStatement probe = connection.prepareStatement(dialect.ledgerProbe())) {
+            try (PreparedStatement probe = statements.prepare(connection, dialect.ledgerProbe())) {
                 probe.executeQuery().close();
             }
             for (String table : List.of(SqlDialect.NOTES, SqlDialect.BATCHES)) {
-                try (PreparedStatement probe = connection.prepareStatement(dialect.tableProbe(table))) {
+                try (PreparedStatement probe = statements.prepare(connection, dialect.tableProbe(table))) {
                     probe.executeQuery().close();
                 } catch (SQLException e) {
                     throw new SinkUnavailableException("the clinic table " + table + " cannot be read (" + SqlErrors.describe(e)
@@ -102,9 +119,12 @@ public final class SqlServerSink {
     }
 
     /**
-     * Applies a batch in one transaction and returns what happened to each event.
+     * Applies a batch and returns what happened to each event. Every event reported APPLIED or
+     * UNCHANGED is in SQL Server with its ledger entry, committed.
      *
-     * @throws SinkUnavailableException nothing was committed; the caller must not advance
+     * @throws SinkUnavailableException the batch is not done: the caller must not advance (keys
+     *                                  committed before the failure are recorded in the ledger, so
+     *                                  delivering the batch again is safe)
      */
     public BatchResult apply(List<ChangeEvent> events) throws SinkUnavailableException {
         if (events.isEmpty()) {
@@ -114,18 +134,14 @@ public final class SqlServerSink {
         Plan plan = plan(events);
         BatchResult result;
         try {
-            result = Failsafe.with(retryPolicy).get(() -> attempt(events, plan));
-        } catch (TransientFailure e) {
+            result = plan.groups().isEmpty()
+                    ? new BatchResult(Arrays.asList(plan.ignored()), 0)
+                    : applyPlan(events, plan);
+        } catch (SinkUnavailableException e) {
             metrics.recordFailedBatch();
-            throw new SinkUnavailableException("SQL Server failed " + retryPolicy.getConfig().getMaxAttempts()
-                    + " times in a row, last: " + e.getMessage(), e.getCause());
-        } catch (SinkFailure e) {
-            metrics.recordFailedBatch();
-            throw new SinkUnavailableException(e.getMessage(), e.getCause());
-        } catch (FailsafeException e) {
-            metrics.recordFailedBatch();
-            throw new SinkUnavailableException("sink interrupted: " + e.getMessage(), e);
+            throw e;
         }
+        health.committed();
         List<EventOutcome> parked = result.outcomes().stream().filter(o -> o.outcome() == Outcome.DEAD_LETTER).toList();
         for (EventOutcome o : parked) {
             log.warn("sink: dead letter {} from {}: {}", o.event().describe(), o.event().input(), o.detail());
@@ -142,6 +158,176 @@ public final class SqlServerSink {
         metrics.recordCommitted(result, Duration.ofNanos(System.nanoTime() - started));
         return result;
     }
+
+    /** The whole batch in one transaction; on SQL Server's refusal, key by key (see the class comment). */
+    private BatchResult applyPlan(List<ChangeEvent> events, Plan plan) throws SinkUnavailableException {
+        Failures failures = new Failures();
+        while (true) {
+            EventOutcome[] outcomes = Arrays.copyOf(plan.ignored(), events.size());
+            try {
+                int conflicts = inTransaction(connection -> applyKeys(connection, events, plan.groups(), outcomes));
+                return new BatchResult(Arrays.asList(outcomes), conflicts);
+            } catch (SQLException e) {
+                SqlErrors.Kind kind = failures.record(e, "a batch of " + plan.groups().size() + " keys");
+                if (kind == SqlErrors.Kind.EVENT || (kind == SqlErrors.Kind.REFUSED && failures.sameRefusals() >= config.isolateAfterFailures())) {
+                    log.warn("sink: SQL Server refused a batch of {} keys ({}); applying it key by key, each in its own transaction,"
+                            + " to park only the change it refuses", plan.groups().size(), SqlErrors.describe(e));
+                    return isolate(events, plan);
+                }
+                failures.backoff();
+            }
+        }
+    }
+
+    /** Each key in its own transaction: the ones SQL Server refuses alone become dead letters, the rest commit. */
+    private BatchResult isolate(List<ChangeEvent> events, Plan plan) throws SinkUnavailableException {
+        EventOutcome[] outcomes = Arrays.copyOf(plan.ignored(), events.size());
+        int conflicts = 0;
+        int parkedKeys = 0;
+        for (Map.Entry<GroupKey, List<Integer>> group : plan.groups().entrySet()) {
+            Map<GroupKey, List<Integer>> one = Map.of(group.getKey(), group.getValue());
+            Failures failures = new Failures();
+            while (true) {
+                try {
+                    conflicts += inTransaction(connection -> applyKeys(connection, events, one, outcomes));
+                    break;
+                } catch (SQLException e) {
+                    SqlErrors.Kind kind = failures.record(e, group.getKey().table().tableName() + " key " + group.getKey().key());
+                    if (kind == SqlErrors.Kind.EVENT || kind == SqlErrors.Kind.REFUSED) {
+                        parkedKeys++;
+                        String reason = "SQL Server refused the write (error " + e.getErrorCode() + ", SQLState " + e.getSQLState() + "): "
+                                + e.getMessage();
+                        for (int index : group.getValue()) {
+                            Outcome planned = outcomes[index] == null ? null : outcomes[index].outcome();
+                            if (planned == null || planned == Outcome.APPLIED || planned == Outcome.UNCHANGED) {
+                                outcomes[index] = new EventOutcome(events.get(index), Outcome.DEAD_LETTER, reason);
+                            }
+                        }
+                        break;
+                    }
+                    failures.backoff();
+                }
+            }
+        }
+        log.info("sink: key by key: {} keys committed, {} parked", plan.groups().size() - parkedKeys, parkedKeys);
+        return new BatchResult(Arrays.asList(outcomes), conflicts);
+    }
+
+    /**
+     * The failures of one batch (or one key): retries transient ones with backoff up to
+     * {@code sink.retry.max-attempts}, counts identical refusals, and turns misconfiguration or
+     * exhausted retries into {@link SinkUnavailableException}.
+     */
+    private final class Failures {
+        private int transientFailures;
+        private int sameRefusals;
+        private int attempts;
+        private SQLException lastRefusal;
+
+        SqlErrors.Kind record(SQLException e, String what) throws SinkUnavailableException {
+            SqlErrors.Kind kind = SqlErrors.classify(e);
+            health.failed(kind, e);
+            attempts++;
+            switch (kind) {
+                case MISCONFIGURED -> {
+                    log.error("sink: writes stopped, SQL Server refuses the daemon itself ({}). Fix: {}", SqlErrors.describe(e), SqlErrors.fix(e));
+                    throw new SinkMisconfiguredException("SQL Server refuses the daemon itself (" + SqlErrors.describe(e) + "); fix: "
+                            + SqlErrors.fix(e), e);
+                }
+                case TRANSIENT -> {
+                    transientFailures++;
+                    if (transientFailures >= config.retryMaxAttempts()) {
+                        throw new SinkUnavailableException("SQL Server failed " + transientFailures + " times in a row on " + what
+                                + ", last: " + SqlErrors.describe(e), e);
+                    }
+                    log.warn("sink: transient SQL error on {}, retry {} of {}: {}", what, transientFailures, config.retryMaxAttempts() - 1,
+                            SqlErrors.describe(e));
+                }
+                case REFUSED -> {
+                    boolean same = lastRefusal != null && lastRefusal.getErrorCode() == e.getErrorCode()
+                            && java.util.Objects.equals(lastRefusal.getSQLState(), e.getSQLState());
+                    sameRefusals = same ? sameRefusals + 1 : 1;
+                    lastRefusal = e;
+                    log.warn("sink: SQL Server refused {} ({} time(s) the same way): {}", what, sameRefusals, SqlErrors.describe(e));
+                }
+                case EVENT -> {
+                }
+            }
+            return kind;
+        }
+
+        int sameRefusals() {
+            return sameRefusals;
+        }
+
+        void backoff() throws SinkUnavailableException {
+            long initial = config.retryInitialBackoff().toMillis();
+            long delay = Math.min(config.retryMaxBackoff().toMillis(), initial << Math.min(20, attempts - 1));
+            try {
+                Thread.sleep(delay);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new SinkUnavailableException("sink interrupted while retrying; nothing of the batch is pending", e);
+            }
+        }
+    }
+
+    private interface Work<T> {
+        T run(Connection connection) throws SQLException;
+    }
+
+    /**
+     * One transaction: the work, the liveness check, the commit. Any failure rolls the whole
+     * transaction back and is rethrown: a transaction that met an error is never continued.
+     */
+    private <T> T inTransaction(Work<T> work) throws SQLException {
+        lockSingleWriter();
+        try (Connection connection = dataSource.getConnection()) {
+            connection.setAutoCommit(false);
+            try {
+                T result = work.run(connection);
+                ensureCommittable(connection);
+                connection.commit();
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                rollbackQuietly(connection);
+                throw e;
+            }
+        } finally {
+            if (singleWriter != null) {
+                singleWriter.unlock();
+            }
+        }
+    }
+
+    /** H2 ignores lock hints, so its writers queue here; bounded like any other lock wait. */
+    private void lockSingleWriter() throws SQLException {
+        if (singleWriter == null) {
+            return;
+        }
+        try {
+            if (!singleWriter.tryLock(config.statementTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new SQLTimeoutException("another sink transaction held the writer lock for " + config.statementTimeout().toSeconds()
+                        + " s", "HYT00");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SQLTransientException("interrupted while waiting for the writer lock", e);
+        }
+    }
+
+    private void ensureCommittable(Connection connection) throws SQLException {
+        try (PreparedStatement probe = statements.prepare(connection, dialect.transactionStateProbe()); ResultSet rs = probe.executeQuery()) {
+            int state = rs.next() ? rs.getInt(1) : 0;
+            if (state != 1) {
+                throw new SQLException("SQL Server ended the transaction before the commit (XACT_STATE() = " + state + "): nothing of it"
+                        + " is committed", "25000", DOOMED_TRANSACTION);
+            }
+        }
+    }
+
+    /** SQL Server's "The current transaction cannot be committed" (3930): how a transaction found dead before commit is classified. */
+    static final int DOOMED_TRANSACTION = 3930;
 
     /**
      * What {@link #apply} would decide for these events against the ledger, without writing
@@ -210,46 +396,6 @@ public final class SqlServerSink {
         return new Plan(ignored, groups);
     }
 
-    private BatchResult attempt(List<ChangeEvent> events, Plan plan) {
-        if (singleWriter != null) {
-            singleWriter.lock();
-        }
-        try (Connection connection = dataSource.getConnection()) {
-            connection.setAutoCommit(false);
-            try {
-                BatchResult result;
-                try {
-                    EventOutcome[] outcomes = Arrays.copyOf(plan.ignored(), events.size());
-                    int conflicts = applyKeys(connection, events, plan.groups(), outcomes);
-                    result = new BatchResult(Arrays.asList(outcomes), conflicts);
-                } catch (SQLException e) {
-                    if (SqlErrors.classify(e) != SqlErrors.Kind.EVENT) {
-                        throw e;
-                    }
-                    // The batched writes cannot tell which row SQL Server refused: redo the batch key by key.
-                    connection.rollback();
-                    log.info("sink: SQL Server refused a write of the batch ({}); applying key by key to park only that change",
-                            SqlErrors.describe(e));
-                    result = applyKeyByKey(connection, events, plan);
-                }
-                connection.commit();
-                return result;
-            } catch (SQLException | RuntimeException e) {
-                rollbackQuietly(connection);
-                throw e;
-            }
-        } catch (SQLException e) {
-            if (SqlErrors.classify(e) == SqlErrors.Kind.TRANSIENT) {
-                throw new TransientFailure(SqlErrors.describe(e), e);
-            }
-            throw new SinkFailure("SQL Server rejected the batch: " + SqlErrors.describe(e), e);
-        } finally {
-            if (singleWriter != null) {
-                singleWriter.unlock();
-            }
-        }
-    }
-
     /**
      * The whole of one batch's work for a set of keys, in a handful of statements whatever the
      * batch size: lock their ledger entries, decide each key, lock the clinic rows of the
@@ -296,31 +442,6 @@ public final class SqlServerSink {
         writer.execute(connection, writes);
         ledger.record(connection, updates);
         return conflicts;
-    }
-
-    /** The slow path after SQL Server refused a batched write: each key under its own savepoint. */
-    private BatchResult applyKeyByKey(Connection connection, List<ChangeEvent> events, Plan plan) throws SQLException {
-        EventOutcome[] outcomes = Arrays.copyOf(plan.ignored(), events.size());
-        int conflicts = 0;
-        for (Map.Entry<GroupKey, List<Integer>> group : plan.groups().entrySet()) {
-            Savepoint savepoint = connection.setSavepoint();
-            try {
-                conflicts += applyKeys(connection, events, Map.of(group.getKey(), group.getValue()), outcomes);
-            } catch (SQLException e) {
-                if (SqlErrors.classify(e) != SqlErrors.Kind.EVENT) {
-                    throw e;
-                }
-                connection.rollback(savepoint);
-                for (int index : group.getValue()) {
-                    Outcome planned = outcomes[index].outcome();
-                    if (planned == Outcome.APPLIED || planned == Outcome.UNCHANGED) {
-                        outcomes[index] = new EventOutcome(events.get(index), Outcome.DEAD_LETTER,
-                                "SQL Server refused the write: " + SqlErrors.describe(e));
-                    }
-                }
-            }
-        }
-        return new BatchResult(Arrays.asList(outcomes), conflicts);
     }
 
     /**
@@ -388,20 +509,6 @@ public final class SqlServerSink {
             connection.rollback();
         } catch (SQLException e) {
             log.debug("sink: rollback after failure also failed: {}", e.getMessage());
-        }
-    }
-
-    /** Worth another attempt of the whole batch. */
-    private static final class TransientFailure extends RuntimeException {
-        TransientFailure(String message, Throwable cause) {
-            super(message, cause);
-        }
-    }
-
-    /** Not the events' fault and not going away by itself: misconfiguration, missing table, permissions. */
-    private static final class SinkFailure extends RuntimeException {
-        SinkFailure(String message, Throwable cause) {
-            super(message, cause);
         }
     }
 }

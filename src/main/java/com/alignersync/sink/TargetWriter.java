@@ -50,11 +50,13 @@ final class TargetWriter {
     }
 
     private final SqlDialect dialect;
+    private final Statements statements;
     private final ClinicDatetime datetime;
     private final DeleteMode notesDeleteMode;
 
-    TargetWriter(SqlDialect dialect, ClinicDatetime datetime, DeleteMode notesDeleteMode) {
+    TargetWriter(SqlDialect dialect, Statements statements, ClinicDatetime datetime, DeleteMode notesDeleteMode) {
         this.dialect = dialect;
+        this.statements = statements;
         this.datetime = datetime;
         this.notesDeleteMode = notesDeleteMode;
     }
@@ -84,7 +86,7 @@ final class TargetWriter {
     Current lock(Connection connection, Collection<Long> noteIds, Collection<Long> batchIds) throws SQLException {
         Map<Long, ClinicNote> notes = new HashMap<>();
         for (List<Long> chunk : Ledger.chunks(noteIds)) {
-            try (PreparedStatement lock = connection.prepareStatement(dialect.lockNotes(chunk.size()))) {
+            try (PreparedStatement lock = statements.prepare(connection, dialect.lockNotes(chunk.size()))) {
                 bindKeys(lock, chunk);
                 try (ResultSet rs = lock.executeQuery()) {
                     while (rs.next()) {
@@ -103,7 +105,7 @@ final class TargetWriter {
         }
         Map<Long, Current.Days> batches = new HashMap<>();
         for (List<Long> chunk : Ledger.chunks(batchIds)) {
-            try (PreparedStatement lock = connection.prepareStatement(dialect.lockBatches(chunk.size()))) {
+            try (PreparedStatement lock = statements.prepare(connection, dialect.lockBatches(chunk.size()))) {
                 bindKeys(lock, chunk);
                 try (ResultSet rs = lock.executeQuery()) {
                     while (rs.next()) {
@@ -219,7 +221,7 @@ final class TargetWriter {
         insert.setLong(1, event.key());
         insert.setLong(2, after.integer("aligner_set_id"));
         insert.setString(3, after.text("note_type"));
-        insert.setString(4, after.text("note_text"));
+        insert.setNString(4, after.text("note_text"));
         insert.setObject(5, datetime.toColumn(after.timestamp("created_at")));
         setNullableBoolean(insert, 6, after.bool("is_edited"));
         insert.setObject(7, datetime.toColumn(after.timestamp("edited_at")));
@@ -228,7 +230,7 @@ final class TargetWriter {
 
     private void bindUpdate(PreparedStatement update, ChangeEvent event) throws SQLException {
         Row after = event.after();
-        update.setString(1, after.text("note_text"));
+        update.setNString(1, after.text("note_text"));
         setNullableBoolean(update, 2, after.bool("is_edited"));
         update.setObject(3, datetime.toColumn(after.timestamp("edited_at")));
         update.setBoolean(4, after.bool("is_read"));
@@ -239,11 +241,11 @@ final class TargetWriter {
         void bind(PreparedStatement statement, ChangeEvent event) throws SQLException;
     }
 
-    private static void executeBatch(Connection connection, String sql, List<ChangeEvent> events, Binder binder) throws SQLException {
+    private void executeBatch(Connection connection, String sql, List<ChangeEvent> events, Binder binder) throws SQLException {
         if (events.isEmpty()) {
             return;
         }
-        try (PreparedStatement statement = connection.prepareStatement(sql)) {
+        try (PreparedStatement statement = statements.prepare(connection, sql)) {
             for (ChangeEvent event : events) {
                 binder.bind(statement, event);
                 statement.addBatch();

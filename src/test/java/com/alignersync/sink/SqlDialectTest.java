@@ -23,7 +23,8 @@ class SqlDialectTest {
     @Test
     void sqlServerLedgerUpsertIsAMergeWithHoldlock() {
         assertEquals("MERGE dbo.AlignerSyncLedger WITH (HOLDLOCK) AS t"
-                        + " USING (VALUES (?, ?, ?, ?, ?, ?)) AS s (SourceTable, SourceKey, AppliedVersion, ContentHash, IsTombstone, AppliedBy)"
+                        + " USING (VALUES (CAST(? AS varchar(64)), ?, ?, CAST(? AS char(64)), ?, CAST(? AS varchar(16))))"
+                        + " AS s (SourceTable, SourceKey, AppliedVersion, ContentHash, IsTombstone, AppliedBy)"
                         + " ON t.SourceTable = s.SourceTable AND t.SourceKey = s.SourceKey"
                         + " WHEN MATCHED THEN UPDATE SET AppliedVersion = s.AppliedVersion, ContentHash = s.ContentHash,"
                         + " IsTombstone = s.IsTombstone, AppliedBy = s.AppliedBy, AppliedAt = SYSUTCDATETIME()"
@@ -65,7 +66,7 @@ class SqlDialectTest {
         assertEquals("SET IDENTITY_INSERT dbo.tblAlignerNotes OFF", SqlDialect.SQL_SERVER.identityInsert(false));
         assertEquals(null, SqlDialect.H2.identityInsert(true));
         assertEquals("INSERT INTO dbo.tblAlignerNotes (NoteID, AlignerSetID, NoteType, NoteText, CreatedAt, IsEdited, EditedAt, IsRead)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)", SqlDialect.SQL_SERVER.insertNote());
+                + " VALUES (?, ?, CAST(? AS varchar(20)), ?, ?, ?, ?, ?)", SqlDialect.SQL_SERVER.insertNote());
     }
 
     @Test
@@ -81,6 +82,18 @@ class SqlDialectTest {
         assertTrue(SqlDialect.SQL_SERVER.ledgerDdl().get(0).startsWith("IF OBJECT_ID(N'dbo.AlignerSyncLedger', N'U') IS NULL\nCREATE TABLE"));
         assertTrue(SqlDialect.H2.ledgerDdl().stream().allMatch(ddl -> ddl.contains("IF NOT EXISTS")));
         assertTrue(SqlDialect.SQL_SERVER.ledgerDdl().get(0).contains("AppliedVersion bigint"), "versions are stored exactly, not as datetime");
+    }
+
+    @Test
+    void everySessionBoundsLockWaitsAndMarksItselfForTheClinicsTriggers() {
+        assertEquals("SET LOCK_TIMEOUT 5000; EXEC sp_set_session_context @key = N'aligner_sync', @value = 1;",
+                SqlDialect.SQL_SERVER.sessionSettings(java.time.Duration.ofSeconds(5)));
+        assertEquals("SET LOCK_TIMEOUT 250", SqlDialect.H2.sessionSettings(java.time.Duration.ofMillis(250)));
+    }
+
+    @Test
+    void sqlServerAsksXactStateBeforeEveryCommit() {
+        assertEquals("SELECT XACT_STATE()", SqlDialect.SQL_SERVER.transactionStateProbe());
     }
 
     @Test

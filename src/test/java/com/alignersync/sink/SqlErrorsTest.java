@@ -1,7 +1,7 @@
 package com.alignersync.sink;
 
 import static com.alignersync.sink.SqlErrors.Kind.EVENT;
-import static com.alignersync.sink.SqlErrors.Kind.SINK;
+import static com.alignersync.sink.SqlErrors.Kind.MISCONFIGURED;
 import static com.alignersync.sink.SqlErrors.Kind.TRANSIENT;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -28,8 +28,8 @@ class SqlErrorsTest {
 
     @Test
     void missingObjectsLoginAndPermissionErrorsStopTheSink() {
-        assertEquals(SINK, SqlErrors.classify(new SQLException("Invalid object name", "S0002", 208)));
-        assertEquals(SINK, SqlErrors.classify(new SQLException("Login failed", "S0001", 18456)));
-        assertEquals(SINK, SqlErrors.classify(new SQLException("permission denied", "S0005", 229)));
+        assertEquals(MISCONFIGURED, SqlErrors.classify(new SQLException("Invalid object name", "S0002", 208)));
+        assertEquals(MISCONFIGURED, SqlErrors.classify(new SQLException("Login failed", "S0001", 18456)));
+        assertEquals(MISCONFIGURED, SqlErrors.classify(new SQLException("permission denied", "S0005", 229)));
     }
 }
