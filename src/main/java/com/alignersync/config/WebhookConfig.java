@@ -9,9 +9,16 @@ import java.util.Locale;
  *
  * @param bearerSecret the shared secret of {@code Authorization: Bearer}; null when not configured
  * @param signingKey   the decoded Standard Webhooks HMAC key; null when not configured
+ * @param sinkTimeout  the longest a request waits for its commit before it is answered 503
  */
 public record WebhookConfig(boolean enabled, Auth auth, String bearerSecret, byte[] signingKey,
-                            Duration signatureTolerance, int maxBodyBytes) {
+                            Duration signatureTolerance, int maxBodyBytes, Duration sinkTimeout) {
+
+    public static final Duration DEFAULT_SINK_TIMEOUT = Duration.ofMillis(1000);
+
+    public WebhookConfig(boolean enabled, Auth auth, String bearerSecret, byte[] signingKey, Duration signatureTolerance, int maxBodyBytes) {
+        this(enabled, auth, bearerSecret, signingKey, signatureTolerance, maxBodyBytes, DEFAULT_SINK_TIMEOUT);
+    }
 
     /** Whether requests must prove they come from the portal. */
     public enum Auth {
@@ -26,13 +33,14 @@ public record WebhookConfig(boolean enabled, Auth auth, String bearerSecret, byt
         byte[] signingKey = signingKey(reader, reader.string(ConfigKeys.WEBHOOK_SIGNING_SECRET));
         int toleranceSeconds = reader.intInRange(ConfigKeys.WEBHOOK_SIGNATURE_TOLERANCE_SECONDS, 1, 86_400);
         int maxBody = reader.intInRange(ConfigKeys.WEBHOOK_MAX_BODY_BYTES, 1_024, 64 * 1024 * 1024);
+        Duration sinkTimeout = reader.millis(ConfigKeys.WEBHOOK_SINK_TIMEOUT_MS, 50, 600_000);
         if (enabled && auth == Auth.BEARER && bearer == null && signingKey == null) {
             reader.problem(ConfigKeys.WEBHOOK_SECRET.label() + " is not set, and neither is " + ConfigKeys.WEBHOOK_SIGNING_SECRET.label()
                     + ": the webhook does not accept unauthenticated requests. Set WEBHOOK_SECRET to a long random value and add"
                     + " the header 'Authorization: Bearer <secret>' to the Supabase webhooks; or set webhook.enabled=false;"
                     + " or, only on a closed network, set " + ConfigKeys.WEBHOOK_AUTH.property() + "=none explicitly");
         }
-        return new WebhookConfig(enabled, auth, bearer, signingKey, Duration.ofSeconds(toleranceSeconds), maxBody);
+        return new WebhookConfig(enabled, auth, bearer, signingKey, Duration.ofSeconds(toleranceSeconds), maxBody, sinkTimeout);
     }
 
     /** Accepts {@code v1,whsec_<base64>} (as Supabase shows it), {@code whsec_<base64>} or bare base64. */
@@ -75,6 +83,6 @@ public record WebhookConfig(boolean enabled, Auth auth, String bearerSecret, byt
         return "WebhookConfig[enabled=" + enabled + ", auth=" + auth.name().toLowerCase(Locale.ROOT)
                 + ", bearerSecret=" + (bearerSecret == null ? "(unset)" : "****")
                 + ", signingKey=" + (signingKey == null ? "(unset)" : "****")
-                + ", signatureTolerance=" + signatureTolerance + ", maxBodyBytes=" + maxBodyBytes + "]";
+                + ", signatureTolerance=" + signatureTolerance + ", maxBodyBytes=" + maxBodyBytes + ", sinkTimeout=" + sinkTimeout + "]";
     }
 }

@@ -3,12 +3,14 @@ package com.alignersync.ops;
 import com.alignersync.event.Input;
 import com.alignersync.sink.DeadLetterLog;
 import com.alignersync.sink.Outcome;
+import com.alignersync.sink.SinkHealth;
 import com.alignersync.sink.SinkMetrics;
 import com.alignersync.sink.SinkUnavailableException;
 import com.alignersync.sink.SqlServerSink;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -24,6 +26,7 @@ public final class SinkStatus implements StatusSource, ReadinessCheck {
     private final SqlServerSink sink;
     private final SinkMetrics metrics;
     private final DeadLetterLog deadLetters;
+    private final Clock clock;
 
     private record CountedFile(long size, long modified, int count) {
     }
@@ -32,7 +35,12 @@ public final class SinkStatus implements StatusSource, ReadinessCheck {
     private CountedFile deadLetterCount = new CountedFile(-1, -1, 0);
 
     public SinkStatus(SqlServerSink sink, SinkMetrics metrics, DeadLetterLog deadLetters) {
+        this(sink, metrics, deadLetters, Clock.systemUTC());
+    }
+
+    public SinkStatus(SqlServerSink sink, SinkMetrics metrics, DeadLetterLog deadLetters, Clock clock) {
         this.sink = sink;
+        this.clock = clock;
         this.metrics = metrics;
         this.deadLetters = deadLetters;
     }
@@ -73,11 +81,21 @@ public final class SinkStatus implements StatusSource, ReadinessCheck {
     public Map<String, Object> statusSnapshot() {
         Map<String, Object> out = new LinkedHashMap<>();
         Optional<String> notReady = notReadyReason();
-        out.put("state", notReady.isEmpty() ? "reachable" : "unavailable");
-        notReady.ifPresent(reason -> {
-            out.put("reason", reason);
-            out.put("warnings", List.of("sink unavailable: " + reason));
-        });
+        SinkHealth.Snapshot health = sink.health().snapshot();
+        String warning = health.warning(clock.instant());
+        out.put("state", health.state() == SinkHealth.State.MISCONFIGURED ? "misconfigured"
+                : notReady.isPresent() ? "unavailable"
+                : health.state() == SinkHealth.State.WAITING_ON_LOCK ? "waiting_on_lock"
+                : health.state() == SinkHealth.State.RETRYING ? "retrying" : "reachable");
+        notReady.ifPresent(reason -> out.put("reason", reason));
+        if (health.since() != null) {
+            out.put("since", health.since().toString());
+        }
+        if (warning != null) {
+            out.put("warnings", List.of(warning));
+        } else if (notReady.isPresent()) {
+            out.put("warnings", List.of("sink unavailable: " + notReady.get()));
+        }
         Map<String, Object> perInput = new LinkedHashMap<>();
         for (Input input : Input.values()) {
             Map<String, Object> counts = new LinkedHashMap<>();

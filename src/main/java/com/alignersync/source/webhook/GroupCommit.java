@@ -5,12 +5,15 @@ import com.alignersync.sink.BatchResult;
 import com.alignersync.sink.EventOutcome;
 import com.alignersync.sink.SinkUnavailableException;
 import com.alignersync.sink.SqlServerSink;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,6 +25,11 @@ import org.slf4j.LoggerFactory;
  * log per commit); one commit for many keeps p99 far below pg_net's 1 s timeout. Alone, a
  * request costs one thread hand-off. The sink's guarantee is unchanged: a request is answered
  * only after the transaction holding its event committed, or it learns that nothing did.
+ *
+ * <p>Every wait is bounded by {@code webhook.sink-timeout-ms}: while SQL Server is slow or a
+ * clinic session holds a lock, a request is answered 503 when its time is up (the change may
+ * still commit later; a redelivery is then a duplicate), its queued entry is dropped, and the
+ * Jetty thread is free again, so a stuck sink never exhausts the server's threads.
  */
 final class GroupCommit implements AutoCloseable {
 
@@ -35,11 +43,13 @@ final class GroupCommit implements AutoCloseable {
     private static final Pending STOP = new Pending(null, null);
 
     private final SqlServerSink sink;
+    private final Duration timeout;
     private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
     private final Thread writer;
 
-    GroupCommit(SqlServerSink sink) {
+    GroupCommit(SqlServerSink sink, Duration timeout) {
         this.sink = sink;
+        this.timeout = timeout;
         this.writer = new Thread(this::run, "webhook-sink-writer");
         writer.setDaemon(true);
         writer.start();
@@ -59,12 +69,34 @@ final class GroupCommit implements AutoCloseable {
             failQueued();
         }
         try {
+            return pending.done().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            // Answered now; the writer skips an entry that is already done, and completing it here wins any race.
+            if (pending.done().completeExceptionally(e)) {
+                throw new SinkUnavailableException("SQL Server did not commit within " + timeout.toMillis()
+                        + " ms (webhook.sink-timeout-ms); " + sink.health().snapshot().state().name().toLowerCase(java.util.Locale.ROOT)
+                        .replace('_', ' ') + "; the change may still land, a redelivery is safe", null);
+            }
+            return completed(pending);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof SinkUnavailableException unavailable) {
+                throw unavailable;
+            }
+            throw new IllegalStateException("the sink failed: " + e.getCause(), e.getCause());
+        }
+    }
+
+    private static EventOutcome completed(Pending pending) throws SinkUnavailableException {
+        try {
             return pending.done().get();
         } catch (ExecutionException e) {
             if (e.getCause() instanceof SinkUnavailableException unavailable) {
                 throw unavailable;
             }
             throw new IllegalStateException("the sink failed: " + e.getCause(), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SinkUnavailableException("interrupted", e);
         }
     }
 
@@ -78,6 +110,7 @@ final class GroupCommit implements AutoCloseable {
             }
             queue.drainTo(batch, MAX_BATCH - 1);
             boolean stop = batch.remove(STOP);
+            batch.removeIf(pending -> pending != STOP && pending.done().isDone()); // answered 503 already: its request gave up waiting
             if (!batch.isEmpty()) {
                 applyBatch(batch);
             }

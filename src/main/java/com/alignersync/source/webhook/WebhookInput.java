@@ -48,7 +48,7 @@ public final class WebhookInput implements AutoCloseable {
     public WebhookInput(WebhookConfig config, SqlServerSink sink, MeterRegistry registry, Clock clock) {
         this.config = config;
         this.authenticator = new WebhookAuthenticator(config, clock);
-        this.sink = new GroupCommit(sink);
+        this.sink = new GroupCommit(sink, config.sinkTimeout());
         this.stats = new WebhookStats(registry, clock, config.enabled(), config.enabled() ? authenticator.describe() : "-", warnings());
     }
 

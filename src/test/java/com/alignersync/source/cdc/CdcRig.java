@@ -6,7 +6,7 @@ import com.alignersync.config.SinkConfig;
 import com.alignersync.sink.DeadLetterLog;
 import com.alignersync.sink.SinkMetrics;
 import com.alignersync.sink.SqlServerSink;
-import com.alignersync.sink.support.H2ClinicTarget;
+import com.alignersync.sink.support.HostileClinicTarget;
 import com.alignersync.support.PortalPostgres;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -33,7 +33,8 @@ final class CdcRig implements AutoCloseable {
 
     static final Duration WAIT = Duration.ofSeconds(60);
 
-    final H2ClinicTarget target;
+    /** H2 through the SQL Server emulation layer: unarmed it passes everything through; tests arm it to refuse or lock. */
+    final HostileClinicTarget target;
     final Path dataDir;
     final DeadLetterLog deadLetters;
     final SinkMetrics metrics = new SinkMetrics(new SimpleMeterRegistry());
@@ -54,7 +55,7 @@ final class CdcRig implements AutoCloseable {
         this.slot = slot;
         this.dataDir = dataDir;
         Files.createDirectories(dataDir);
-        this.target = new H2ClinicTarget();
+        this.target = new HostileClinicTarget();
         this.deadLetters = new DeadLetterLog(dataDir, new ObjectMapper(), Clock.systemUTC());
         this.sink = new SqlServerSink(target.dataSource(), target.dialect(), SinkConfig.defaults(), ZoneOffset.UTC,
                 deadLetters, metrics, Clock.systemUTC());

@@ -20,7 +20,7 @@ class GroupCommitTest {
     @Test
     void afterCloseARequestIsToldNothingWasWrittenInsteadOfWaitingForever() throws Exception {
         try (WebhookTestServer http = new WebhookTestServer(dataDir)) {
-            GroupCommit commit = new GroupCommit(http.sink);
+            GroupCommit commit = new GroupCommit(http.sink, java.time.Duration.ofSeconds(5));
             assertEquals(Outcome.APPLIED, commit.apply(doctorNote(Input.WEBHOOK, Op.CREATE, 1, "before close", 0)).outcome());
             commit.close();
 

@@ -9,6 +9,7 @@ import com.alignersync.sink.DeadLetterLog;
 import com.alignersync.sink.SinkMetrics;
 import com.alignersync.sink.SqlServerSink;
 import com.alignersync.sink.support.H2ClinicTarget;
+import com.alignersync.sink.support.HostileSqlServer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -40,6 +41,8 @@ public final class WebhookTestServer implements AutoCloseable {
     public static final String SIGNING_SECRET = "v1,whsec_" + Base64.getEncoder().encodeToString(SIGNING_KEY);
 
     public final H2ClinicTarget target;
+    /** What the sink talks to: H2 through the SQL Server emulation layer (unarmed unless a test arms it). */
+    public final HostileSqlServer sqlServer;
     public final SqlServerSink sink;
     public final SinkMetrics sinkMetrics;
     public final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -66,10 +69,17 @@ public final class WebhookTestServer implements AutoCloseable {
 
     public WebhookTestServer(Path dataDir, WebhookConfig config, Clock clock, BeforeStart extraRoutes, Duration stopTimeout)
             throws Exception {
+        this(dataDir, config, clock, extraRoutes, stopTimeout, false);
+    }
+
+    /** With {@code hostile}, the sink reaches H2 through {@link HostileSqlServer}, so a test can arm SQL Server's failures. */
+    public WebhookTestServer(Path dataDir, WebhookConfig config, Clock clock, BeforeStart extraRoutes, Duration stopTimeout,
+                             boolean hostile) throws Exception {
         target = new H2ClinicTarget();
+        sqlServer = new HostileSqlServer(target.dataSource(), target.dialect().transactionStateProbe());
         sinkMetrics = new SinkMetrics(registry);
         deadLetters = new DeadLetterLog(dataDir, new ObjectMapper(), clock);
-        sink = new SqlServerSink(target.dataSource(), target.dialect(),
+        sink = new SqlServerSink(hostile ? sqlServer : target.dataSource(), target.dialect(),
                 new SinkConfig(SinkConfig.DeleteMode.DELETE, 2, Duration.ofMillis(1), Duration.ofMillis(2)),
                 ZoneOffset.UTC, deadLetters, sinkMetrics, clock);
         webhook = new WebhookInput(config, sink, registry, clock);
