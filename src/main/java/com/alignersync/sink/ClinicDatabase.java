@@ -35,7 +35,10 @@ public final class ClinicDatabase implements AutoCloseable {
         hikari.setConnectionTimeout(5_000);
         hikari.setValidationTimeout(3_000);
         hikari.setInitializationFailTimeout(-1);
-        hikari.setConnectionInitSql(dialect.sessionSettings(config.lockTimeout()));
+        String sessionSettings = dialect.sessionSettings(config.lockTimeout());
+        if (sessionSettings != null) {
+            hikari.setConnectionInitSql(sessionSettings);
+        }
         return new ClinicDatabase(new HikariDataSource(hikari), dialect);
     }
 

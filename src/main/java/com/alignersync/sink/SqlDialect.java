@@ -78,13 +78,14 @@ public enum SqlDialect {
      * (-1) waits forever behind a clinic user's lock; with a bound the statement fails with 1222
      * and the sink retries. {@code SESSION_CONTEXT(N'aligner_sync') = 1} marks the daemon's own
      * writes, so a clinic's forward-sync trigger can skip them instead of echoing them back to
-     * the portal (connector-config/forward-sync-skip-aligner-sync.sql).
+     * the portal (connector-config/forward-sync-skip-aligner-sync.sql). H2 needs neither (its
+     * writers queue in the sink, bounded there) and refuses {@code SET LOCK_TIMEOUT} to a login
+     * that is not an admin: null.
      */
     public String sessionSettings(java.time.Duration lockTimeout) {
-        return switch (this) {
-            case SQL_SERVER -> "SET LOCK_TIMEOUT " + lockTimeout.toMillis() + "; EXEC sp_set_session_context @key = N'aligner_sync', @value = 1;";
-            case H2 -> "SET LOCK_TIMEOUT " + lockTimeout.toMillis();
-        };
+        return this == SQL_SERVER
+                ? "SET LOCK_TIMEOUT " + lockTimeout.toMillis() + "; EXEC sp_set_session_context @key = N'aligner_sync', @value = 1;"
+                : null;
     }
 
     /**

@@ -91,6 +91,12 @@ public final class SqlErrors {
         return fix;
     }
 
+    /** The login lacks a permission: SQL Server 229 (object), 230 (column), 262 (database), 1088 (IDENTITY_INSERT); H2 90096. */
+    public static boolean isPermissionDenied(SQLException e) {
+        int code = e.getErrorCode();
+        return code == 229 || code == 230 || code == 262 || code == 1088 || (code == 90096 && !state(e).startsWith("S"));
+    }
+
     /** A log-safe one-line description: SQL state, vendor code and the driver's message. */
     public static String describe(SQLException e) {
         return "SQLState " + e.getSQLState() + ", code " + e.getErrorCode() + ": " + e.getMessage();

@@ -88,7 +88,7 @@ class SqlDialectTest {
     void everySessionBoundsLockWaitsAndMarksItselfForTheClinicsTriggers() {
         assertEquals("SET LOCK_TIMEOUT 5000; EXEC sp_set_session_context @key = N'aligner_sync', @value = 1;",
                 SqlDialect.SQL_SERVER.sessionSettings(java.time.Duration.ofSeconds(5)));
-        assertEquals("SET LOCK_TIMEOUT 250", SqlDialect.H2.sessionSettings(java.time.Duration.ofMillis(250)));
+        assertEquals(null, SqlDialect.H2.sessionSettings(java.time.Duration.ofMillis(250)), "H2 refuses it to a login that is not an admin");
     }
 
     @Test
