@@ -22,6 +22,7 @@ public final class SinkMetrics {
     private final Timer batches;
     private final Counter failedBatches;
     private final MeterRegistry registry;
+    // Micrometer holds a gauge's object weakly: this field keeps the probe alive as long as the metrics.
     private SinkAvailability availability;
 
     public SinkMetrics(MeterRegistry registry) {
