@@ -133,6 +133,7 @@ public final class Daemon implements AutoCloseable {
                 throw new StartupException(ExitCodes.STATE, e.getMessage(), e);
             }
             poll = new PollInput(poller, config.poll().interval(), clock);
+            poll.registerMetrics(registry);
             statusSources.add(poll);
         } else {
             log.info("daemon: poll input disabled (poll.enabled=false)");
@@ -141,6 +142,7 @@ public final class Daemon implements AutoCloseable {
         CdcInput cdc = null;
         if (config.cdc().enabled()) {
             cdc = new CdcInput(config.cdc(), dataDirectory.root(), sink.sink(), sink.deadLetters(), this::catchUpAfterSlotAlarm);
+            cdc.registerMetrics(registry);
             statusSources.add(cdc);
         } else {
             log.info("daemon: CDC input disabled (cdc.enabled=false)");

@@ -113,6 +113,38 @@ public final class DeadLetterLog {
         return readAll().size();
     }
 
+    /** The file's size and modification time when it was last counted. */
+    private record Counted(long size, long modified, int count) {
+    }
+
+    private Counted counted = new Counted(0, -1, 0);
+
+    /**
+     * The number of parked items, re-read only when the file changed (size or time), since a
+     * metrics scrape asks every few seconds. Also sees a replay from the CLI.
+     */
+    public synchronized int cachedCount() {
+        if (!Files.exists(file)) {
+            return 0;
+        }
+        try {
+            java.nio.file.attribute.BasicFileAttributes attributes = Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class);
+            if (attributes.size() != counted.size() || attributes.lastModifiedTime().toMillis() != counted.modified()) {
+                counted = new Counted(attributes.size(), attributes.lastModifiedTime().toMillis(), count());
+            }
+            return counted.count();
+        } catch (IOException | UncheckedIOException e) {
+            return counted.count();
+        }
+    }
+
+    /** {@code aligner_sync_dead_letters}: what waits for a replay; an alert fires when it grows. */
+    public void registerMetrics(io.micrometer.core.instrument.MeterRegistry registry) {
+        io.micrometer.core.instrument.Gauge.builder("aligner_sync_dead_letters", this, DeadLetterLog::cachedCount)
+                .description("Changes parked in data/dead-letter/dead-letters.jsonl, waiting for a fix and a replay")
+                .register(registry);
+    }
+
     /** Replaces the whole file (atomically) with these entries, e.g. after a replay removed some. */
     public synchronized void rewrite(List<Entry> entries) {
         StringBuilder lines = new StringBuilder();

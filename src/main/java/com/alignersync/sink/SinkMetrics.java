@@ -2,11 +2,14 @@ package com.alignersync.sink;
 
 import com.alignersync.event.Input;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
 /**
  * The sink's counters per input and outcome ({@code aligner_sync_events_total}), conflicts
@@ -18,8 +21,12 @@ public final class SinkMetrics {
     private final Counter conflicts;
     private final Timer batches;
     private final Counter failedBatches;
+    private final MeterRegistry registry;
+    // Micrometer holds a gauge's object weakly: this field keeps the probe alive as long as the metrics.
+    private SinkAvailability availability;
 
     public SinkMetrics(MeterRegistry registry) {
+        this.registry = registry;
         for (Input input : Input.values()) {
             Map<Outcome, Counter> perOutcome = new EnumMap<>(Outcome.class);
             for (Outcome outcome : Outcome.values()) {
@@ -34,6 +41,17 @@ public final class SinkMetrics {
         conflicts = Counter.builder("aligner_sync_conflicts").description("Equal-version copies with different content").register(registry);
         batches = Timer.builder("aligner_sync_sink_batches").description("Committed sink transactions").register(registry);
         failedBatches = Counter.builder("aligner_sync_sink_failed_batches").description("Batches not committed (sink unavailable)").register(registry);
+    }
+
+    /**
+     * {@code aligner_sync_sink_available}: 1 while SQL Server answers the readiness probe, 0 when
+     * it does not; probed in the background at most every 5 seconds of scraping.
+     */
+    void watchAvailability(BooleanSupplier probe) {
+        availability = new SinkAvailability(probe, TimeUnit.SECONDS.toNanos(5));
+        Gauge.builder("aligner_sync_sink_available", availability, SinkAvailability::value)
+                .description("1 when SQL Server and the ledger answer, 0 when not (NaN before the first probe)")
+                .register(registry);
     }
 
     void recordCommitted(BatchResult result, Duration took) {

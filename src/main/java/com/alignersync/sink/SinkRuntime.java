@@ -18,6 +18,15 @@ public record SinkRuntime(ClinicDatabase database, SqlServerSink sink, DeadLette
         SinkMetrics metrics = new SinkMetrics(registry);
         SqlServerSink sink = new SqlServerSink(database.dataSource(), database.dialect(), sinkConfig, sqlServer.timeZone(),
                 deadLetters, metrics, clock);
+        deadLetters.registerMetrics(registry);
+        metrics.watchAvailability(() -> {
+            try {
+                sink.checkReady();
+                return true;
+            } catch (SinkUnavailableException e) {
+                return false;
+            }
+        });
         return new SinkRuntime(database, sink, deadLetters, metrics);
     }
 

@@ -14,10 +14,18 @@ import java.nio.file.StandardOpenOption;
  * {@code data/.lock}: one daemon per data directory, since two would commit the same offsets
  * and cursors over each other. The OS drops the lock when the process dies, even by kill -9,
  * so a crash never leaves a stale lock behind.
+ *
+ * <p>The lock covers one byte far past the end of the file, not the file's content. On Linux a
+ * lock is advisory and covering the content would not matter; on Windows it is mandatory, and a
+ * lock over the content would stop a second process (another daemon, {@code status}) from
+ * reading the holder's pid that the refusal message quotes. Any lock over the whole file (as
+ * earlier versions took) overlaps this byte, so old and new daemons still exclude each other.
  */
 public final class DataDirectory implements AutoCloseable {
 
     public static final String LOCK_FILE = ".lock";
+    /** The locked byte: beyond any content the file will ever have (Windows allows locking past the end). */
+    static final long LOCK_POSITION = Long.MAX_VALUE - 1;
 
     private final Path root;
     private final FileChannel channel;
@@ -36,7 +44,7 @@ public final class DataDirectory implements AutoCloseable {
         FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
         FileLock lock;
         try {
-            lock = channel.tryLock();
+            lock = channel.tryLock(LOCK_POSITION, 1, false);
         } catch (OverlappingFileLockException e) {
             lock = null;
         }

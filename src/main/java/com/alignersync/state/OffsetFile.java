@@ -93,7 +93,7 @@ public final class OffsetFile {
             return null;
         }
         Path aside = file.resolveSibling(file.getFileName() + "." + suffix);
-        Files.move(file, aside, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        AtomicFiles.move(file, aside);
         return aside;
     }
 

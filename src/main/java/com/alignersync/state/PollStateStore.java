@@ -9,7 +9,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Iterator;
@@ -112,7 +111,7 @@ public final class PollStateStore {
         Optional<Path> backup = Optional.empty();
         if (Files.exists(file)) {
             Path moved = file.resolveSibling(FILE_NAME + ".reset-" + now.toString().replace(':', '-'));
-            Files.move(file, moved, StandardCopyOption.REPLACE_EXISTING);
+            AtomicFiles.move(file, moved);
             backup = Optional.of(moved);
         }
         if (since != null) {

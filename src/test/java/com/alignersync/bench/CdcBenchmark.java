@@ -47,7 +47,7 @@ import org.apache.kafka.connect.source.SourceRecord;
  *       in the same run the rate of the engine alone (a handler that only marks records
  *       processed) on its own slot, with the ratio.</li>
  * </ol>
- * Run with (see README):
+ * Run with (see docs/benchmarks.md):
  * <pre>mvn -q test-compile exec:java -Dexec.mainClass=com.alignersync.bench.CdcBenchmark [-Dexec.args="1000 100000 10"]</pre>
  * Arguments: latency commits (1000), catch-up changes (100000), cdc.poll-interval-ms (10).
  */

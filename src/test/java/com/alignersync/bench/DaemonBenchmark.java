@@ -24,7 +24,7 @@ import org.postgresql.ds.PGSimpleDataSource;
  * The packaged daemon as a newcomer runs it ({@code java -jar target/aligner-sync.jar run
  * --embedded}), with a PostgREST stand-in so the poller runs too: start-to-ready time, the
  * end-to-end latency of one edit through each input, and the resident memory after idling.
- * Needs the jar: {@code mvn -q -DskipTests package} first. Run with (see README):
+ * Needs the jar: {@code mvn -q -DskipTests package} first. Run with (see docs/benchmarks.md):
  * <pre>mvn -q test-compile exec:java -Dexec.mainClass=com.alignersync.bench.DaemonBenchmark [-Dexec.args="SAMPLES IDLE_SECONDS"]</pre>
  */
 public final class DaemonBenchmark {

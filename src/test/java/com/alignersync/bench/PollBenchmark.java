@@ -34,7 +34,7 @@ import java.util.List;
 
 /**
  * Catch-up of changed rows through the fake PostgREST (real embedded Postgres) into H2
- * (MODE=MSSQLServer), against fetching the same pages without applying them. Run with (see README):
+ * (MODE=MSSQLServer), against fetching the same pages without applying them. Run with (see docs/benchmarks.md):
  * <pre>mvn -q test-compile exec:java -Dexec.mainClass=com.alignersync.bench.PollBenchmark [-Dexec.args="100000 1000"]</pre>
  * Arguments: changed rows (default 100,000, half batches, half new Doctor notes), page size (default 1,000).
  */

@@ -31,7 +31,7 @@ import java.util.Random;
 
 /**
  * Sink throughput into H2 (MODE=MSSQLServer), against a plain batched JDBC insert of the same
- * number of rows into the same tables. Run with (see README):
+ * number of rows into the same tables. Run with (see docs/benchmarks.md):
  * <pre>mvn -q test-compile exec:java -Dexec.mainClass=com.alignersync.bench.SinkBenchmark [-Dexec.args=100000]</pre>
  */
 public final class SinkBenchmark {

@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * Sustained webhook load: N concurrent clients (default 32) post distinct Doctor-note INSERTs
  * (each one a committed write into in-memory H2 through the real sink) for a fixed time, over
  * real HTTP to the real server. Prints requests/s, latency percentiles and errors. pg_net gives
- * up after 1 s by default, so p99 must stay well under that. Run with (see README):
+ * up after 1 s by default, so p99 must stay well under that. Run with (see docs/benchmarks.md):
  * <pre>mvn -q test-compile exec:java -Dexec.mainClass=com.alignersync.bench.WebhookBenchmark [-Dexec.args="30 32"]</pre>
  * Arguments: measured seconds (default 30), clients (default 32).
  */

@@ -38,4 +38,18 @@ class DeadLetterLogTest {
         assertEquals("ten", entries.get(1).raw().get("record").get("days").asText());
         assertEquals(dataDir.resolve("dead-letter").resolve("dead-letters.jsonl"), log.file());
     }
+
+    @Test
+    void theDeadLetterGaugeFollowsParkingAndARewrite() {
+        io.micrometer.core.instrument.simple.SimpleMeterRegistry registry = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+        DeadLetterLog log = new DeadLetterLog(dataDir, mapper, Clock.systemUTC());
+        log.registerMetrics(registry);
+        java.util.function.DoubleSupplier gauge = () -> registry.get("aligner_sync_dead_letters").gauge().value();
+        assertEquals(0, gauge.getAsDouble(), "no file yet");
+        log.park(List.of(new EventOutcome(TestEvents.doctorNote(Input.WEBHOOK, Op.CREATE, 50, "a", 1), Outcome.DEAD_LETTER, "key conflict"),
+                new EventOutcome(TestEvents.doctorNote(Input.POLL, Op.CREATE, 51, "b", 1), Outcome.DEAD_LETTER, "key conflict")));
+        assertEquals(2, gauge.getAsDouble());
+        log.rewrite(log.readAll().subList(0, 1)); // what a replay does with what still fails
+        assertEquals(1, gauge.getAsDouble());
+    }
 }

@@ -42,6 +42,23 @@ class DataDirectoryTest {
         DataDirectory.lock(dir).close();
     }
 
+    @Test
+    void theLockLeavesThePidReadableAsWindowsMandatoryLocksRequire() throws Exception {
+        // Windows locks are mandatory: a lock over the content would make the pid unreadable to
+        // the refused process and to status. Within one JVM an overlapping lock is refused with
+        // OverlappingFileLockException on every platform, which shows exactly what is covered.
+        try (DataDirectory held = DataDirectory.lock(dir);
+             java.nio.channels.FileChannel other = java.nio.channels.FileChannel.open(dir.resolve(DataDirectory.LOCK_FILE),
+                     java.nio.file.StandardOpenOption.READ, java.nio.file.StandardOpenOption.WRITE)) {
+            java.nio.channels.FileLock content = other.tryLock(0, 4096, false);
+            assertTrue(content != null, "the pid bytes are not under the lock");
+            content.release();
+            assertThrows(java.nio.channels.OverlappingFileLockException.class, () -> other.tryLock(0, Long.MAX_VALUE, false),
+                    "a whole-file lock (as earlier versions took) still meets this one");
+            assertTrue(java.nio.file.Files.readString(dir.resolve(DataDirectory.LOCK_FILE)).startsWith("pid "));
+        }
+    }
+
     /** Holds the lock until killed. */
     public static final class LockHolder {
         public static void main(String[] args) throws Exception {

@@ -133,6 +133,11 @@ public final class CdcInput implements StatusSource, AutoCloseable {
         stop();
     }
 
+    /** Exports the CDC state and the slot's health as {@code aligner_sync_cdc_*} gauges on the daemon's registry. */
+    public void registerMetrics(io.micrometer.core.instrument.MeterRegistry registry) {
+        status.registerMetrics(registry);
+    }
+
     public CdcState state() {
         return status.state();
     }

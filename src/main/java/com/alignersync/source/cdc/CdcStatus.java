@@ -1,6 +1,9 @@
 package com.alignersync.source.cdc;
 
 import com.alignersync.event.SourcePosition;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -85,6 +88,63 @@ final class CdcStatus {
 
     synchronized long eventsCommitted() {
         return eventsCommitted;
+    }
+
+    /** The {@code wal_status} label values of {@code aligner_sync_cdc_slot_wal_status}; "missing" when the slot does not exist. */
+    static final java.util.List<String> WAL_STATUSES = java.util.List.of("reserved", "extended", "unreserved", "lost", "missing");
+
+    /**
+     * The CDC gauges, read from this state at scrape time so /metrics and status never disagree.
+     * Every label value is registered up front (0 when not current): a series that appears only
+     * when something goes wrong cannot be told apart from a daemon that never exported it.
+     */
+    void registerMetrics(MeterRegistry registry) {
+        Gauge.builder("aligner_sync_cdc_streaming", this, s -> s.state() == CdcState.STREAMING ? 1 : 0)
+                .description("1 while the CDC input streams from the replication slot, else 0")
+                .register(registry);
+        for (CdcState each : CdcState.values()) {
+            Gauge.builder("aligner_sync_cdc_state", this, s -> s.state() == each ? 1 : 0)
+                    .description("1 for the CDC input's current state")
+                    .tag("state", each.label())
+                    .register(registry);
+        }
+        FunctionCounter.builder("aligner_sync_cdc_restarts", this, s -> s.restarts())
+                .description("Engine restarts after Postgres was unreachable or the connection dropped")
+                .register(registry);
+        Gauge.builder("aligner_sync_cdc_slot_lag_bytes", this, s -> s.slotLagBytes())
+                .description("WAL the server retains for the slot (current LSN minus restart_lsn), at the last slot check")
+                .register(registry);
+        for (String walStatus : WAL_STATUSES) {
+            Gauge.builder("aligner_sync_cdc_slot_wal_status", this, s -> walStatus.equals(s.walStatus()) ? 1 : 0)
+                    .description("1 for the slot's wal_status at the last slot check (missing: no such slot)")
+                    .tag("wal_status", walStatus)
+                    .register(registry);
+        }
+        Gauge.builder("aligner_sync_cdc_slot_alarm", this, s -> s.alarm() == null ? 0 : 1)
+                .description("1 while the slot alarm is raised (slot lost, or missing while offsets exist)")
+                .register(registry);
+        Gauge.builder("aligner_sync_cdc_last_batch_timestamp_seconds", this, s -> s.lastBatchEpochSeconds())
+                .description("When the CDC input last committed a batch to the sink, in seconds since the epoch (0: never)")
+                .register(registry);
+    }
+
+    private synchronized long restarts() {
+        return restarts;
+    }
+
+    private synchronized double slotLagBytes() {
+        return slot == null || slot.retainedWalBytes() == null ? Double.NaN : slot.retainedWalBytes();
+    }
+
+    private synchronized String walStatus() {
+        if (slot == null) {
+            return null;
+        }
+        return slot.exists() ? slot.walStatus() : "missing";
+    }
+
+    private synchronized double lastBatchEpochSeconds() {
+        return lastBatchAt == null ? 0 : lastBatchAt.toEpochMilli() / 1000.0;
     }
 
     synchronized Map<String, Object> snapshot() {

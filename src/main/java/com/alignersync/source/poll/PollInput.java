@@ -1,10 +1,14 @@
 package com.alignersync.source.poll;
 
 import com.alignersync.ops.StatusSource;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
@@ -29,11 +33,34 @@ public final class PollInput implements StatusSource {
     private ScheduledExecutorService executor;
     private volatile PollSummary lastResult;
     private volatile Instant nextRun;
+    // Set by registerMetrics; a PollInput without metrics (the poll command) counts nothing.
+    private volatile MeterRegistry registry;
 
     public PollInput(Poller poller, Duration interval, Clock clock) {
         this.poller = poller;
         this.interval = interval;
         this.clock = clock;
+    }
+
+    /**
+     * {@code aligner_sync_poll_*}: when the last poll succeeded (seconds since the epoch, from
+     * {@code data/reverse-sync-state.json}, so it survives restarts; 0 when none ever did) and
+     * the interval, so an alert can say "no success for two intervals" without repeating the
+     * configuration; plus a count of finished polls by result.
+     */
+    public void registerMetrics(MeterRegistry registry) {
+        Gauge.builder("aligner_sync_poll_last_success_timestamp_seconds", poller,
+                        p -> p.lastPollTime() == null ? 0 : p.lastPollTime().toEpochMilli() / 1000.0)
+                .description("When the last poll completed without error, in seconds since the epoch (0: never)")
+                .register(registry);
+        Gauge.builder("aligner_sync_poll_interval_seconds", this, p -> p.interval.toSeconds())
+                .description("Configured time between scheduled polls (poll.interval-minutes), in seconds")
+                .register(registry);
+        this.registry = registry;
+        for (String result : List.of("ok", "failed")) {
+            Counter.builder("aligner_sync_poll_runs").description("Finished polls (dry runs excluded) by result")
+                    .tag("result", result).register(registry);
+        }
     }
 
     public synchronized void start() {
@@ -91,6 +118,10 @@ public final class PollInput implements StatusSource {
     private PollSummary record(PollSummary summary) {
         if (!summary.dryRun()) {
             lastResult = summary;
+            MeterRegistry metrics = registry;
+            if (metrics != null) {
+                metrics.counter("aligner_sync_poll_runs", "result", summary.ok() ? "ok" : "failed").increment();
+            }
         }
         return summary;
     }
