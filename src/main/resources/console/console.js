@@ -192,10 +192,11 @@
     var s = status.sink;
     if (!isObject(s)) { return null; }
     var c = card('sink', 'Sink', s.state);
-    var total = { applied: 0, duplicate: 0, stale: 0, dead_letter: 0 };
+    // Totals over the inputs; none at all when this daemon publishes no counts (shown as dashes).
+    var total = isObject(s.events) ? { applied: 0, duplicate: 0, stale: 0, dead_letter: 0 } : undefined;
     INPUTS.forEach(function (i) {
       var e = get(s, ['events', i]) || {};
-      Object.keys(total).forEach(function (k) { total[k] += typeof e[k] === 'number' ? e[k] : 0; });
+      Object.keys(total || {}).forEach(function (k) { total[k] += typeof e[k] === 'number' ? e[k] : 0; });
     });
     facts(c, [
       ['ready', get(status, ['summary', 'ready']) === undefined ? undefined : String(get(status, ['summary', 'ready']))],

@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import com.alignersync.app.Daemon;
 import com.alignersync.config.ConfigReader;
 import com.alignersync.config.DaemonConfig;
+import com.alignersync.config.HttpServerConfig;
+import com.alignersync.ops.StatusSource;
 import com.alignersync.config.Settings;
 import com.alignersync.sink.support.H2ClinicTarget;
 import com.alignersync.source.poll.support.FakePostgrest;
@@ -21,6 +23,9 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -104,9 +109,19 @@ class ConsoleBrowserTest {
         return new ChromeDriver(service, options);
     }
 
+    /**
+     * The visible text of the first match, read in one script call: the page redraws its cards
+     * every few seconds, so an element found in one call may be gone by the next.
+     */
     private static String text(ChromeDriver browser, String css) {
-        List<WebElement> found = browser.findElements(By.cssSelector(css));
-        return found.isEmpty() ? "" : found.get(0).getText().trim();
+        Object text = browser.executeScript("var e = document.querySelector(arguments[0]); return e ? e.innerText.trim() : '';", css);
+        return String.valueOf(text);
+    }
+
+    private static String attribute(ChromeDriver browser, String css, String name) {
+        Object value = browser.executeScript("var e = document.querySelector(arguments[0]); return e ? e.getAttribute(arguments[1]) : null;",
+                css, name);
+        return value == null ? null : String.valueOf(value);
     }
 
     private static void waitFor(ChromeDriver browser, String what, java.util.function.Function<ChromeDriver, Boolean> condition) {
@@ -147,7 +162,7 @@ class ConsoleBrowserTest {
                 assertTrue(text(browser, "[data-part=cdc] [data-field=last-event]").endsWith("ago"),
                         text(browser, "[data-part=cdc] [data-field=last-event]"));
                 waitFor(browser, "the chart counts the edit in the last hour",
-                        b -> "1".equals(b.findElement(By.id("chart")).getAttribute("data-applied-last-hour")));
+                        b -> "1".equals(attribute(b, "#chart", "data-applied-last-hour")));
                 assertFalse(browser.findElements(By.cssSelector("#history-chart rect")).isEmpty(), "a bar for the edit");
 
                 // A change for a batch the clinic does not have is parked with its reason.
@@ -187,6 +202,50 @@ class ConsoleBrowserTest {
             }
         } finally {
             portal.execute("SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = 'console_test'");
+        }
+    }
+
+    /** A status source that answers a fixed snapshot, as a part added by a later version might. */
+    private static StatusSource part(String name, Map<String, Object> snapshot) {
+        return new StatusSource() {
+            @Override
+            public String statusName() {
+                return name;
+            }
+
+            @Override
+            public Map<String, Object> statusSnapshot() {
+                return snapshot;
+            }
+        };
+    }
+
+    @Test
+    void sectionsThePageDoesNotKnowBecomeCardsAndMissingFieldsDoNotBreakIt() throws Exception {
+        // No CDC, no poll, no history, a sink without counts; reconcile and verify from a later daemon.
+        HttpServer server = new HttpServer(new HttpServerConfig("127.0.0.1", 0, Duration.ZERO), List.of(
+                part("sink", Map.of("state", "reachable")),
+                part("webhook", Map.of("state", "accepting")),
+                part("reconcile", Map.of("state", "ok", "lastRunAt", "2026-11-26T08:00:00Z", "differences", 0)),
+                part("verify", Map.of("state", "drift", "drift", 3, "warnings", List.of("3 rows differ -> run reconcile")))),
+                Optional::empty, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), Clock.systemUTC());
+        server.start();
+        ChromeDriver browser = browser();
+        try {
+            browser.get("http://127.0.0.1:" + server.port() + "/");
+            waitFor(browser, "the page renders", b -> attribute(b, "body", "data-rendered") != null);
+            assertEquals("disabled", text(browser, "[data-part=cdc] [data-field=state]"));
+            assertEquals("disabled", text(browser, "[data-part=poll] [data-field=state]"));
+            assertEquals("–", text(browser, "[data-part=sink] [data-count=applied]"));
+            assertEquals("ok", text(browser, "[data-part=reconcile] [data-field=state]"));
+            assertTrue(attribute(browser, "[data-part=verify]", "class").contains("state-bad"), attribute(browser, "[data-part=verify]", "class"));
+            assertTrue(text(browser, "[data-part=verify]").contains("3 rows differ -> run reconcile"), text(browser, "[data-part=verify]"));
+            assertTrue(text(browser, "#warnings").contains("verify: 3 rows differ"), text(browser, "#warnings"));
+            assertTrue(text(browser, "#chart").contains("No history"), text(browser, "#chart"));
+            assertEquals("degraded", text(browser, "#overall"));
+        } finally {
+            browser.quit();
+            server.stop();
         }
     }
 
