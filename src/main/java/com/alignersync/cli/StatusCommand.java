@@ -118,8 +118,14 @@ final class StatusCommand implements Callable<Integer> {
             return report;
         }
         Map<String, Object> brief = new LinkedHashMap<>();
-        status.forEach((part, snapshot) -> brief.put(String.valueOf(part), part.equals("summary") || !(snapshot instanceof Map<?, ?> m)
-                ? snapshot : m.get("state")));
+        status.forEach((part, snapshot) -> {
+            if (part.equals("summary") || !(snapshot instanceof Map<?, ?> m)) {
+                brief.put(String.valueOf(part), snapshot);
+            } else if (m.containsKey("state")) {
+                // A section without a state (the console's per-minute history) is not a part to list here.
+                brief.put(String.valueOf(part), m.get("state"));
+            }
+        });
         Map<String, Object> liveCopy = new LinkedHashMap<>((Map<String, Object>) live);
         liveCopy.put("status", brief);
         Map<String, Object> daemonCopy = new LinkedHashMap<>((Map<String, Object>) daemon);
