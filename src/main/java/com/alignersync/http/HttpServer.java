@@ -39,6 +39,7 @@ public final class HttpServer {
     private final StatusReport status;
     private final ReadinessCheck readiness;
     private final PrometheusMeterRegistry registry;
+    private final ConsoleAssets console;
     private final List<Route> routes = new ArrayList<>();
     private Javalin app;
 
@@ -53,6 +54,8 @@ public final class HttpServer {
         this.status = new StatusReport(statusSources, readiness, clock);
         this.readiness = readiness;
         this.registry = registry;
+        // Loaded here, so a jar without the console's files fails as such, not as a port in use at start().
+        this.console = new ConsoleAssets();
     }
 
     /** Adds a route; only before {@link #start()}, as Javalin fixes its routes at creation. */
@@ -77,7 +80,6 @@ public final class HttpServer {
             throw new IllegalStateException("the HTTP server is already started");
         }
         List<Route> all = new ArrayList<>(routes);
-        ConsoleAssets console = new ConsoleAssets();
         app = Javalin.create(javalin -> {
             javalin.startup.showJavalinBanner = false;
             javalin.startup.showOldJavalinVersionWarning = false;
