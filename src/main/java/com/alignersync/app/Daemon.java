@@ -1,9 +1,13 @@
 package com.alignersync.app;
 
 import com.alignersync.config.DaemonConfig;
+import com.alignersync.http.DeadLetterReplayRoute;
 import com.alignersync.http.HttpServer;
 import com.alignersync.ops.SinkStatus;
+import com.alignersync.ops.StatusHistory;
 import com.alignersync.ops.StatusSource;
+import com.alignersync.sink.DeadLetterReplay;
+import com.alignersync.sink.Outcome;
 import com.alignersync.sink.LedgerMissingException;
 import com.alignersync.sink.SinkRuntime;
 import com.alignersync.sink.SinkUnavailableException;
@@ -148,11 +152,20 @@ public final class Daemon implements AutoCloseable {
             log.info("daemon: CDC input disabled (cdc.enabled=false)");
         }
 
+        CdcInput cdcForLag = cdc;
+        StatusHistory history = new StatusHistory(input -> sink.metrics().count(input, Outcome.APPLIED),
+                () -> cdcForLag == null ? null : retainedWalBytes(cdcForLag.statusSnapshot()), clock).start();
+        started.push(new Stoppable("status history", history));
+        statusSources.add(history);
+
         http = new HttpServer(config.http(), statusSources, sinkStatus, registry, clock);
         webhook.registerOn(http);
         if (poll != null) {
             new PollTrigger(poll, webhook.authenticator()).registerOn(http);
         }
+        // The console's replay button: the same replay as the CLI's, behind the poll trigger's authentication.
+        new DeadLetterReplayRoute(new DeadLetterReplay(sink.deadLetters(), sink.sink(), mapper),
+                webhook.authenticator()::rejectReason).registerOn(http);
         try {
             http.start();
         } catch (RuntimeException e) {
@@ -215,6 +228,12 @@ public final class Daemon implements AutoCloseable {
             }
         }, 1, 1, TimeUnit.SECONDS);
         started.push(new Stoppable(part + " watch", watch::shutdownNow));
+    }
+
+    /** The slot's retained WAL as the CDC input last read it, null before the first slot check. */
+    private static Long retainedWalBytes(java.util.Map<String, Object> cdcSnapshot) {
+        return cdcSnapshot.get("slot") instanceof java.util.Map<?, ?> slot && slot.get("retainedWalBytes") instanceof Number n
+                ? n.longValue() : null;
     }
 
     /** The HTTP port (useful when configured as 0). */

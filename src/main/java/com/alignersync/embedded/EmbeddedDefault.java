@@ -1,5 +1,9 @@
 package com.alignersync.embedded;
 
+import com.alignersync.state.AtomicFiles;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -10,13 +14,26 @@ import java.sql.SQLException;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * {@code run --embedded} for a newcomer: the embedded databases, a webhook secret of its own
  * (kept in {@code data/embedded/webhook-secret}, never printed), the configuration that points
  * the daemon at them, and the instructions printed once it runs.
+ *
+ * <p>That configuration is also recorded in {@code data/embedded/environment.json} (without
+ * the secret), so that {@code status} run in the same place reads the databases this run
+ * uses instead of calling the shipped, empty configuration invalid.
  */
 public final class EmbeddedDefault {
+
+    /** The run's configuration overrides, recorded for {@code status}; secrets are not written. */
+    public static final String ENVIRONMENT_FILE = "environment.json";
+    private static final String ENVIRONMENT_FORMAT = "aligner-sync-embedded-environment/1";
+    private static final String SECRET_FILE = "webhook-secret";
+    private static final String SECRET_VARIABLE = "WEBHOOK_SECRET";
+
+    private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private final EmbeddedStack stack;
     private final Path root;
@@ -37,16 +54,51 @@ public final class EmbeddedDefault {
         EmbeddedStack stack = EmbeddedStack.start(root, postgresPort);
         try {
             Map<String, String> env = new LinkedHashMap<>(stack.environment());
-            env.put("WEBHOOK_SECRET", webhookSecret(root.resolve("webhook-secret")));
             // There is no PostgREST here: the poller runs where SUPABASE_URL names a real one.
             if (!restApiConfigured) {
                 env.put("POLL_ENABLED", "false");
             }
+            record(root.resolve(ENVIRONMENT_FILE), env);
+            env.put(SECRET_VARIABLE, webhookSecret(root.resolve(SECRET_FILE)));
             return new EmbeddedDefault(stack, root, env);
         } catch (IOException | RuntimeException e) {
             stack.close();
             throw e;
         }
+    }
+
+    private static void record(Path file, Map<String, String> env) throws IOException {
+        ObjectNode node = MAPPER.createObjectNode();
+        node.put("format", ENVIRONMENT_FORMAT);
+        node.set("environment", MAPPER.valueToTree(env));
+        AtomicFiles.write(file, MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(node));
+    }
+
+    /**
+     * The configuration overrides of the {@code run --embedded} that uses this data directory
+     * (the databases under {@code data/embedded/}), secret included; empty when none ran here.
+     * They win over the file and the environment, as they do for the run itself.
+     *
+     * @throws IOException when the recorded file exists but cannot be read
+     */
+    public static Optional<Map<String, String>> recordedEnvironment(Path dataDir) throws IOException {
+        Path root = dataDir.resolve("embedded");
+        Path file = root.resolve(ENVIRONMENT_FILE);
+        if (!Files.isRegularFile(file)) {
+            return Optional.empty();
+        }
+        JsonNode node = MAPPER.readTree(file.toFile());
+        if (node == null || !ENVIRONMENT_FORMAT.equals(node.path("format").asText()) || !node.path("environment").isObject()) {
+            throw new IOException(file + " is not an embedded run's environment (format " + ENVIRONMENT_FORMAT
+                    + "); delete it, the next run --embedded writes it again");
+        }
+        Map<String, String> env = new LinkedHashMap<>();
+        node.path("environment").fields().forEachRemaining(e -> env.put(e.getKey(), e.getValue().asText()));
+        Path secret = root.resolve(SECRET_FILE);
+        if (Files.isRegularFile(secret)) {
+            env.put(SECRET_VARIABLE, Files.readString(secret, StandardCharsets.UTF_8).trim());
+        }
+        return Optional.of(env);
     }
 
     private static String webhookSecret(Path file) throws IOException {

@@ -20,10 +20,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The daemon's one HTTP server: {@code GET /health}, {@code GET /ready},
- * {@code GET /metrics}, {@code GET /api/sync/status}, and whatever routes the inputs
- * register before {@link #start()} (the webhook, a manual poll trigger). Every answer,
- * errors and unknown routes included, is JSON (metrics excepted).
+ * The daemon's one HTTP server: the status console at {@code GET /}, {@code GET /health},
+ * {@code GET /ready}, {@code GET /metrics}, {@code GET /api/sync/status}, and whatever routes the inputs
+ * register before {@link #start()} (the webhook, a manual poll trigger, the dead-letter
+ * replay). Every answer, errors and unknown routes included, is JSON (metrics and the
+ * console's files excepted).
  */
 public final class HttpServer {
 
@@ -38,6 +39,7 @@ public final class HttpServer {
     private final StatusReport status;
     private final ReadinessCheck readiness;
     private final PrometheusMeterRegistry registry;
+    private final ConsoleAssets console;
     private final List<Route> routes = new ArrayList<>();
     private Javalin app;
 
@@ -52,6 +54,8 @@ public final class HttpServer {
         this.status = new StatusReport(statusSources, readiness, clock);
         this.readiness = readiness;
         this.registry = registry;
+        // Loaded here, so a jar without the console's files fails as such, not as a port in use at start().
+        this.console = new ConsoleAssets();
     }
 
     /** Adds a route; only before {@link #start()}, as Javalin fixes its routes at creation. */
@@ -93,6 +97,8 @@ public final class HttpServer {
             javalin.routes.get("/ready", this::ready);
             javalin.routes.get("/metrics", ctx -> ctx.status(200).contentType(PROMETHEUS_TEXT).result(registry.scrape()));
             javalin.routes.get("/api/sync/status", ctx -> JsonResponses.send(ctx, 200, status.snapshot()));
+            javalin.routes.get(ConsoleAssets.PAGE_PATH, console::page);
+            javalin.routes.get(ConsoleAssets.ASSET_PATH, console::asset);
             for (Route route : all) {
                 javalin.routes.addHttpHandler(route.method(), route.path(), route.handler());
             }
@@ -108,7 +114,7 @@ public final class HttpServer {
             });
         });
         app.start();
-        log.info("http: listening on {}:{} (webhook, /api/sync/status, /health, /ready, /metrics)", config.bindAddress(), app.port());
+        log.info("http: listening on {}:{} (console at /, webhook, /api/sync/status, /health, /ready, /metrics)", config.bindAddress(), app.port());
     }
 
     /** The port listened on (the one chosen when configured as 0). */

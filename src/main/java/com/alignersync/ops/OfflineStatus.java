@@ -1,5 +1,6 @@
 package com.alignersync.ops;
 
+import com.alignersync.embedded.EmbeddedDefault;
 import com.alignersync.sink.DeadLetterLog;
 import com.alignersync.state.CorruptStateFileException;
 import com.alignersync.state.DataDirectory;
@@ -85,6 +86,11 @@ public final class OfflineStatus {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("path", dataDir.toAbsolutePath().toString());
         out.put("exists", Files.isDirectory(dataDir));
+        Path embeddedRun = dataDir.resolve("embedded").resolve(EmbeddedDefault.ENVIRONMENT_FILE);
+        if (Files.isRegularFile(embeddedRun)) {
+            // The status command then reads the embedded run's configuration (see StatusCommand).
+            out.put("embeddedRun", embeddedRun.toString());
+        }
         return out;
     }
 

@@ -8,9 +8,11 @@ import com.alignersync.sink.SinkMetrics;
 import com.alignersync.sink.SinkUnavailableException;
 import com.alignersync.sink.SqlServerSink;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -28,11 +30,15 @@ public final class SinkStatus implements StatusSource, ReadinessCheck {
     private final DeadLetterLog deadLetters;
     private final Clock clock;
 
-    private record CountedFile(long size, long modified, int count) {
+    /** How many parked changes the status lists (newest first); the count covers all of them. */
+    static final int RECENT_DEAD_LETTERS = 20;
+    private static final int MAX_REASON = 300;
+
+    private record CountedFile(long size, long modified, int count, List<Map<String, Object>> recent) {
     }
 
     // Status is polled; re-read the dead-letter file only when it changed.
-    private CountedFile deadLetterCount = new CountedFile(-1, -1, 0);
+    private CountedFile deadLetterCount = new CountedFile(-1, -1, 0, List.of());
 
     public SinkStatus(SqlServerSink sink, SinkMetrics metrics, DeadLetterLog deadLetters) {
         this(sink, metrics, deadLetters, Clock.systemUTC());
@@ -107,25 +113,54 @@ public final class SinkStatus implements StatusSource, ReadinessCheck {
         out.put("events", perInput);
         out.put("conflicts", metrics.conflicts());
         out.put("failedBatches", metrics.failedBatches());
-        out.put("deadLetters", deadLetters());
+        CountedFile parked = deadLetterFile();
+        out.put("deadLetters", parked.count());
+        out.put("recentDeadLetters", parked.recent());
         out.put("deadLetterFile", deadLetters.file().toString());
         return out;
     }
 
-    private synchronized int deadLetters() {
+    private synchronized CountedFile deadLetterFile() {
         if (!Files.exists(deadLetters.file())) {
-            return 0;
+            return new CountedFile(-1, -1, 0, List.of());
         }
         try {
             BasicFileAttributes attributes = Files.readAttributes(deadLetters.file(), BasicFileAttributes.class);
             long size = attributes.size();
             long modified = attributes.lastModifiedTime().toMillis();
             if (size != deadLetterCount.size() || modified != deadLetterCount.modified()) {
-                deadLetterCount = new CountedFile(size, modified, deadLetters.count());
+                deadLetterCount = read(size, modified);
             }
-            return deadLetterCount.count();
-        } catch (IOException e) {
-            return deadLetters.count();
+            return deadLetterCount;
+        } catch (IOException | UncheckedIOException e) {
+            return new CountedFile(-1, -1, deadLetterCount.count(), deadLetterCount.recent());
         }
+    }
+
+    /**
+     * The newest parked changes first, each with its reason and what it was (input, table, key,
+     * operation): enough to decide on a replay, never the row's values.
+     */
+    private CountedFile read(long size, long modified) {
+        List<DeadLetterLog.Entry> entries = deadLetters.readAll();
+        List<Map<String, Object>> recent = new ArrayList<>();
+        for (int i = entries.size() - 1; i >= 0 && recent.size() < RECENT_DEAD_LETTERS; i--) {
+            DeadLetterLog.Entry entry = entries.get(i);
+            Map<String, Object> item = new LinkedHashMap<>();
+            item.put("at", entry.at());
+            item.put("reason", entry.reason().length() > MAX_REASON ? entry.reason().substring(0, MAX_REASON) + "..." : entry.reason());
+            if (entry.event() != null) {
+                item.put("input", entry.event().path("input").asText(null));
+                item.put("table", entry.event().path("table").asText(null));
+                item.put("key", entry.event().path("key").asText(null));
+                item.put("op", entry.event().path("op").asText(null));
+                item.put("replayable", true);
+            } else {
+                item.put("input", entry.raw() == null ? null : entry.raw().path("input").asText(null));
+                item.put("replayable", false);
+            }
+            recent.add(item);
+        }
+        return new CountedFile(size, modified, entries.size(), List.copyOf(recent));
     }
 }

@@ -167,6 +167,21 @@ public final class DeadLetterLog {
         }
     }
 
+    /**
+     * Replaces the first {@code count} entries with {@code replacement} and keeps every entry
+     * after them, in one step under the log's lock: a replay inside the running daemon must not
+     * lose what an input parked while the replayed events were in the sink.
+     */
+    public synchronized void replaceFirst(int count, List<Entry> replacement) {
+        List<Entry> all = readAll();
+        if (count > all.size()) {
+            throw new IllegalStateException("dead-letter file " + file + " has " + all.size() + " entries, fewer than the " + count + " replayed");
+        }
+        List<Entry> remaining = new ArrayList<>(replacement);
+        remaining.addAll(all.subList(count, all.size()));
+        rewrite(remaining);
+    }
+
     private String line(String reason, String kind, JsonNode body) {
         ObjectNode node = mapper.createObjectNode();
         node.put("at", clock.instant().toString());

@@ -13,7 +13,8 @@ import org.slf4j.LoggerFactory;
  * batch now exists in SQL Server). The ledger still decides: a parked event that became stale
  * meanwhile is dropped as stale, never forced. Events that are refused again stay parked with
  * their new reason; raw records (which never became events) stay for a person to read.
- * The caller must hold the data directory, so nothing appends to the file meanwhile.
+ * Safe inside the running daemon (the console's replay): entries parked meanwhile by an input
+ * are kept, and one replay runs at a time.
  */
 public final class DeadLetterReplay {
 
@@ -33,7 +34,7 @@ public final class DeadLetterReplay {
         this.codec = new ChangeEventJson(mapper);
     }
 
-    public Result replay() throws SinkUnavailableException {
+    public synchronized Result replay() throws SinkUnavailableException {
         List<DeadLetterLog.Entry> entries = deadLetters.readAll();
         List<DeadLetterLog.Entry> kept = new ArrayList<>();
         List<ChangeEvent> events = new ArrayList<>();
@@ -53,13 +54,10 @@ public final class DeadLetterReplay {
             return new Result(0, 0, kept.size(), new BatchResult(List.of(), 0));
         }
         BatchResult batch = sink.apply(events);
-        // The sink appended the events it refused again; keep those lines, drop the replayed originals.
-        List<DeadLetterLog.Entry> after = deadLetters.readAll();
-        List<DeadLetterLog.Entry> reparked = after.subList(entries.size(), after.size());
-        List<DeadLetterLog.Entry> remaining = new ArrayList<>(kept);
-        remaining.addAll(reparked);
-        deadLetters.rewrite(remaining);
-        int stillParked = reparked.size();
+        // The sink appended the events it refused again (after the entries read above), and an
+        // input may have parked others meanwhile: keep all of those, drop the replayed originals.
+        deadLetters.replaceFirst(entries.size(), kept);
+        int stillParked = batch.count(Outcome.DEAD_LETTER);
         Result result = new Result(events.size() - stillParked, stillParked, kept.size(), batch);
         log.info("dead letters: replayed {}, resolved {} ({}), still parked {}, not replayable {}",
                 events.size(), result.resolved(), batch.counts(), stillParked, kept.size());

@@ -178,6 +178,28 @@ class DaemonTest {
     }
 
     @Test
+    void theDeadLetterReplayIsProtectedLikeThePollTriggerAndStatusCarriesTheHourOfHistory() throws Exception {
+        start();
+        HttpResponse<String> anonymous = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + daemon.httpPort()
+                        + "/api/sync/dead-letters/replay")).POST(HttpRequest.BodyPublishers.noBody()).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(401, anonymous.statusCode());
+        HttpResponse<String> replay = post("/api/sync/dead-letters/replay", "");
+        assertEquals(200, replay.statusCode(), replay.body());
+        assertEquals(0, json.readTree(replay.body()).path("resolved").asInt(), replay.body());
+
+        portal.execute("UPDATE aligner_batches SET days = 11 WHERE aligner_batch_id = 12044");
+        await("the edit is in the hour's history", () -> {
+            int cdcApplied = 0;
+            for (JsonNode minute : status().path("history").path("minutes")) {
+                cdcApplied += minute.path("applied").path("cdc").asInt();
+            }
+            return cdcApplied == 1; // summed: the edit may straddle a minute boundary
+        });
+        assertTrue(status().path("sink").path("recentDeadLetters").isArray());
+    }
+
+    @Test
     void aSecondDaemonOnTheSameDataDirectoryIsRefused() throws Exception {
         start();
         StartupException refused = assertThrows(StartupException.class, () -> Daemon.lock(dataDir));

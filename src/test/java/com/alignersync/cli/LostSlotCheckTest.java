@@ -63,8 +63,13 @@ class LostSlotCheckTest {
             assertTrue(cli.out().contains("select pg_drop_replication_slot('aligner_sync')"), cli.out());
 
             CommandRunner status = new CommandRunner();
-            assertEquals(0, status.run("status", "--config", config.toString()));
+            assertEquals(0, status.run("status", "--flat", "--config", config.toString()));
             assertTrue(status.out().lines().anyMatch(l -> l.matches("slot\\.walStatus\\s+lost")), status.out());
+
+            CommandRunner table = new CommandRunner();
+            assertEquals(0, table.run("status", "--config", config.toString()));
+            assertTrue(table.out().contains("(lost)"), table.out());
+            assertTrue(table.out().contains("! slot wal_status is lost: its changes are gone -> see the lost-slot section"), table.out());
         }
     }
 }

@@ -20,9 +20,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Clock;
@@ -32,6 +38,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -41,7 +48,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code status}: offline from data/ alone, live from a real Postgres slot, an H2 clinic and a
- * daemon's HTTP status endpoint, a corrupt state file, and the --json keys scripts rely on.
+ * daemon's HTTP status endpoint, a corrupt state file, the --json keys scripts rely on, the
+ * table for people, and the data directory of a running {@code run --embedded}.
  */
 class StatusCommandTest {
 
@@ -122,7 +130,7 @@ class StatusCommandTest {
         clinic.close();
         writeConfig("supabase.db-url=postgresql://postgres:secret-pw@127.0.0.1:1/postgres",
                 "sqlserver.jdbc-url=jdbc:h2:mem:no-such-clinic;IFEXISTS=TRUE");
-        assertEquals(0, status(), cli.err());
+        assertEquals(0, status("--flat"), cli.err());
         assertEquals("false", line("dataDir.exists"));
         assertEquals("not running", line("daemon.state"));
         assertEquals("-", line("cdc.storedLsn"));
@@ -138,7 +146,7 @@ class StatusCommandTest {
     @Test
     void showsStoredLsnPollCursorsAndTheLastDeadLetterReasons() throws Exception {
         seedState();
-        assertEquals(0, status(), cli.err());
+        assertEquals(0, status("--flat"), cli.err());
         assertEquals("0/153B568", line("cdc.storedLsn"));
         assertEquals("2026-11-25T09:21:14.168386Z", line("cdc.sourceCommitTime"));
         assertEquals("2026-11-25T08:05:00Z", line("poll.lastPollTime"));
@@ -156,7 +164,7 @@ class StatusCommandTest {
     void aCorruptOffsetsFileExitsWithTheStateCodeAndStillShowsTheRest() throws Exception {
         seedState();
         Files.writeString(dataDir.resolve("offsets.json"), "{\"format\": \"aligner-sync-off");
-        assertEquals(ExitCodes.STATE, status());
+        assertEquals(ExitCodes.STATE, status("--flat"));
         assertTrue(cli.err().contains(dataDir.resolve("offsets.json").toString()), cli.err());
         assertTrue(line("cdc.error").contains("is corrupt"), cli.out());
         assertEquals("2", line("deadLetters.count"));
@@ -169,7 +177,7 @@ class StatusCommandTest {
         try (Connection c = clinic.dataSource().getConnection(); Statement s = c.createStatement()) {
             s.execute("DROP TABLE dbo.AlignerSyncLedger");
         }
-        assertEquals(0, status(), cli.err());
+        assertEquals(0, status("--flat"), cli.err());
         assertEquals("missing", line("sink.ledger"));
         assertTrue(line("sink.reason").contains("init"), cli.out());
     }
@@ -178,7 +186,7 @@ class StatusCommandTest {
     void anInvalidConfigurationExitsWithTheConfigCodeAfterShowingWhatDataSays() throws Exception {
         seedState();
         writeConfig("cdc.slot-name=Bad-Slot");
-        assertEquals(ExitCodes.CONFIG, status());
+        assertEquals(ExitCodes.CONFIG, status("--flat"));
         assertTrue(cli.err().contains("cdc.slot-name"), cli.err());
         assertEquals("0/153B568", line("cdc.storedLsn"));
         assertEquals("skipped", line("slot.state"));
@@ -235,13 +243,145 @@ class StatusCommandTest {
             assertEquals("reachable", json.at("/sink/state").asText());
 
             cli = new CommandRunner();
-            assertEquals(0, status(), cli.err());
+            assertEquals(0, status("--flat"), cli.err());
             assertEquals("degraded", line("daemon.live.status.summary.state"));
             assertEquals("cdc: slot lag high", line("daemon.live.status.summary.warnings"));
             assertEquals("streaming", line("daemon.live.status.cdc"));
             assertEquals("reserved", line("slot.walStatus"));
         } finally {
             daemonHttp.stop();
+        }
+    }
+
+    /** The table row of one input (or the sink), split into its cells. */
+    private String[] row(String input) {
+        String line = cli.out().lines().filter(l -> l.startsWith(input + " ")).findFirst()
+                .orElseThrow(() -> new AssertionError("no row '" + input + "' in:\n" + cli.out()));
+        return line.trim().split(" {2,}");
+    }
+
+    @Test
+    void theDefaultTableShowsEachInputAndTheSinkAndEveryWarningSaysWhatToDo() throws Exception {
+        seedState();
+        assertEquals(0, status(), cli.err());
+        assertTrue(cli.out().startsWith("aligner-sync status: daemon not running"), cli.out());
+        assertTrue(cli.out().contains("INPUT    STATE"), cli.out());
+        assertEquals("disabled", row("cdc")[1], cli.out());
+        assertEquals("stopped", row("webhook")[1]);
+        assertEquals("stopped", row("poll")[1]);
+        assertTrue(row("poll")[2].endsWith("ago (stored)"), cli.out());
+        assertEquals("reachable", row("sink")[1]);
+        assertEquals("2 waiting", row("sink")[row("sink").length - 1]);
+        assertTrue(cli.out().contains("! the daemon is not running -> start it: aligner-sync run"), cli.out());
+        assertTrue(cli.out().contains("! 2 change(s) parked in " + dataDir.resolve("dead-letter").resolve(DeadLetterLog.FILE_NAME)), cli.out());
+        cli.out().lines().filter(l -> l.startsWith("  ! ")).forEach(w -> assertTrue(w.contains(" -> "), "says what to do: " + w));
+    }
+
+    @Test
+    void aMissingLedgerIsAWarningNamingInit() throws Exception {
+        try (Connection c = clinic.dataSource().getConnection(); Statement s = c.createStatement()) {
+            s.execute("DROP TABLE dbo.AlignerSyncLedger");
+        }
+        assertEquals(0, status(), cli.err());
+        assertEquals("ledger missing", row("sink")[1]);
+        assertTrue(cli.out().contains("! the ledger table is missing in SQL Server -> run: aligner-sync init"), cli.out());
+    }
+
+    @Test
+    void jsonAndFlatTogetherAreRefused() {
+        assertEquals(ExitCodes.CONFIG, status("--json", "--flat"));
+        assertTrue(cli.err().contains("choose one"), cli.err());
+    }
+
+    @Test
+    void inTheDataDirectoryOfRunEmbeddedStatusUsesThatRunsConfigurationAndReportsTheRunningDaemon() throws Exception {
+        int httpPort;
+        int postgresPort;
+        try (ServerSocket a = new ServerSocket(0); ServerSocket b = new ServerSocket(0)) {
+            httpPort = a.getLocalPort();
+            postgresPort = b.getLocalPort();
+        }
+        // What a newcomer has: no database settings at all; run --embedded supplies them.
+        Files.writeString(configFile, String.join("\n",
+                "data.dir=" + dataDir.toString().replace('\\', '/'),
+                "http.port=" + httpPort,
+                "http.bind-address=127.0.0.1",
+                "embedded.postgres-port=" + postgresPort,
+                "cdc.slot-check-interval-ms=1000",
+                ""));
+        CommandRunner runner = new CommandRunner();
+        AtomicInteger exit = new AtomicInteger(-1);
+        Thread run = new Thread(() -> exit.set(runner.run("run", "--embedded", "--config", configFile.toString())), "run-embedded");
+        run.start();
+        try {
+            HttpClient http = HttpClient.newHttpClient();
+            URI statusUri = URI.create("http://127.0.0.1:" + httpPort + "/api/sync/status");
+            awaitTrue("the embedded run streams", Duration.ofSeconds(180), () -> {
+                assertTrue(run.isAlive(), "run --embedded exited early: " + runner.err());
+                try {
+                    return mapper.readTree(http.send(HttpRequest.newBuilder(statusUri).build(), HttpResponse.BodyHandlers.ofString()).body())
+                            .at("/cdc/state").asText().equals("streaming");
+                } catch (Exception notYet) {
+                    return false;
+                }
+            });
+            try (Connection portalDb = DriverManager.getConnection("jdbc:postgresql://localhost:" + postgresPort + "/postgres", "postgres", "postgres");
+                 Statement s = portalDb.createStatement()) {
+                s.execute("UPDATE aligner_batches SET days = 10 WHERE aligner_batch_id = 12044");
+            }
+            awaitTrue("the edit is applied", Duration.ofSeconds(60), () -> {
+                try {
+                    return mapper.readTree(http.send(HttpRequest.newBuilder(statusUri).build(), HttpResponse.BodyHandlers.ofString()).body())
+                            .at("/sink/events/cdc/applied").asInt() == 1;
+                } catch (Exception notYet) {
+                    return false;
+                }
+            });
+
+            assertEquals(0, status("--json"), cli.err());
+            assertFalse(cli.err().contains("invalid"), cli.err());
+            JsonNode json = mapper.readTree(cli.out());
+            assertEquals(dataDir.resolve("embedded").resolve("environment.json").toString(), json.at("/dataDir/embeddedRun").asText());
+            assertEquals("running", json.at("/daemon/state").asText());
+            assertEquals("reachable", json.at("/daemon/live/state").asText(), json.toString());
+            assertEquals("reachable", json.at("/slot/state").asText(), json.toString());
+            assertTrue(json.at("/slot/active").asBoolean(), json.toString());
+            assertEquals("reachable", json.at("/sink/state").asText(), json.toString());
+            assertEquals("present", json.at("/sink/ledger").asText());
+            assertFalse(cli.out().contains(Files.readString(dataDir.resolve("embedded/webhook-secret")).trim()), "the secret is never printed");
+
+            cli = new CommandRunner();
+            assertEquals(0, status(), cli.err());
+            assertTrue(cli.out().startsWith("aligner-sync status: ok (daemon running, pid "), cli.out());
+            assertEquals("streaming", row("cdc")[1], cli.out());
+            assertTrue(row("cdc")[2].endsWith("ago"), cli.out());
+            assertTrue(row("cdc")[3].endsWith("(reserved)"), cli.out());
+            assertEquals("1", row("cdc")[4], cli.out());
+            assertEquals("accepting", row("webhook")[1]);
+            assertEquals("disabled", row("poll")[1]);
+            assertEquals("reachable", row("sink")[1]);
+            assertTrue(cli.out().contains("No warnings."), cli.out());
+        } finally {
+            run.interrupt();
+            run.join(60_000);
+        }
+        assertEquals(0, exit.get(), runner.err());
+
+        // Stopped: still the embedded run's configuration, and the truth about what no longer answers.
+        cli = new CommandRunner();
+        assertEquals(0, status(), cli.err());
+        assertTrue(cli.out().startsWith("aligner-sync status: daemon not running"), cli.out());
+        assertEquals("stopped", row("cdc")[1]);
+        assertTrue(cli.out().contains("(the embedded portal runs only while run --embedded runs)"), cli.out());
+    }
+
+    private static void awaitTrue(String what, Duration timeout, java.util.function.BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting until " + what);
+            }
+            Thread.sleep(200);
         }
     }
 

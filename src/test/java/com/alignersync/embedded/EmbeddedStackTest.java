@@ -53,6 +53,9 @@ class EmbeddedStackTest {
             }
         }
         String secret = Files.readString(dataDir.resolve("embedded/webhook-secret")).trim();
+        // Recorded for status, secret excluded from the file but read back from its own.
+        assertTrue(!Files.readString(dataDir.resolve("embedded/environment.json")).contains(secret), "no secret in environment.json");
+        assertEquals(first.environment(), EmbeddedDefault.recordedEnvironment(dataDir).orElseThrow());
 
         EmbeddedDefault second = EmbeddedDefault.start(dataDir, port, false);
         try (EmbeddedStack stack = second.stack(); Connection clinic = DriverManager.getConnection(stack.clinicJdbcUrl())) {

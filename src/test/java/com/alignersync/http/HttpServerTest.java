@@ -100,6 +100,36 @@ class HttpServerTest {
     }
 
     @Test
+    void theConsoleIsServedFromTheJarWithAPolicyThatAllowsOnlyItsOwnFiles() throws Exception {
+        HttpServer server = new HttpServer(new HttpServerConfig("127.0.0.1", 0, Duration.ZERO), List.of(),
+                () -> Optional.empty(), new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), Clock.systemUTC());
+        server.start();
+        try {
+            var client = java.net.http.HttpClient.newHttpClient();
+            String base = "http://127.0.0.1:" + server.port();
+            var page = client.send(HttpRequest.newBuilder(java.net.URI.create(base + "/")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, page.statusCode());
+            assertTrue(page.headers().firstValue("Content-Type").orElse("").startsWith("text/html"));
+            assertTrue(page.body().contains("/console/console.js"), page.body());
+            assertFalse(page.body().contains("https://"), "no CDN: everything comes from the jar");
+            String policy = page.headers().firstValue("Content-Security-Policy").orElse("");
+            assertTrue(policy.contains("script-src 'self'") && policy.contains("connect-src 'self'"), policy);
+            for (String asset : List.of("/console/console.js", "/console/console.css")) {
+                var answer = client.send(HttpRequest.newBuilder(java.net.URI.create(base + asset)).build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString());
+                assertEquals(200, answer.statusCode(), asset);
+            }
+            var missing = client.send(HttpRequest.newBuilder(java.net.URI.create(base + "/console/other.js")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertEquals(404, missing.statusCode());
+            assertTrue(missing.body().contains("not_found"), missing.body());
+        } finally {
+            server.stop();
+        }
+    }
+
+    @Test
     void authNoneAcceptsUnauthenticatedWebhooksAndSaysSoInStatus() throws Exception {
         try (WebhookTestServer http = new WebhookTestServer(dataDir, WebhookTestServer.config(WebhookConfig.Auth.NONE, null, null, 1_048_576),
                 Clock.systemUTC(), (server, webhook) -> { })) {

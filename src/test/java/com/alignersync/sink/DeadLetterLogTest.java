@@ -52,4 +52,18 @@ class DeadLetterLogTest {
         log.rewrite(log.readAll().subList(0, 1)); // what a replay does with what still fails
         assertEquals(1, gauge.getAsDouble());
     }
+
+    @Test
+    void replacingTheReplayedEntriesKeepsWhatWasParkedAfterThem() throws Exception {
+        DeadLetterLog log = new DeadLetterLog(dataDir, mapper, Clock.systemUTC());
+        log.parkRaw(Input.POLL, "first", mapper.createObjectNode());
+        log.parkRaw(Input.CDC, "second", mapper.createObjectNode());
+        List<DeadLetterLog.Entry> replayed = log.readAll();
+        // Parked by an input while the replay was in the sink (the console replays inside the running daemon).
+        log.parkRaw(Input.WEBHOOK, "parked meanwhile", mapper.createObjectNode());
+
+        log.replaceFirst(replayed.size(), List.of(replayed.get(1)));
+
+        assertEquals(List.of("second", "parked meanwhile"), log.readAll().stream().map(DeadLetterLog.Entry::reason).toList());
+    }
 }

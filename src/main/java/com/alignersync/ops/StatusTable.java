@@ -1,0 +1,370 @@
+package com.alignersync.ops;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The {@code status} command's default view, for people: one line per input and the sink
+ * (state, last event, lag, counts), then every warning with what to do about it. Built from
+ * the same report {@code status --json} prints; the running daemon's own status wins where it
+ * answers, {@code data/} and the databases speak for it where it does not.
+ */
+public final class StatusTable {
+
+    static final List<String> INPUTS = List.of("cdc", "webhook", "poll");
+    private static final List<String> HEADERS = List.of("INPUT", "STATE", "LAST EVENT", "LAG", "APPLIED", "DUPLICATE", "STALE", "DEAD LETTERS");
+    /** Sections of the daemon's status that are not rows: drawn elsewhere or not parts at all. */
+    private static final Set<String> NOT_ROWS = Set.of("summary", "history", "cdc", "webhook", "poll", "sink");
+
+    private final Map<String, Object> report;
+    private final List<String> configProblems;
+    private final List<String> corruptFiles;
+    private final Instant now;
+    private final Map<?, ?> live;
+
+    public StatusTable(OperatorStatus.Result result, Instant now) {
+        this.report = result.report();
+        this.configProblems = result.configProblems();
+        this.corruptFiles = result.corruptFiles();
+        this.now = now;
+        this.live = "reachable".equals(text(at(report, "daemon", "live", "state"))) ? map(at(report, "daemon", "live", "status")) : null;
+    }
+
+    public String render() {
+        StringBuilder out = new StringBuilder();
+        out.append(headline()).append('\n');
+        out.append("data: ").append(text(at(report, "dataDir", "path")));
+        if (at(report, "dataDir", "embeddedRun") != null) {
+            out.append("  (configuration of run --embedded: ").append(text(at(report, "dataDir", "embeddedRun"))).append(')');
+        }
+        out.append("\n\n");
+        List<List<String>> rows = new ArrayList<>();
+        rows.add(HEADERS);
+        rows.add(cdcRow());
+        rows.add(webhookRow());
+        rows.add(pollRow());
+        rows.add(sinkRow());
+        if (live != null) {
+            live.forEach((name, part) -> {
+                if (!NOT_ROWS.contains(String.valueOf(name)) && part instanceof Map<?, ?> m) {
+                    rows.add(List.of(String.valueOf(name), orDash(m.get("state")), "-", "-", "-", "-", "-", "-"));
+                }
+            });
+        }
+        appendTable(out, rows);
+        List<String> warnings = warnings();
+        out.append('\n');
+        if (warnings.isEmpty()) {
+            out.append("No warnings.\n");
+        } else {
+            out.append("Warnings (what to do):\n");
+            warnings.forEach(w -> out.append("  ! ").append(w).append('\n'));
+        }
+        return out.toString();
+    }
+
+    private String headline() {
+        String daemonState = text(at(report, "daemon", "state"));
+        StringBuilder line = new StringBuilder("aligner-sync status: ");
+        if (live != null) {
+            line.append(orDash(at(live, "summary", "state")));
+            line.append(" (daemon running, ").append(text(at(report, "daemon", "holder"))).append(", ")
+                    .append(text(at(report, "daemon", "live", "url"))).append(')');
+        } else if ("running".equals(daemonState)) {
+            line.append("daemon running, its status does not answer");
+        } else {
+            line.append("daemon ").append(daemonState == null ? "unknown" : daemonState);
+        }
+        return line.toString();
+    }
+
+    // ---- rows -------------------------------------------------------------------------------
+
+    private List<String> cdcRow() {
+        Map<?, ?> slot = map(report.get("slot"));
+        String slotState = text(at(slot, "state"));
+        boolean disabled = "skipped".equals(slotState) && String.valueOf(at(slot, "reason")).contains("disabled");
+        String state;
+        String last;
+        if (live != null) {
+            Map<?, ?> cdc = map(live.get("cdc"));
+            state = cdc == null ? "disabled" : orDash(cdc.get("state"));
+            last = cdc == null ? "-" : age(cdc.get("lastBatchAt"), "none yet");
+        } else {
+            state = disabled ? "disabled" : "stopped";
+            Object stored = at(report, "cdc", "sourceCommitTime");
+            last = stored == null ? "-" : age(stored, "-") + " (stored)";
+        }
+        return withCounts(List.of("cdc", state, last, lag(slot)), "cdc");
+    }
+
+    /** Retained WAL of the slot as this command read it, else as the daemon last read it; with wal_status. */
+    private String lag(Map<?, ?> slot) {
+        Object bytes = null;
+        Object walStatus = null;
+        if (slot != null && "reachable".equals(slot.get("state"))) {
+            if (Boolean.FALSE.equals(slot.get("exists"))) {
+                return "no slot";
+            }
+            bytes = slot.get("retainedWalBytes");
+            walStatus = slot.get("walStatus");
+        } else if (live != null && at(live, "cdc", "slot") instanceof Map<?, ?> daemonSlot) {
+            bytes = daemonSlot.get("retainedWalBytes");
+            walStatus = daemonSlot.get("walStatus");
+        }
+        if (bytes == null) {
+            return "-";
+        }
+        return bytes(((Number) bytes).longValue()) + (walStatus == null ? "" : " (" + walStatus + ")");
+    }
+
+    private List<String> webhookRow() {
+        if (live == null) {
+            return withCounts(List.of("webhook", "stopped", "-", "-"), "webhook");
+        }
+        Map<?, ?> webhook = map(live.get("webhook"));
+        return withCounts(List.of("webhook", webhook == null ? "disabled" : orDash(webhook.get("state")),
+                webhook == null ? "-" : age(webhook.get("lastEventAt"), "none yet"), "-"), "webhook");
+    }
+
+    private List<String> pollRow() {
+        if (live == null) {
+            Object last = at(report, "poll", "lastPollTime");
+            return withCounts(List.of("poll", "stopped", last == null ? "-" : age(last, "-") + " (stored)", "-"), "poll");
+        }
+        Map<?, ?> poll = map(live.get("poll"));
+        if (poll == null) {
+            return withCounts(List.of("poll", "disabled", "-", "-"), "poll");
+        }
+        String last = age(poll.get("lastSuccessfulPoll"), "none yet");
+        if (poll.get("nextRun") != null) {
+            last += ", next " + age(poll.get("nextRun"), "-");
+        }
+        String state = poll.get("lastError") != null ? "failing" : orDash(poll.get("state"));
+        return withCounts(List.of("poll", state, last, "-"), "poll");
+    }
+
+    private List<String> sinkRow() {
+        Map<?, ?> sink = map(report.get("sink"));
+        String state = orDash(at(sink, "state"));
+        if ("missing".equals(at(sink, "ledger"))) {
+            state = "ledger missing";
+        } else if (live != null && at(live, "sink", "state") != null) {
+            state = text(at(live, "sink", "state"));
+        }
+        List<String> row = new ArrayList<>(List.of("sink", state, "-", "-"));
+        if (live == null || !(at(live, "sink", "events") instanceof Map<?, ?> events)) {
+            row.addAll(List.of("-", "-", "-"));
+        } else {
+            for (String outcome : List.of("applied", "duplicate", "stale")) {
+                long total = 0;
+                for (String input : INPUTS) {
+                    if (at(events, input, outcome) instanceof Number n) {
+                        total += n.longValue();
+                    }
+                }
+                row.add(String.valueOf(total));
+            }
+        }
+        // The sink's column is what waits in the file now, the inputs' what each parked since start.
+        Object waiting = at(report, "deadLetters", "count");
+        row.add(waiting == null ? "-" : waiting + " waiting");
+        return row;
+    }
+
+    private List<String> withCounts(List<String> first, String input) {
+        List<String> row = new ArrayList<>(first);
+        Map<?, ?> events = live == null ? null : map(at(live, "sink", "events", input));
+        for (String outcome : List.of("applied", "duplicate", "stale", "dead_letter")) {
+            row.add(events == null ? "-" : orDash(events.get(outcome)));
+        }
+        return row;
+    }
+
+    private static void appendTable(StringBuilder out, List<List<String>> rows) {
+        int[] widths = new int[HEADERS.size()];
+        for (List<String> row : rows) {
+            for (int i = 0; i < row.size(); i++) {
+                widths[i] = Math.max(widths[i], row.get(i).length());
+            }
+        }
+        for (List<String> row : rows) {
+            StringBuilder line = new StringBuilder();
+            for (int i = 0; i < row.size(); i++) {
+                String cell = row.get(i);
+                // Counts line up on the right, words on the left.
+                boolean number = i >= 4;
+                String pad = " ".repeat(widths[i] - cell.length());
+                line.append(number ? pad + cell : cell + pad);
+                if (i < row.size() - 1) {
+                    line.append("  ");
+                }
+            }
+            out.append(line.toString().stripTrailing()).append('\n');
+        }
+    }
+
+    // ---- warnings ---------------------------------------------------------------------------
+
+    /** Every problem, each ending with what to do; in the order an operator would fix them. */
+    List<String> warnings() {
+        Set<String> out = new LinkedHashSet<>();
+        configProblems.forEach(p -> out.add("configuration: " + p + " -> fix it in the properties file or the environment"));
+        out.addAll(corruptFiles);
+        String daemonState = text(at(report, "daemon", "state"));
+        if ("not running".equals(daemonState)) {
+            out.add("the daemon is not running -> start it: aligner-sync run (or run --embedded for the embedded databases);"
+                    + " until then this shows what data/ and the databases say");
+        } else if ("running".equals(daemonState) && live == null) {
+            out.add("the daemon holds the data directory but its status does not answer ("
+                    + orDash(at(report, "daemon", "live", "reason")) + ") -> run status with the daemon's http.port (PORT), or read its log");
+        } else if ("unknown".equals(daemonState)) {
+            out.add(orDash(at(report, "daemon", "reason")) + " -> check the permissions of the data directory");
+        }
+        if (live != null) {
+            daemonWarnings(out);
+        }
+        slotWarnings(out);
+        Map<?, ?> sink = map(report.get("sink"));
+        if ("missing".equals(at(sink, "ledger"))) {
+            out.add("the ledger table is missing in SQL Server -> run: aligner-sync init");
+        } else if ("unreachable".equals(at(sink, "state"))) {
+            out.add("SQL Server does not answer (" + orDash(at(sink, "reason"))
+                    + ") -> check that it is up and sqlserver.jdbc-url, sqlserver.user and sqlserver.password");
+        }
+        if (at(report, "deadLetters", "count") instanceof Number n && n.longValue() > 0) {
+            out.add(n + " change(s) parked in " + text(at(report, "deadLetters", "file"))
+                    + " -> read the reasons (the console at / or dead-letters list), fix the cause, then replay:"
+                    + " the console's Replay button while the daemon runs, or dead-letters replay with it stopped");
+        }
+        return new ArrayList<>(out);
+    }
+
+    private void daemonWarnings(Set<String> out) {
+        Object notReady = at(live, "summary", "notReadyReason");
+        if (notReady != null) {
+            out.add("not ready: " + notReady + " -> check that SQL Server is up; the inputs hold their positions and resume by themselves");
+        }
+        if (at(live, "summary", "warnings") instanceof List<?> list) {
+            for (Object warning : list) {
+                String text = String.valueOf(warning);
+                if (text.startsWith("sink: sink unavailable")) {
+                    continue; // said above as "not ready", with what to do
+                }
+                out.add(text.contains("->") || text.contains(": set ") || text.contains(": use ") ? text : text + " -> see the daemon's log");
+            }
+        }
+        Map<?, ?> cdc = map(live.get("cdc"));
+        if (cdc != null) {
+            String state = text(cdc.get("state"));
+            if ("failed".equals(state) || "restarting".equals(state)) {
+                out.add("CDC is " + state + " (" + orDash(cdc.get("lastError"))
+                        + ") -> check that the portal database answers at supabase.db-url; the daemon retries with backoff");
+            } else if ("paused-sink-unavailable".equals(state)) {
+                out.add("CDC is paused: SQL Server did not take a batch -> check SQL Server; CDC resumes by itself");
+            }
+            if (cdc.get("alarm") != null) {
+                out.add("CDC alarm: " + cdc.get("alarm") + " -> a catch-up poll reads what the slot may have lost; see the operations guide");
+            }
+        }
+        if (at(live, "poll", "lastError") instanceof Map<?, ?> error) {
+            out.add("the last poll failed (" + orDash(error.get("kind")) + ": " + orDash(error.get("message"))
+                    + ") -> check supabase.url and supabase.service-role-key; the cursor stays and the next poll retries");
+        }
+    }
+
+    private void slotWarnings(Set<String> out) {
+        Map<?, ?> slot = map(report.get("slot"));
+        if (slot == null) {
+            return;
+        }
+        String state = text(slot.get("state"));
+        if ("unreachable".equals(state)) {
+            String embedded = at(report, "dataDir", "embeddedRun") == null ? "" : " (the embedded portal runs only while run --embedded runs)";
+            out.add("the portal database does not answer for the slot check (" + orDash(slot.get("reason"))
+                    + ") -> check supabase.db-url and the network" + embedded);
+            return;
+        }
+        if (!"reachable".equals(state)) {
+            return;
+        }
+        if (Boolean.FALSE.equals(slot.get("exists"))) {
+            out.add("the replication slot " + orDash(slot.get("name")) + " does not exist -> the daemon creates it when it starts;"
+                    + " a poll catches up the changes made meanwhile");
+            return;
+        }
+        String walStatus = text(slot.get("walStatus"));
+        if (walStatus == null || "reserved".equals(walStatus)) {
+            return;
+        }
+        out.add(switch (walStatus) {
+            case "extended" -> "slot wal_status is extended (it keeps more WAL than max_wal_size) -> keep the daemon streaming so it"
+                    + " confirms its position; if it keeps growing, check max_slot_wal_keep_size and the portal's disk";
+            case "unreserved" -> "slot wal_status is unreserved: WAL it needs goes at the next checkpoint -> get the daemon streaming"
+                    + " now, or the slot is lost";
+            case "lost" -> "slot wal_status is lost: its changes are gone -> see the lost-slot section of the operations guide"
+                    + " (the daemon recreates the slot and a poll catches up)";
+            default -> "slot wal_status is " + walStatus + " -> see the operations guide";
+        });
+    }
+
+    // ---- values -----------------------------------------------------------------------------
+
+    private String age(Object iso, String none) {
+        if (iso == null) {
+            return none;
+        }
+        Instant at;
+        try {
+            at = Instant.parse(String.valueOf(iso));
+        } catch (DateTimeParseException e) {
+            return String.valueOf(iso);
+        }
+        Duration d = Duration.between(at, now);
+        boolean future = d.isNegative();
+        long s = Math.abs(d.toSeconds());
+        String span = s < 60 ? s + " s" : s < 3600 ? s / 60 + " min" : s < 172_800 ? s / 3600 + " h" : s / 86_400 + " d";
+        return future ? "in " + span : span + " ago";
+    }
+
+    static String bytes(long n) {
+        String[] units = {"B", "KiB", "MiB", "GiB", "TiB"};
+        double v = n;
+        int i = 0;
+        while (Math.abs(v) >= 1024 && i < units.length - 1) {
+            v /= 1024;
+            i++;
+        }
+        return i == 0 ? n + " B" : String.format(Locale.ROOT, "%.1f %s", v, units[i]);
+    }
+
+    private static Object at(Object root, String... path) {
+        Object current = root;
+        for (String key : path) {
+            if (!(current instanceof Map<?, ?> m)) {
+                return null;
+            }
+            current = m.get(key);
+        }
+        return current;
+    }
+
+    private static Map<?, ?> map(Object value) {
+        return value instanceof Map<?, ?> m ? m : null;
+    }
+
+    private static String text(Object value) {
+        return value == null ? null : String.valueOf(value);
+    }
+
+    private static String orDash(Object value) {
+        return value == null ? "-" : String.valueOf(value);
+    }
+}
