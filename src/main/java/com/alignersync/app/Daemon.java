@@ -4,6 +4,12 @@ import com.alignersync.config.DaemonConfig;
 import com.alignersync.http.HttpServer;
 import com.alignersync.ops.SinkStatus;
 import com.alignersync.ops.StatusSource;
+import com.alignersync.reconcile.PortalReader;
+import com.alignersync.reconcile.ReconcileService;
+import com.alignersync.reconcile.ReconcileTrigger;
+import com.alignersync.reconcile.Reconciler;
+import com.alignersync.reconcile.VerifyStatus;
+import com.alignersync.sink.LedgerKeys;
 import com.alignersync.sink.LedgerMissingException;
 import com.alignersync.sink.SinkRuntime;
 import com.alignersync.sink.SinkUnavailableException;
@@ -16,6 +22,8 @@ import com.alignersync.source.poll.PostgrestClient;
 import com.alignersync.source.webhook.WebhookInput;
 import com.alignersync.state.CorruptStateFileException;
 import com.alignersync.state.DataDirectory;
+import com.alignersync.state.LastVerifyStore;
+import com.alignersync.state.OffsetFile;
 import com.alignersync.state.PollStateStore;
 import com.alignersync.state.StateFileException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -53,6 +61,7 @@ public final class Daemon implements AutoCloseable {
     private final CompletableFuture<Integer> exit = new CompletableFuture<>();
     private HttpServer http;
     private PollInput poll;
+    private ReconcileService reconcile;
     private boolean closed;
 
     /** Something to undo at shutdown, named for the log. */
@@ -138,6 +147,19 @@ public final class Daemon implements AutoCloseable {
             log.info("daemon: poll input disabled (poll.enabled=false)");
         }
 
+        if (config.poll().restUrl() != null && config.poll().apiKey() != null && !config.poll().apiKey().isBlank()) {
+            PostgrestClient client = new PostgrestClient(config.poll().restUrl(), config.poll().apiKey(), config.poll().requestTimeout(), mapper);
+            Reconciler reconciler = new Reconciler(new PortalReader(client, config.poll().pageSize()),
+                    new LedgerKeys(sink.database().dataSource(), sink.database().dialect()), sink.sink(),
+                    config.reconcile().maxDeletePercent(), clock);
+            reconcile = new ReconcileService(reconciler, config.reconcile(), registry, clock);
+            statusSources.add(reconcile);
+        } else {
+            log.warn("daemon: reconcile is off: it lists the portal's keys through PostgREST and needs supabase.url and"
+                    + " supabase.service-role-key; deletes missed while the slot was gone then stay in SQL Server");
+        }
+        statusSources.add(new VerifyStatus(new LastVerifyStore(dataDirectory.root(), mapper)).register(registry));
+
         CdcInput cdc = null;
         if (config.cdc().enabled()) {
             cdc = new CdcInput(config.cdc(), dataDirectory.root(), sink.sink(), sink.deadLetters(), this::catchUpAfterSlotAlarm);
@@ -151,6 +173,9 @@ public final class Daemon implements AutoCloseable {
         if (poll != null) {
             new PollTrigger(poll, webhook.authenticator()).registerOn(http);
         }
+        if (reconcile != null) {
+            new ReconcileTrigger(reconcile, webhook.authenticator()).registerOn(http);
+        }
         try {
             http.start();
         } catch (RuntimeException e) {
@@ -159,7 +184,22 @@ public final class Daemon implements AutoCloseable {
         }
         started.push(new Stoppable("http", http::stop));
 
+        if (reconcile != null) {
+            reconcile.start();
+            started.push(new Stoppable("reconcile", reconcile));
+        }
         if (cdc != null) {
+            boolean noOffsets;
+            try {
+                noOffsets = OffsetFile.inDataDir(dataDirectory.root(), mapper).read().isEmpty();
+            } catch (CorruptStateFileException e) {
+                throw new StartupException(ExitCodes.STATE, e.getMessage(), e);
+            }
+            if (noOffsets) {
+                // No stored position: whatever happened before the slot existed (or since offsets were removed)
+                // reached SQL Server only through webhooks and polls, and deletes only through webhooks.
+                catchUp("start without stored CDC offsets");
+            }
             try {
                 cdc.start();
             } catch (CorruptStateFileException e) {
@@ -179,21 +219,32 @@ public final class Daemon implements AutoCloseable {
 
     /**
      * The slot was lost or dropped: changes may have happened that replication will never
-     * deliver. The poller reads them from its cursor; asynchronously, as the alarm is raised
-     * on the CDC thread.
+     * deliver. The poller reads the rows that exist from its cursor, then reconcile finds the
+     * deletes; asynchronously, as the alarm is raised on the CDC thread.
      */
     private void catchUpAfterSlotAlarm() {
+        catchUp("slot alarm");
+    }
+
+    private void catchUp(String reason) {
         if (poll == null) {
-            log.error("daemon: the CDC slot alarm asks for a catch-up, but the poll input is disabled: changes made while"
-                    + " the slot was gone reach SQL Server only through webhooks; enable poll.enabled to catch up");
-            return;
+            log.error("daemon: {} asks for a catch-up, but the poll input is disabled: changes made while the slot was gone"
+                    + " reach SQL Server only through webhooks; enable poll.enabled to catch up", reason);
         }
         Thread catchUp = new Thread(() -> {
             try {
-                log.warn("daemon: catch-up poll after the CDC slot alarm");
-                poll.pollNow();
+                if (poll != null) {
+                    log.warn("daemon: catch-up poll after {}", reason);
+                    poll.pollNow();
+                }
+                if (reconcile != null) {
+                    log.warn("daemon: reconcile after {} (deletes the poll cannot see)", reason);
+                    reconcile.runSoon(reason);
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                log.info("daemon: the catch-up after {} was not run: the daemon is stopping", reason);
             }
         }, "catch-up-poll");
         catchUp.setDaemon(true);
