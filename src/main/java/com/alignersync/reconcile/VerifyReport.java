@@ -32,7 +32,10 @@ public record VerifyReport(Instant startedAt, long millis, Section notes, Sectio
             map.put("extraKeys", extraKeys);
             List<Map<String, Object>> diffs = new ArrayList<>();
             for (Difference d : differences) {
-                diffs.add(Map.of("key", d.key(), "columns", d.columns()));
+                Map<String, Object> diff = new LinkedHashMap<>();
+                diff.put("key", d.key());
+                diff.put("columns", d.columns());
+                diffs.add(diff);
             }
             map.put("differences", diffs);
             return map;
