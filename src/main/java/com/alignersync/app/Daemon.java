@@ -195,10 +195,11 @@ public final class Daemon implements AutoCloseable {
             } catch (CorruptStateFileException e) {
                 throw new StartupException(ExitCodes.STATE, e.getMessage(), e);
             }
-            if (noOffsets) {
+            if (noOffsets && reconcile != null) {
                 // No stored position: whatever happened before the slot existed (or since offsets were removed)
-                // reached SQL Server only through webhooks and polls, and deletes only through webhooks.
-                catchUp("start without stored CDC offsets");
+                // reached SQL Server only through webhooks and polls, and deletes only through webhooks. The
+                // start-up poll brings the rows that exist; reconcile the deletes (it needs no poll before it).
+                reconcile.runSoon("start without stored CDC offsets");
             }
             try {
                 cdc.start();
@@ -223,10 +224,7 @@ public final class Daemon implements AutoCloseable {
      * deletes; asynchronously, as the alarm is raised on the CDC thread.
      */
     private void catchUpAfterSlotAlarm() {
-        catchUp("slot alarm");
-    }
-
-    private void catchUp(String reason) {
+        String reason = "slot alarm";
         if (poll == null) {
             log.error("daemon: {} asks for a catch-up, but the poll input is disabled: changes made while the slot was gone"
                     + " reach SQL Server only through webhooks; enable poll.enabled to catch up", reason);

@@ -34,7 +34,7 @@ final class StatusCommand implements Callable<Integer> {
     @Mixin
     ConfigOptions config;
 
-    @Option(names = "--json", description = "Print one JSON object (stable keys: dataDir, daemon, cdc, slot, poll, deadLetters, sink)")
+    @Option(names = "--json", description = "Print one JSON object (stable keys: dataDir, daemon, cdc, slot, poll, deadLetters, verify, sink)")
     boolean json;
 
     @Override
