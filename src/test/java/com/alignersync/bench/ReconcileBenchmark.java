@@ -2,6 +2,7 @@ package com.alignersync.bench;
 
 import com.alignersync.config.SinkConfig;
 import com.alignersync.config.SqlServerConfig;
+import com.alignersync.event.SourceTable;
 import com.alignersync.reconcile.PortalReader;
 import com.alignersync.reconcile.ReconcileResult;
 import com.alignersync.reconcile.Reconciler;
@@ -62,7 +63,15 @@ public final class ReconcileBenchmark {
                     new DeadLetterLog(Files.createTempDirectory("reconcile-bench"), mapper, clock),
                     new SinkMetrics(new SimpleMeterRegistry()), clock);
             LedgerKeys ledger = new LedgerKeys(database.dataSource(), database.dialect());
-            reader.keys(com.alignersync.event.SourceTable.ALIGNER_NOTES); // warm-up: JIT, Postgres buffers
+            reader.keys(SourceTable.ALIGNER_NOTES); // warm-up: JIT, Postgres buffers
+            ledger.liveKeys(SourceTable.ALIGNER_NOTES);
+            long t0 = System.nanoTime();
+            int ledgerKeys = ledger.liveKeys(SourceTable.ALIGNER_NOTES).length;
+            long t1 = System.nanoTime();
+            int portalKeys = reader.keys(SourceTable.ALIGNER_NOTES).length;
+            long t2 = System.nanoTime();
+            System.out.printf("parts: ledger keys %,d in %.2f s (SQL, pages of 10,000); portal keys %,d in %.2f s (PostgREST, pages of %,d)%n",
+                    ledgerKeys, (t1 - t0) / 1e9, portalKeys, (t2 - t1) / 1e9, pageSize);
 
             Reconciler reconciler = new Reconciler(reader, ledger, sink, 10, clock);
             ReconcileResult dry = reconciler.run(true, "benchmark");
