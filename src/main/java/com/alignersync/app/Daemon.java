@@ -47,8 +47,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The whole daemon: the data directory (locked), the sink, the HTTP server with the webhook,
  * the poll trigger and the reconcile trigger, then reconcile's schedule and the inputs, all
- * feeding the one sink. Parts start in that order and stop in reverse: the HTTP server stops taking webhooks first, inputs let their in-flight
- * batch commit and store their position, the sink's pool closes last, then the lock goes.
+ * feeding the one sink. Parts start in that order and stop in reverse: the HTTP server stops
+ * taking webhooks first, inputs let their in-flight batch commit and store their position, the
+ * sink's pool closes last, then the lock goes.
  *
  * <p>One failure path: a part that fails for good at run time calls {@link #fail}; whoever
  * waits in {@link #awaitExit} gets the exit code and closes the daemon.
