@@ -156,4 +156,16 @@ class VerifyCommandTest {
         assertNull(rig.note(4));
         assertNotNull(rig.note(2));
     }
+
+    @Test
+    void whileADaemonHoldsTheDataDirectoryRepairAndReconcileAreRefusedButVerifyAndDryRunsRun() throws Exception {
+        try (var held = com.alignersync.state.DataDirectory.lock(dir.resolve("data"))) {
+            assertEquals(4, run("verify", "--repair", "--config", configFile.toString()), out + err);
+            assertTrue(err.contains("verify without --repair runs beside it"), err);
+            assertEquals(4, run("reconcile", "--config", configFile.toString()), out + err);
+            assertTrue(err.contains("POST /api/sync/reconcile"), err);
+            assertEquals(0, run("verify", "--config", configFile.toString()), out + err);
+            assertEquals(0, run("reconcile", "--dry-run", "--config", configFile.toString()), out + err);
+        }
+    }
 }
