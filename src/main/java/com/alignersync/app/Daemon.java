@@ -8,6 +8,12 @@ import com.alignersync.ops.StatusHistory;
 import com.alignersync.ops.StatusSource;
 import com.alignersync.sink.DeadLetterReplay;
 import com.alignersync.sink.Outcome;
+import com.alignersync.reconcile.PortalReader;
+import com.alignersync.reconcile.ReconcileService;
+import com.alignersync.reconcile.ReconcileTrigger;
+import com.alignersync.reconcile.Reconciler;
+import com.alignersync.reconcile.VerifyStatus;
+import com.alignersync.sink.LedgerKeys;
 import com.alignersync.sink.LedgerMissingException;
 import com.alignersync.sink.SinkRuntime;
 import com.alignersync.sink.SinkUnavailableException;
@@ -20,6 +26,8 @@ import com.alignersync.source.poll.PostgrestClient;
 import com.alignersync.source.webhook.WebhookInput;
 import com.alignersync.state.CorruptStateFileException;
 import com.alignersync.state.DataDirectory;
+import com.alignersync.state.LastVerifyStore;
+import com.alignersync.state.OffsetFile;
 import com.alignersync.state.PollStateStore;
 import com.alignersync.state.StateFileException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -41,10 +49,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The whole daemon: the data directory (locked), the sink, the HTTP server with the webhook
- * and the poll trigger, then the inputs, all feeding the one sink. Parts start in that order
- * and stop in reverse: the HTTP server stops taking webhooks first, inputs let their in-flight
- * batch commit and store their position, the sink's pool closes last, then the lock goes.
+ * The whole daemon: the data directory (locked), the sink, the HTTP server with the webhook,
+ * the poll trigger and the reconcile trigger, then reconcile's schedule and the inputs, all
+ * feeding the one sink. Parts start in that order and stop in reverse: the HTTP server stops
+ * taking webhooks first, inputs let their in-flight batch commit and store their position, the
+ * sink's pool closes last, then the lock goes.
  *
  * <p>One failure path: a part that fails for good at run time calls {@link #fail}; whoever
  * waits in {@link #awaitExit} gets the exit code and closes the daemon.
@@ -57,6 +66,7 @@ public final class Daemon implements AutoCloseable {
     private final CompletableFuture<Integer> exit = new CompletableFuture<>();
     private HttpServer http;
     private PollInput poll;
+    private ReconcileService reconcile;
     private boolean closed;
 
     /** Something to undo at shutdown, named for the log. */
@@ -143,6 +153,19 @@ public final class Daemon implements AutoCloseable {
             log.info("daemon: poll input disabled (poll.enabled=false)");
         }
 
+        if (config.poll().restUrl() != null && config.poll().apiKey() != null && !config.poll().apiKey().isBlank()) {
+            PostgrestClient client = new PostgrestClient(config.poll().restUrl(), config.poll().apiKey(), config.poll().requestTimeout(), mapper);
+            Reconciler reconciler = new Reconciler(new PortalReader(client, config.poll().pageSize()),
+                    new LedgerKeys(sink.database().dataSource(), sink.database().dialect()), sink.sink(),
+                    config.reconcile().maxDeletePercent(), clock);
+            reconcile = new ReconcileService(reconciler, config.reconcile(), registry, clock);
+            statusSources.add(reconcile);
+        } else {
+            log.warn("daemon: reconcile is off: it lists the portal's keys through PostgREST and needs supabase.url and"
+                    + " supabase.service-role-key; deletes missed while the slot was gone then stay in SQL Server");
+        }
+        statusSources.add(new VerifyStatus(new LastVerifyStore(dataDirectory.root(), mapper)).register(registry));
+
         CdcInput cdc = null;
         if (config.cdc().enabled()) {
             cdc = new CdcInput(config.cdc(), dataDirectory.root(), sink.sink(), sink.deadLetters(), this::catchUpAfterSlotAlarm);
@@ -166,6 +189,9 @@ public final class Daemon implements AutoCloseable {
         // The console's replay button: the same replay as the CLI's, behind the poll trigger's authentication.
         new DeadLetterReplayRoute(new DeadLetterReplay(sink.deadLetters(), sink.sink(), mapper),
                 webhook.authenticator()::rejectReason).registerOn(http);
+        if (reconcile != null) {
+            new ReconcileTrigger(reconcile, webhook.authenticator()).registerOn(http);
+        }
         try {
             http.start();
         } catch (RuntimeException e) {
@@ -174,7 +200,23 @@ public final class Daemon implements AutoCloseable {
         }
         started.push(new Stoppable("http", http::stop));
 
+        if (reconcile != null) {
+            reconcile.start();
+            started.push(new Stoppable("reconcile", reconcile));
+        }
         if (cdc != null) {
+            boolean noOffsets;
+            try {
+                noOffsets = OffsetFile.inDataDir(dataDirectory.root(), mapper).read().isEmpty();
+            } catch (CorruptStateFileException e) {
+                throw new StartupException(ExitCodes.STATE, e.getMessage(), e);
+            }
+            if (noOffsets && reconcile != null) {
+                // No stored position: whatever happened before the slot existed (or since offsets were removed)
+                // reached SQL Server only through webhooks and polls, and deletes only through webhooks. The
+                // start-up poll brings the rows that exist; reconcile the deletes (it needs no poll before it).
+                reconcile.runSoon("start without stored CDC offsets");
+            }
             try {
                 cdc.start();
             } catch (CorruptStateFileException e) {
@@ -194,21 +236,29 @@ public final class Daemon implements AutoCloseable {
 
     /**
      * The slot was lost or dropped: changes may have happened that replication will never
-     * deliver. The poller reads them from its cursor; asynchronously, as the alarm is raised
-     * on the CDC thread.
+     * deliver. The poller reads the rows that exist from its cursor, then reconcile finds the
+     * deletes; asynchronously, as the alarm is raised on the CDC thread.
      */
     private void catchUpAfterSlotAlarm() {
+        String reason = "slot alarm";
         if (poll == null) {
-            log.error("daemon: the CDC slot alarm asks for a catch-up, but the poll input is disabled: changes made while"
-                    + " the slot was gone reach SQL Server only through webhooks; enable poll.enabled to catch up");
-            return;
+            log.error("daemon: {} asks for a catch-up, but the poll input is disabled: changes made while the slot was gone"
+                    + " reach SQL Server only through webhooks; enable poll.enabled to catch up", reason);
         }
         Thread catchUp = new Thread(() -> {
             try {
-                log.warn("daemon: catch-up poll after the CDC slot alarm");
-                poll.pollNow();
+                if (poll != null) {
+                    log.warn("daemon: catch-up poll after {}", reason);
+                    poll.pollNow();
+                }
+                if (reconcile != null) {
+                    log.warn("daemon: reconcile after {} (deletes the poll cannot see)", reason);
+                    reconcile.runSoon(reason);
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                log.info("daemon: the catch-up after {} was not run: the daemon is stopping", reason);
             }
         }, "catch-up-poll");
         catchUp.setDaemon(true);

@@ -47,7 +47,7 @@ final class StatusCommand implements Callable<Integer> {
     @Mixin
     ConfigOptions config;
 
-    @Option(names = "--json", description = "Print one JSON object (stable keys: dataDir, daemon, cdc, slot, poll, deadLetters, sink)")
+    @Option(names = "--json", description = "Print one JSON object (stable keys: dataDir, daemon, cdc, slot, poll, deadLetters, verify, sink)")
     boolean json;
 
     @Option(names = "--flat", description = "Print one 'path value' line per fact, e.g. slot.walStatus (the output before the table)")

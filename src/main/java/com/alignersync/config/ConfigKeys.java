@@ -120,6 +120,15 @@ public final class ConfigKeys {
     public static final ConfigKey CDC_SLOT_CHECK_INTERVAL_MS = key("cdc.slot-check-interval-ms", null, "60000", false,
             "How often pg_replication_slots is read for slot health (active, wal_status, retained WAL)");
 
+    // --- Reconcile and verify (deletes the inputs missed; drift reports); parsed by ReconcileConfig ---
+    public static final ConfigKey RECONCILE_INTERVAL_HOURS = key("reconcile.interval-hours", null, "24", false,
+            "Hours between scheduled reconcile passes (deletes of Doctor notes the portal no longer has); 0 turns the"
+                    + " schedule off (passes after a slot alarm or a start without CDC offsets, and on demand, still run)");
+    public static final ConfigKey RECONCILE_MAX_DELETE_PERCENT = key("reconcile.max-delete-percent", null, "10", false,
+            "A reconcile pass that would delete more than this percentage of the Doctor notes the ledger holds (and more"
+                    + " than 10 notes) is refused and deletes nothing: an empty key list from a wrong key or row-level security"
+                    + " must not empty SQL Server. Check with 'reconcile --dry-run'; 100 turns the guard off");
+
     private ConfigKeys() {
     }
 

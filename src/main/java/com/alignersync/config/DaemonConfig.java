@@ -8,7 +8,8 @@ public record DaemonConfig(
         HttpServerConfig http,
         WebhookConfig webhook,
         PollConfig poll,
-        CdcConfig cdc) {
+        CdcConfig cdc,
+        ReconcileConfig reconcile) {
 
     /** @throws ConfigException listing every problem found */
     public static DaemonConfig from(ConfigReader reader) {
@@ -19,7 +20,8 @@ public record DaemonConfig(
                 HttpServerConfig.from(reader),
                 WebhookConfig.from(reader),
                 PollConfig.from(reader),
-                CdcConfig.from(reader));
+                CdcConfig.from(reader),
+                ReconcileConfig.from(reader));
         reader.throwIfProblems();
         return config;
     }

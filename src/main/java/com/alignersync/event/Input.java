@@ -4,5 +4,10 @@ package com.alignersync.event;
 public enum Input {
     CDC,
     WEBHOOK,
-    POLL
+    POLL,
+    /**
+     * Not a delivery channel but the daemon's own passes: reconcile's deletes of notes the
+     * portal no longer has, and {@code verify --repair}'s copies of the portal's current rows.
+     */
+    RECONCILE
 }

@@ -4,6 +4,7 @@ import com.alignersync.embedded.EmbeddedDefault;
 import com.alignersync.sink.DeadLetterLog;
 import com.alignersync.state.CorruptStateFileException;
 import com.alignersync.state.DataDirectory;
+import com.alignersync.state.LastVerifyStore;
 import com.alignersync.state.OffsetFile;
 import com.alignersync.state.PollState;
 import com.alignersync.state.PollStateStore;
@@ -166,6 +167,24 @@ public final class OfflineStatus {
                     + ". Fix the broken line (each line is one JSON object) or move the file aside";
             corrupt.add(message);
             out.put("error", message);
+        }
+        return out;
+    }
+
+    /** The last verify's time and result, as {@code data/last-verify.json} keeps it (a report: a broken file is shown, not fatal). */
+    public Map<String, Object> verify() {
+        LastVerifyStore store = new LastVerifyStore(dataDir, mapper);
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("file", store.file().toString());
+        try {
+            store.load().ifPresentOrElse(last -> {
+                out.put("lastVerifyTime", last.get("time"));
+                out.put("result", last.get("result"));
+                out.put("driftRows", last.get("driftRows"));
+                out.put("compared", last.get("compared"));
+            }, () -> out.put("result", "never run"));
+        } catch (CorruptStateFileException e) {
+            out.put("error", e.getMessage());
         }
         return out;
     }

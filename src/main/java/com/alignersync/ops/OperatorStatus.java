@@ -21,7 +21,7 @@ import java.util.Map;
 public final class OperatorStatus {
 
     /**
-     * @param report         stable keys: dataDir, daemon, cdc, slot, poll, deadLetters, sink
+     * @param report         stable keys: dataDir, daemon, cdc, slot, poll, deadLetters, verify, sink
      * @param configProblems every configuration problem of the sections status reads
      * @param corruptFiles   state files that could not be read, each message naming the file and the fix
      */
@@ -68,6 +68,7 @@ public final class OperatorStatus {
         }
         report.put("poll", offline.poll());
         report.put("deadLetters", offline.deadLetters());
+        report.put("verify", offline.verify());
         report.put("sink", sqlServer.valid() && sinkConfig.valid()
                 ? live.sink(sqlServer.value(), sinkConfig.value(), data.value().dataDir())
                 : LiveStatus.skipped("SQL Server configuration is invalid"));

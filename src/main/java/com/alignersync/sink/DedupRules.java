@@ -31,6 +31,16 @@ public final class DedupRules {
      * with the greater content hash wins. The rule depends only on the two contents, never on
      * arrival order, so whichever input delivers first the outcome is the same and never flips.
      */
+    /**
+     * A repair copy ({@code verify --repair}) re-asserts what the ledger already applied: SQL
+     * Server was changed behind the ledger's back, so "same version, same content" must write
+     * again (the writer still writes only the columns that differ). Older copies stay stale.
+     */
+    public static Verdict decide(LedgerEntry applied, long version, String contentHash, boolean repair) {
+        Verdict verdict = decide(applied, version, contentHash);
+        return repair && verdict == Verdict.DUPLICATE ? Verdict.APPLY : verdict;
+    }
+
     public static Verdict decide(LedgerEntry applied, long version, String contentHash) {
         if (applied == null || version > applied.version()) {
             return Verdict.APPLY;

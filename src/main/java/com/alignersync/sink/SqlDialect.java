@@ -195,6 +195,34 @@ public enum SqlDialect {
         return "UPDATE " + BATCHES + " SET Days = ? WHERE AlignerBatchID = ?";
     }
 
+    /**
+     * One page of a table's live (non-tombstone) ledger keys, ascending: the keys the ledger
+     * says the portal gave and did not delete. Parameters: the key to start after, the page size.
+     * {@code OFFSET 0 ROWS FETCH NEXT} is the paging both SQL Server and H2 accept.
+     */
+    public String liveLedgerKeysPage(SourceTable table) {
+        return "SELECT SourceKey FROM " + LEDGER + " WHERE SourceTable = '" + table.tableName() + "' AND IsTombstone = 0"
+                + " AND SourceKey > ? ORDER BY SourceKey OFFSET 0 ROWS FETCH NEXT ? ROWS ONLY";
+    }
+
+    /** Reads (without locking) the ledger entries of up to {@link #MAX_KEYS_PER_STATEMENT} keys. Parameters: the keys. */
+    public String readLedgerEntries(SourceTable table, int keys) {
+        String locking = lockLedgerEntries(table, keys);
+        return this == SQL_SERVER ? locking.replace(lockHint(), "") : locking;
+    }
+
+    /** One page of the clinic's Doctor notes by NoteID, read without locks. Parameters: the NoteID to start after, the page size. */
+    public String doctorNotesPage() {
+        return "SELECT NoteID, AlignerSetID, NoteType, NoteText, IsEdited, EditedAt, IsRead FROM " + NOTES
+                + " WHERE NoteType = 'Doctor' AND NoteID > ? ORDER BY NoteID OFFSET 0 ROWS FETCH NEXT ? ROWS ONLY";
+    }
+
+    /** One page of the clinic's batches by AlignerBatchID, read without locks. Parameters: the id to start after, the page size. */
+    public String batchDaysPage() {
+        return "SELECT AlignerBatchID, Days FROM " + BATCHES + " WHERE AlignerBatchID > ? ORDER BY AlignerBatchID"
+                + " OFFSET 0 ROWS FETCH NEXT ? ROWS ONLY";
+    }
+
     private static String placeholders(int count) {
         return String.join(", ", Collections.nCopies(checkedCount(count), "?"));
     }

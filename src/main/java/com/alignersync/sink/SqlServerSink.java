@@ -3,6 +3,7 @@ package com.alignersync.sink;
 import com.alignersync.config.SinkConfig;
 import com.alignersync.event.ChangeEvent;
 import com.alignersync.event.ChangeEvents;
+import com.alignersync.event.Input;
 import com.alignersync.event.SourceTable;
 import com.alignersync.sink.DedupRules.Verdict;
 import java.io.UncheckedIOException;
@@ -460,7 +461,7 @@ public final class SqlServerSink {
         for (int index : indexes) {
             ChangeEvent event = events.get(index);
             long version = event.hasKnownVersion() ? event.version() : versionForUnversionedDelete(state, event);
-            Verdict verdict = DedupRules.decide(state, version, event.contentHash());
+            Verdict verdict = DedupRules.decide(state, version, event.contentHash(), event.input() == Input.RECONCILE && !event.isDelete());
             switch (verdict) {
                 case APPLY, APPLY_CONFLICT_WINNER -> {
                     if (verdict == Verdict.APPLY_CONFLICT_WINNER) {

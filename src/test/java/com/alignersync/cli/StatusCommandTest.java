@@ -226,7 +226,7 @@ class StatusCommandTest {
             writeConfig("http.port=" + daemonHttp.port(), "http.bind-address=127.0.0.1");
             assertEquals(0, status("--json"), cli.err());
             JsonNode json = mapper.readTree(cli.out());
-            assertEquals(List.of("dataDir", "daemon", "cdc", "slot", "poll", "deadLetters", "sink"), fieldNames(json));
+            assertEquals(List.of("dataDir", "daemon", "cdc", "slot", "poll", "deadLetters", "verify", "sink"), fieldNames(json));
             assertEquals("running", json.at("/daemon/state").asText());
             assertEquals("pid " + ProcessHandle.current().pid(), json.at("/daemon/holder").asText());
             assertEquals("reachable", json.at("/daemon/live/state").asText());

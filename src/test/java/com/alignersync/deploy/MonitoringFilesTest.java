@@ -51,13 +51,6 @@ class MonitoringFilesTest {
     static final Path RULES = Path.of("connector-config/prometheus-alerts.yml");
     static final Path DASHBOARD = Path.of("connector-config/grafana-dashboard.json");
 
-    /**
-     * Exported by another component not on this branch: reconcile and verify publishes it. The
-     * only name the files may read that this daemon does not export; remove it from here once
-     * that branch is merged, so the test checks it like every other name.
-     */
-    static final Set<String> EXPORTED_BY_ANOTHER_COMPONENT = Set.of("aligner_sync_verify_drift_rows");
-
     /** Recorded by Prometheus itself for every scrape target; no exporter ever serves it. */
     static final Set<String> RECORDED_BY_PROMETHEUS = Set.of("up");
 
@@ -193,7 +186,7 @@ class MonitoringFilesTest {
     private static Set<String> unknownNames(String expr) {
         Set<String> unknown = new TreeSet<>();
         for (String name : PromQl.metricNames(expr)) {
-            if (!scrape.containsKey(name) && !EXPORTED_BY_ANOTHER_COMPONENT.contains(name) && !RECORDED_BY_PROMETHEUS.contains(name)) {
+            if (!scrape.containsKey(name) && !RECORDED_BY_PROMETHEUS.contains(name)) {
                 unknown.add(name);
             }
         }

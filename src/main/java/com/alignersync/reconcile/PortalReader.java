@@ -1,0 +1,95 @@
+package com.alignersync.reconcile;
+
+import com.alignersync.event.SourceTable;
+import com.alignersync.source.poll.PostgrestClient;
+import com.alignersync.source.poll.PostgrestException;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Reads the portal through PostgREST with the poller's client and key: every key of a table,
+ * keyset-paged ({@code key > last order by key}, so a page costs an index range read however
+ * large the table, and rows inserted or deleted meanwhile never shift the pages), which of
+ * some keys exist now, and whole rows in key order for verify.
+ */
+public final class PortalReader {
+
+    /** Keys per {@code in.(...)} re-check; keeps the URL far below any proxy's limit. */
+    static final int RECHECK_CHUNK = 200;
+
+    private final PostgrestClient client;
+    private final int pageSize;
+
+    /** @param pageSize rows asked for per request ({@code poll.page-size}); Supabase caps at 1,000 whatever this says */
+    public PortalReader(PostgrestClient client, int pageSize) {
+        this.client = client;
+        this.pageSize = pageSize;
+    }
+
+    /** Every key of the table, ascending. Pages until one comes back empty, so a server cap below the page size is harmless. */
+    public long[] keys(SourceTable table) throws PostgrestException {
+        String key = table.keyColumn();
+        long[] keys = new long[1024];
+        int size = 0;
+        Long after = null;
+        while (true) {
+            JsonNode rows = client.get(table.tableName(), "select=" + key + (after == null ? "" : "&" + key + "=gt." + after)
+                    + "&order=" + key + ".asc&limit=" + pageSize);
+            if (rows.isEmpty()) {
+                break;
+            }
+            for (JsonNode row : rows) {
+                if (size == keys.length) {
+                    keys = Arrays.copyOf(keys, size * 2);
+                }
+                keys[size++] = keyOf(table, row);
+            }
+            after = keys[size - 1];
+        }
+        long[] result = Arrays.copyOf(keys, size);
+        // PostgREST returns them ordered; sorting again costs little and makes the merge independent of that.
+        Arrays.sort(result);
+        return result;
+    }
+
+    /** Which of these keys the portal has right now. */
+    public Set<Long> present(SourceTable table, Collection<Long> keys) throws PostgrestException {
+        Set<Long> present = new HashSet<>();
+        List<Long> all = new ArrayList<>(keys);
+        String key = table.keyColumn();
+        for (int from = 0; from < all.size(); from += RECHECK_CHUNK) {
+            List<Long> chunk = all.subList(from, Math.min(all.size(), from + RECHECK_CHUNK));
+            String list = chunk.stream().map(String::valueOf).collect(Collectors.joining(","));
+            for (JsonNode row : client.get(table.tableName(), "select=" + key + "&" + key + "=in.(" + list + ")")) {
+                present.add(keyOf(table, row));
+            }
+        }
+        return present;
+    }
+
+    /**
+     * Up to a page of whole rows with a key greater than {@code after} (null: from the start), ascending.
+     *
+     * @param filter an extra PostgREST filter such as {@code note_type=eq.Doctor}, or null
+     */
+    public JsonNode rowsAfter(SourceTable table, Long after, String filter) throws PostgrestException {
+        String key = table.keyColumn();
+        return client.get(table.tableName(), "select=*" + (filter == null ? "" : "&" + filter)
+                + (after == null ? "" : "&" + key + "=gt." + after) + "&order=" + key + ".asc&limit=" + pageSize);
+    }
+
+    static long keyOf(SourceTable table, JsonNode row) throws PostgrestException {
+        JsonNode value = row.get(table.keyColumn());
+        if (value == null || !value.isIntegralNumber()) {
+            throw new PostgrestException(200, null, table.tableName() + " returned a row without an integer " + table.keyColumn(),
+                    null, null, null);
+        }
+        return value.asLong();
+    }
+}

@@ -1,0 +1,52 @@
+package com.alignersync.reconcile;
+
+import com.alignersync.http.HttpServer;
+import com.alignersync.http.JsonResponses;
+import com.alignersync.source.webhook.WebhookAuthenticator;
+import io.javalin.http.Context;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code POST /api/sync/reconcile[?dry_run=true]}: a reconcile pass now (after one in
+ * progress), answering its result. Protected like the webhook and the poll trigger, since it
+ * deletes rows in SQL Server. 200 when the pass completed; 502 when the REST API failed; 503
+ * when SQL Server did; 409 when the mass-delete guard refused it.
+ */
+public final class ReconcileTrigger {
+
+    public static final String PATH = "/api/sync/reconcile";
+
+    private static final Logger log = LoggerFactory.getLogger(ReconcileTrigger.class);
+
+    private final ReconcileService service;
+    private final WebhookAuthenticator authenticator;
+
+    public ReconcileTrigger(ReconcileService service, WebhookAuthenticator authenticator) {
+        this.service = service;
+        this.authenticator = authenticator;
+    }
+
+    public void registerOn(HttpServer server) {
+        server.post(PATH, this::handle);
+    }
+
+    void handle(Context ctx) throws InterruptedException {
+        Optional<String> refused = authenticator.rejectReason(ctx::header, ctx.bodyAsBytes());
+        if (refused.isPresent()) {
+            ctx.header("WWW-Authenticate", "Bearer");
+            JsonResponses.error(ctx, 401, "unauthorized", refused.get(), null);
+            return;
+        }
+        boolean dryRun = "true".equalsIgnoreCase(ctx.queryParam("dry_run"));
+        log.info("reconcile: {} requested over HTTP", dryRun ? "dry run" : "pass");
+        ReconcileResult result = service.runNow(dryRun, "http");
+        int status = result.ok() ? 200 : switch (result.error().kind()) {
+            case "rest" -> 502;
+            case "guard" -> 409;
+            default -> 503;
+        };
+        JsonResponses.send(ctx, status, result.toMap());
+    }
+}

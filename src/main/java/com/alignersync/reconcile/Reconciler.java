@@ -1,0 +1,181 @@
+package com.alignersync.reconcile;
+
+import com.alignersync.event.ChangeEvent;
+import com.alignersync.event.ChangeEvents;
+import com.alignersync.event.Input;
+import com.alignersync.event.Op;
+import com.alignersync.event.SourceTable;
+import com.alignersync.sink.BatchResult;
+import com.alignersync.sink.LedgerKeys;
+import com.alignersync.sink.Outcome;
+import com.alignersync.sink.SinkUnavailableException;
+import com.alignersync.sink.SqlServerSink;
+import com.alignersync.source.poll.PostgrestException;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One reconcile pass: the Doctor notes the ledger holds as applied and not deleted, minus the
+ * notes the portal still has, are deleted through the sink as tombstones (so
+ * {@code sink.notes.delete-mode}, the Lab/AlignerSetID checks and the ledger all still decide).
+ *
+ * <p>Race rule, <b>ledger first, re-check last</b>: the ledger's keys are read before the
+ * portal's, so a note inserted in the portal after its key list was read cannot be a
+ * candidate (it was not in the ledger yet); and every candidate is asked for by key right
+ * before the delete, so a note that is back in the portal is left alone.
+ */
+public final class Reconciler {
+
+    private static final Logger log = LoggerFactory.getLogger(Reconciler.class);
+
+    /** Below this many deletes the percentage guard never refuses: small portals delete small numbers. */
+    static final int GUARD_FLOOR = 10;
+    static final int SAMPLE = 20;
+    private static final int DELETES_PER_BATCH = 500;
+
+    private final PortalReader portal;
+    private final LedgerKeys ledger;
+    private final SqlServerSink sink;
+    private final int maxDeletePercent;
+    private final Clock clock;
+    private volatile Runnable beforeRecheck = () -> { };
+
+    public Reconciler(PortalReader portal, LedgerKeys ledger, SqlServerSink sink, int maxDeletePercent, Clock clock) {
+        this.portal = portal;
+        this.ledger = ledger;
+        this.sink = sink;
+        this.maxDeletePercent = maxDeletePercent;
+        this.clock = clock;
+    }
+
+    /** For tests that build the race: runs between listing the portal and the re-check. */
+    void beforeRecheck(Runnable hook) {
+        this.beforeRecheck = hook;
+    }
+
+    public ReconcileResult run(boolean dryRun, String trigger) {
+        Instant startedAt = clock.instant();
+        long started = System.nanoTime();
+        log.info("reconcile started ({}){}", trigger, dryRun ? ", dry run: nothing is deleted" : "");
+        Progress progress = new Progress();
+        ReconcileResult.Error error = null;
+        try {
+            pass(dryRun, progress);
+        } catch (PostgrestException e) {
+            error = new ReconcileResult.Error("rest", e.describe());
+        } catch (SQLException e) {
+            error = new ReconcileResult.Error("sink", "cannot read the ledger: " + e.getMessage());
+        } catch (SinkUnavailableException e) {
+            error = new ReconcileResult.Error("sink", e.getMessage());
+        } catch (GuardException e) {
+            error = new ReconcileResult.Error("guard", e.getMessage());
+        }
+        ReconcileResult result = new ReconcileResult(trigger, dryRun, startedAt, (System.nanoTime() - started) / 1_000_000,
+                progress.ledgerNotes, progress.portalNotes, progress.gone, progress.reappeared, progress.deleted,
+                progress.alreadyGone, progress.notApplied, progress.batchesNotInPortal, List.copyOf(progress.sample), error);
+        if (result.ok()) {
+            log.info("reconcile complete ({}){}: ledger {} notes, portal {} notes, {} gone from the portal, {} back on re-check,"
+                            + " {} deleted, {} already gone, {} not applied, {} batches not in the portal (kept) in {} ms",
+                    trigger, dryRun ? " (dry run: " + result.toDelete() + " would be deleted)" : "", result.ledgerNotes(),
+                    result.portalNotes(), result.gone(), result.reappeared(), result.deleted(), result.alreadyGone(),
+                    result.notApplied(), result.batchesNotInPortal(), result.millis());
+        } else {
+            log.warn("reconcile failed ({}) after {} ms, {} deleted before it: {}: {}", trigger, result.millis(), result.deleted(),
+                    error.kind(), error.message());
+        }
+        return result;
+    }
+
+    /** Counters filled as the pass goes, so a failure still reports what was done before it. */
+    private static final class Progress {
+        int ledgerNotes;
+        int portalNotes;
+        int gone;
+        int reappeared;
+        int deleted;
+        int alreadyGone;
+        int notApplied;
+        int batchesNotInPortal;
+        final List<Long> sample = new ArrayList<>();
+    }
+
+    private void pass(boolean dryRun, Progress progress)
+            throws PostgrestException, SQLException, SinkUnavailableException, GuardException {
+        // The ledger first: see the class comment.
+        long[] ledgerNotes = ledger.liveKeys(SourceTable.ALIGNER_NOTES);
+        long[] ledgerBatches = ledger.liveKeys(SourceTable.ALIGNER_BATCHES);
+        progress.ledgerNotes = ledgerNotes.length;
+        long[] portalNotes = portal.keys(SourceTable.ALIGNER_NOTES);
+        progress.portalNotes = portalNotes.length;
+        List<Long> gone = missingFrom(ledgerNotes, portalNotes);
+        progress.gone = gone.size();
+        if (ledgerBatches.length > 0) {
+            progress.batchesNotInPortal = missingFrom(ledgerBatches, portal.keys(SourceTable.ALIGNER_BATCHES)).size();
+        }
+        if (gone.isEmpty()) {
+            return;
+        }
+        if (gone.size() > GUARD_FLOOR && gone.size() * 100L > (long) maxDeletePercent * ledgerNotes.length) {
+            throw new GuardException(gone.size() + " of the " + ledgerNotes.length + " Doctor notes the ledger holds are not in the"
+                    + " portal's key list, more than reconcile.max-delete-percent (" + maxDeletePercent + "%): nothing deleted."
+                    + " Check that supabase.service-role-key is the service role (or secret) key (row-level security hides"
+                    + " rows from other keys), look at 'reconcile --dry-run', then raise reconcile.max-delete-percent if the"
+                    + " deletes are real");
+        }
+        beforeRecheck.run();
+        Set<Long> back = portal.present(SourceTable.ALIGNER_NOTES, gone);
+        progress.reappeared = back.size();
+        List<Long> toDelete = gone.stream().filter(key -> !back.contains(key)).toList();
+        progress.sample.addAll(toDelete.subList(0, Math.min(SAMPLE, toDelete.size())));
+        if (dryRun || toDelete.isEmpty()) {
+            return;
+        }
+        for (int from = 0; from < toDelete.size(); from += DELETES_PER_BATCH) {
+            List<ChangeEvent> deletes = new ArrayList<>();
+            for (long key : toDelete.subList(from, Math.min(toDelete.size(), from + DELETES_PER_BATCH))) {
+                deletes.add(deleteOf(key));
+            }
+            BatchResult result = sink.apply(deletes);
+            Map<Outcome, Integer> counts = result.counts();
+            progress.deleted += counts.getOrDefault(Outcome.APPLIED, 0);
+            progress.alreadyGone += counts.getOrDefault(Outcome.UNCHANGED, 0);
+            progress.notApplied += deletes.size() - counts.getOrDefault(Outcome.APPLIED, 0) - counts.getOrDefault(Outcome.UNCHANGED, 0);
+        }
+    }
+
+    /**
+     * The delete the portal's replication would have sent: only the key is known, so the version
+     * is left to the sink, which places it just after the version it applied last.
+     */
+    static ChangeEvent deleteOf(long noteId) {
+        return ChangeEvents.of(Input.RECONCILE, SourceTable.ALIGNER_NOTES, Op.DELETE, Map.of("note_id", noteId), null);
+    }
+
+    /** The keys of {@code from} that {@code in} lacks; both ascending. */
+    static List<Long> missingFrom(long[] from, long[] in) {
+        List<Long> missing = new ArrayList<>();
+        int j = 0;
+        for (long key : from) {
+            while (j < in.length && in[j] < key) {
+                j++;
+            }
+            if (j >= in.length || in[j] != key) {
+                missing.add(key);
+            }
+        }
+        return missing;
+    }
+
+    private static final class GuardException extends Exception {
+        GuardException(String message) {
+            super(message);
+        }
+    }
+}

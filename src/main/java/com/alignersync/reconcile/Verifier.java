@@ -1,0 +1,374 @@
+package com.alignersync.reconcile;
+
+import com.alignersync.event.ChangeEvent;
+import com.alignersync.event.ChangeEvents;
+import com.alignersync.event.Input;
+import com.alignersync.event.Op;
+import com.alignersync.event.SourceTable;
+import com.alignersync.sink.BatchResult;
+import com.alignersync.sink.ClinicRows;
+import com.alignersync.sink.LedgerEntry;
+import com.alignersync.sink.LedgerKeys;
+import com.alignersync.sink.Outcome;
+import com.alignersync.sink.SinkUnavailableException;
+import com.alignersync.sink.SqlServerSink;
+import com.alignersync.source.poll.PostgrestException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Compares every Doctor note and every batch's Days, portal against SQL Server, by walking both
+ * sides in key order a page at a time (memory stays flat however many rows). With repair, the
+ * portal's current row of each drifted key is sent through the sink as a repair copy (see
+ * {@code DedupRules}: a copy of the applied version writes again; an older one stays stale), and
+ * the extra Doctor notes the ledger wrote are deleted through it (after a re-check by key that the
+ * portal really lacks them); then everything is compared again and that is the report.
+ */
+public final class Verifier {
+
+    private static final Logger log = LoggerFactory.getLogger(Verifier.class);
+
+    /** Rows per SQL Server page: a range seek on the clustered key. */
+    static final int CLINIC_PAGE = 5_000;
+    private static final int REPAIRS_PER_BATCH = 500;
+
+    /** Told how far the comparison got, to show progress on a terminal. */
+    public interface Progress {
+        Progress NONE = (table, compared) -> { };
+
+        void compared(String table, long rows);
+    }
+
+    /** The portal or SQL Server did not answer: no report. */
+    public static final class VerifyException extends Exception {
+        private final String kind;
+
+        VerifyException(String kind, String message, Throwable cause) {
+            super(message, cause);
+            this.kind = kind;
+        }
+
+        /** {@code rest} or {@code sink}. */
+        public String kind() {
+            return kind;
+        }
+    }
+
+    private final PortalReader portal;
+    private final ClinicRows clinic;
+    private final LedgerKeys ledger;
+    private final SqlServerSink sink;
+    private final ObjectMapper mapper;
+    private final Clock clock;
+
+    /** @param sink null when the verifier only reports (no repair) */
+    public Verifier(PortalReader portal, ClinicRows clinic, LedgerKeys ledger, SqlServerSink sink, ObjectMapper mapper, Clock clock) {
+        this.portal = portal;
+        this.clinic = clinic;
+        this.ledger = ledger;
+        this.sink = sink;
+        this.mapper = mapper;
+        this.clock = clock;
+    }
+
+    /** @param limit how many keys of each kind the report lists */
+    public VerifyReport run(boolean repair, int limit, Progress progress) throws VerifyException {
+        if (repair && sink == null) {
+            throw new IllegalStateException("repair needs the sink");
+        }
+        try {
+            Instant startedAt = clock.instant();
+            long started = System.nanoTime();
+            Work work = new Work(repair);
+            VerifyReport report = compare(startedAt, started, limit, progress, work);
+            if (!repair || report.inSync()) {
+                return logged(report);
+            }
+            VerifyReport.Repair done = repairDrift(report.drift(), work);
+            log.info("verify: repair sent {} changes through the sink ({} applied, {} unchanged, {} not applied), {} skipped;"
+                    + " comparing again", done.sent(), done.applied(), done.unchanged(), done.notApplied(), done.skipped());
+            VerifyReport again = compare(startedAt, started, limit, progress, new Work(false));
+            return logged(new VerifyReport(again.startedAt(), again.millis(), again.notes(), again.batches(), done));
+        } catch (PostgrestException e) {
+            throw new VerifyException("rest", "the portal's REST API failed: " + e.describe(), e);
+        } catch (SQLException e) {
+            throw new VerifyException("sink", "SQL Server failed: " + e.getMessage(), e);
+        } catch (SinkUnavailableException e) {
+            throw new VerifyException("sink", e.getMessage(), e);
+        }
+    }
+
+    private static VerifyReport logged(VerifyReport report) {
+        log.info("verify {}: {} rows compared in {} ms ({} rows/s); notes: {} missing in SQL Server, {} extra, {} different;"
+                        + " batches: {} missing, {} extra, {} different", report.inSync() ? "in sync" : "found drift", report.compared(),
+                report.millis(), Math.round(report.rate()), report.notes().missing(), report.notes().extra(), report.notes().different(),
+                report.batches().missing(), report.batches().extra(), report.batches().different());
+        return report;
+    }
+
+    /** What a repair has to send, collected during the comparison (only when repairing). */
+    private static final class Work {
+        final boolean collect;
+        final List<ChangeEvent> copies = new ArrayList<>();
+        final List<Long> extraNotes = new ArrayList<>();
+        int skipped;
+
+        Work(boolean collect) {
+            this.collect = collect;
+        }
+    }
+
+    /** Collects one table's counts and the first keys. */
+    private static final class Tally {
+        final String table;
+        final int limit;
+        long compared;
+        long inSync;
+        long missing;
+        long extra;
+        long different;
+        final List<Long> missingKeys = new ArrayList<>();
+        final List<Long> extraKeys = new ArrayList<>();
+        final List<VerifyReport.Difference> differences = new ArrayList<>();
+
+        Tally(String table, int limit) {
+            this.table = table;
+            this.limit = limit;
+        }
+
+        void missing(long key) {
+            compared++;
+            missing++;
+            if (missingKeys.size() < limit) {
+                missingKeys.add(key);
+            }
+        }
+
+        void extra(long key) {
+            compared++;
+            extra++;
+            if (extraKeys.size() < limit) {
+                extraKeys.add(key);
+            }
+        }
+
+        void compared(long key, List<String> columns) {
+            compared++;
+            if (columns.isEmpty()) {
+                inSync++;
+            } else {
+                different++;
+                if (differences.size() < limit) {
+                    differences.add(new VerifyReport.Difference(key, List.copyOf(columns)));
+                }
+            }
+        }
+
+        VerifyReport.Section section() {
+            return new VerifyReport.Section(table, compared, inSync, missing, extra, different, List.copyOf(missingKeys),
+                    List.copyOf(extraKeys), List.copyOf(differences));
+        }
+    }
+
+    /** A portal row as an event (null with the reason when the row can never apply). */
+    private record PortalRow(long key, ChangeEvent event, String invalid) {
+    }
+
+    private VerifyReport compare(Instant startedAt, long started, int limit, Progress progress, Work work)
+            throws PostgrestException, SQLException {
+        Tally notes = new Tally(SourceTable.ALIGNER_NOTES.tableName(), limit);
+        PortalPages portalNotes = new PortalPages(SourceTable.ALIGNER_NOTES, "note_type=eq.Doctor");
+        ClinicPages<ClinicRows.Note> clinicNotes = new ClinicPages<>(after -> clinic.doctorNotesAfter(after, CLINIC_PAGE), ClinicRows.Note::noteId);
+        while (portalNotes.peek() != null || clinicNotes.peek() != null) {
+            PortalRow p = portalNotes.peek();
+            ClinicRows.Note c = clinicNotes.peek();
+            if (c == null || (p != null && p.key() < c.noteId())) {
+                notes.missing(p.key());
+                copy(work, p);
+                portalNotes.next();
+            } else if (p == null || c.noteId() < p.key()) {
+                notes.extra(c.noteId());
+                if (work.collect) {
+                    work.extraNotes.add(c.noteId());
+                }
+                clinicNotes.next();
+            } else {
+                List<String> columns = p.event() == null ? List.of("(portal row invalid: " + p.invalid() + ")")
+                        : ClinicRows.noteDifferences(p.event().after(), c);
+                notes.compared(p.key(), columns);
+                if (!columns.isEmpty()) {
+                    if (columns.contains("AlignerSetID")) {
+                        work.skipped++;
+                    } else {
+                        copy(work, p);
+                    }
+                }
+                portalNotes.next();
+                clinicNotes.next();
+            }
+            if (notes.compared % 1000 == 0) {
+                progress.compared(notes.table, notes.compared);
+            }
+        }
+        progress.compared(notes.table, notes.compared);
+
+        Tally batches = new Tally(SourceTable.ALIGNER_BATCHES.tableName(), limit);
+        PortalPages portalBatches = new PortalPages(SourceTable.ALIGNER_BATCHES, null);
+        ClinicPages<ClinicRows.Batch> clinicBatches = new ClinicPages<>(after -> clinic.batchesAfter(after, CLINIC_PAGE), ClinicRows.Batch::batchId);
+        while (portalBatches.peek() != null || clinicBatches.peek() != null) {
+            PortalRow p = portalBatches.peek();
+            ClinicRows.Batch c = clinicBatches.peek();
+            if (c == null || (p != null && p.key() < c.batchId())) {
+                // Batches are never inserted by the sync: a repair cannot add one.
+                batches.missing(p.key());
+                work.skipped += work.collect ? 1 : 0;
+                portalBatches.next();
+            } else if (p == null || c.batchId() < p.key()) {
+                batches.extra(c.batchId());
+                work.skipped += work.collect ? 1 : 0;
+                clinicBatches.next();
+            } else {
+                List<String> columns = p.event() == null ? List.of("(portal row invalid: " + p.invalid() + ")")
+                        : Objects.equals(p.event().after().integer("days"), c.days()) ? List.of() : List.of("Days");
+                batches.compared(p.key(), columns);
+                if (!columns.isEmpty()) {
+                    copy(work, p);
+                }
+                portalBatches.next();
+                clinicBatches.next();
+            }
+            if (batches.compared % 1000 == 0) {
+                progress.compared(batches.table, batches.compared);
+            }
+        }
+        progress.compared(batches.table, batches.compared);
+        return new VerifyReport(startedAt, (System.nanoTime() - started) / 1_000_000, notes.section(), batches.section(), null);
+    }
+
+    private static void copy(Work work, PortalRow row) {
+        if (!work.collect) {
+            return;
+        }
+        if (row.event() == null) {
+            work.skipped++;
+        } else {
+            work.copies.add(row.event());
+        }
+    }
+
+    private VerifyReport.Repair repairDrift(long driftBefore, Work work) throws PostgrestException, SQLException, SinkUnavailableException {
+        List<ChangeEvent> changes = new ArrayList<>(work.copies);
+        int skipped = work.skipped;
+        if (!work.extraNotes.isEmpty()) {
+            // Only what the ledger wrote is the sync's to delete; and only if the portal still lacks it now.
+            Map<Long, LedgerEntry> written = ledger.entries(SourceTable.ALIGNER_NOTES, work.extraNotes);
+            skipped += work.extraNotes.size() - written.size();
+            Set<Long> back = portal.present(SourceTable.ALIGNER_NOTES, written.keySet());
+            for (Long key : written.keySet()) {
+                if (back.contains(key)) {
+                    skipped++;
+                } else {
+                    changes.add(Reconciler.deleteOf(key));
+                }
+            }
+        }
+        int applied = 0;
+        int unchanged = 0;
+        for (int from = 0; from < changes.size(); from += REPAIRS_PER_BATCH) {
+            BatchResult result = sink.apply(changes.subList(from, Math.min(changes.size(), from + REPAIRS_PER_BATCH)));
+            applied += result.count(Outcome.APPLIED);
+            unchanged += result.count(Outcome.UNCHANGED);
+        }
+        return new VerifyReport.Repair(driftBefore, changes.size(), applied, unchanged, changes.size() - applied - unchanged, skipped);
+    }
+
+    /** The portal side, a page at a time in key order. */
+    private final class PortalPages {
+        private final SourceTable table;
+        private final String filter;
+        private final List<PortalRow> page = new ArrayList<>();
+        private int index;
+        private Long after;
+        private boolean done;
+
+        PortalPages(SourceTable table, String filter) {
+            this.table = table;
+            this.filter = filter;
+        }
+
+        PortalRow peek() throws PostgrestException {
+            if (index == page.size() && !done) {
+                page.clear();
+                index = 0;
+                JsonNode rows = portal.rowsAfter(table, after, filter);
+                done = rows.isEmpty();
+                for (JsonNode row : rows) {
+                    long key = PortalReader.keyOf(table, row);
+                    after = key;
+                    try {
+                        @SuppressWarnings("unchecked")
+                        Map<String, Object> values = mapper.convertValue(row, LinkedHashMap.class);
+                        page.add(new PortalRow(key, ChangeEvents.of(Input.RECONCILE, table, Op.READ, null, values), null));
+                    } catch (IllegalArgumentException e) { // InvalidChangeException, or a value Jackson cannot map
+                        page.add(new PortalRow(key, null, e.getMessage()));
+                    }
+                }
+            }
+            return index < page.size() ? page.get(index) : null;
+        }
+
+        void next() {
+            index++;
+        }
+    }
+
+    private interface PageFetch<T> {
+        List<T> after(long key) throws SQLException;
+    }
+
+    private interface KeyOf<T> {
+        long key(T row);
+    }
+
+    /** The SQL Server side, a page at a time in key order. */
+    private static final class ClinicPages<T> {
+        private final PageFetch<T> fetch;
+        private final KeyOf<T> keyOf;
+        private List<T> page = List.of();
+        private int index;
+        private long after = Long.MIN_VALUE;
+        private boolean done;
+
+        ClinicPages(PageFetch<T> fetch, KeyOf<T> keyOf) {
+            this.fetch = fetch;
+            this.keyOf = keyOf;
+        }
+
+        T peek() throws SQLException {
+            if (index == page.size() && !done) {
+                page = fetch.after(after);
+                index = 0;
+                done = page.size() < CLINIC_PAGE;
+                if (!page.isEmpty()) {
+                    after = keyOf.key(page.get(page.size() - 1));
+                }
+            }
+            return index < page.size() ? page.get(index) : null;
+        }
+
+        void next() {
+            index++;
+        }
+    }
+}

@@ -1,0 +1,222 @@
+package com.alignersync.reconcile;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.alignersync.config.SinkConfig.DeleteMode;
+import com.alignersync.event.SourceTable;
+import com.alignersync.source.poll.support.FakePostgrest;
+import com.alignersync.support.PortalPostgres;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Reconcile against the real portal schema behind the PostgREST stand-in and an H2 clinic, through the real sink. */
+class ReconcilerTest {
+
+    static PortalPostgres portal;
+    static FakePostgrest rest;
+
+    @TempDir
+    Path dataDir;
+    ReconcileRig rig;
+
+    @BeforeAll
+    static void startPortal() throws Exception {
+        portal = PortalPostgres.startSetUp();
+        rest = FakePostgrest.start(portal.dataSource(), ReconcileRig.KEY);
+    }
+
+    @AfterAll
+    static void stopPortal() throws Exception {
+        rest.close();
+        portal.close();
+    }
+
+    @BeforeEach
+    void setUp() throws Exception {
+        portal.execute("TRUNCATE aligner_notes, aligner_batches");
+        rest.maxRows(1000);
+        rig = new ReconcileRig(rest, dataDir, DeleteMode.DELETE);
+    }
+
+    @AfterEach
+    void tearDown() {
+        rig.close();
+    }
+
+    private void doctorNotes(int from, int to) throws Exception {
+        portal.execute("INSERT INTO aligner_notes (note_id, aligner_set_id, note_type, note_text)"
+                + " SELECT g, 7, 'Doctor', 'note ' || g FROM generate_series(" + from + ", " + to + ") g");
+    }
+
+    private Map<String, Object> ledgerEntry(long key) throws Exception {
+        List<Map<String, Object>> rows = rig.clinic.query("SELECT * FROM dbo.AlignerSyncLedger WHERE SourceTable = 'aligner_notes' AND SourceKey = ?", key);
+        return rows.isEmpty() ? null : rows.get(0);
+    }
+
+    @Test
+    void aDoctorNoteTheLedgerWroteAndThePortalLostIsDeletedThroughTheSinkWithATombstone() throws Exception {
+        doctorNotes(1, 30);
+        rig.deliverAll(SourceTable.ALIGNER_NOTES);
+        rig.clinic.insertLabNote(900, 7, "lab note, never from the portal");
+        rig.clinic.insertNote(901, 7, "Doctor", "a Doctor note the sync never wrote");
+        // Deleted while the slot was gone, the delete webhooks lost.
+        portal.execute("DELETE FROM aligner_notes WHERE note_id IN (4, 17)");
+
+        ReconcileResult result = rig.reconciler(10).run(false, "test");
+
+        assertTrue(result.ok(), String.valueOf(result.error()));
+        assertEquals(30, result.ledgerNotes());
+        assertEquals(28, result.portalNotes());
+        assertEquals(2, result.deleted());
+        assertEquals(List.of(4L, 17L), result.sampleKeys());
+        assertNull(rig.note(4));
+        assertNull(rig.note(17));
+        assertNotNull(rig.note(5));
+        assertNotNull(rig.note(900), "Lab notes are never touched");
+        assertNotNull(rig.note(901), "what the ledger did not write is never touched");
+        assertEquals(true, ledgerEntry(4).get("ISTOMBSTONE"));
+        assertEquals("RECONCILE", ledgerEntry(4).get("APPLIEDBY"));
+
+        ReconcileResult again = rig.reconciler(10).run(false, "test");
+        assertEquals(0, again.gone(), "a tombstone is not a live ledger key: the next pass has nothing to do");
+    }
+
+    @Test
+    void withDeleteModeIgnoreTheRowStaysAndTheTombstoneIsRecorded() throws Exception {
+        rig.close();
+        rig = new ReconcileRig(rest, dataDir, DeleteMode.IGNORE);
+        doctorNotes(1, 3);
+        rig.deliverAll(SourceTable.ALIGNER_NOTES);
+        portal.execute("DELETE FROM aligner_notes WHERE note_id = 2");
+
+        ReconcileResult result = rig.reconciler(100).run(false, "test");
+
+        assertEquals(0, result.deleted());
+        assertEquals(1, result.alreadyGone());
+        assertNotNull(rig.note(2), "sink.notes.delete-mode=ignore keeps the row");
+        assertEquals(true, ledgerEntry(2).get("ISTOMBSTONE"));
+    }
+
+    @Test
+    void aDryRunListsTheDeletesAndWritesNothing() throws Exception {
+        doctorNotes(1, 5);
+        rig.deliverAll(SourceTable.ALIGNER_NOTES);
+        portal.execute("DELETE FROM aligner_notes WHERE note_id = 3");
+        int writes = rig.clinic.writes();
+
+        ReconcileResult result = rig.reconciler(100).run(true, "test");
+
+        assertEquals(1, result.toDelete());
+        assertEquals(List.of(3L), result.sampleKeys());
+        assertEquals(writes, rig.clinic.writes());
+        assertNotNull(rig.note(3));
+    }
+
+    @Test
+    void keysArePagedUnderTheServersRowCap() throws Exception {
+        rest.maxRows(7);
+        doctorNotes(1, 50);
+        rig.deliverAll(SourceTable.ALIGNER_NOTES);
+        portal.execute("DELETE FROM aligner_notes WHERE note_id IN (1, 25, 50)");
+
+        ReconcileResult result = rig.reconciler(10).run(false, "test");
+
+        assertEquals(47, result.portalNotes(), "every page read, not just the first capped one");
+        assertEquals(3, result.deleted());
+    }
+
+    @Test
+    void aNoteInsertedAndDeliveredAfterThePortalKeysWereListedIsNotDeleted() throws Exception {
+        doctorNotes(1, 10);
+        rig.deliverAll(SourceTable.ALIGNER_NOTES);
+        portal.execute("DELETE FROM aligner_notes WHERE note_id = 6");
+        Reconciler reconciler = rig.reconciler(100);
+        // Between the key list and the deletes: a new note reaches the portal and, through an input, the ledger;
+        // and note 6 is back in the portal (re-inserted) before its delete.
+        reconciler.beforeRecheck(() -> {
+            try {
+                doctorNotes(11, 11);
+                rig.deliverNote(portal, 11);
+                doctorNotes(6, 6);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+
+        ReconcileResult result = reconciler.run(false, "test");
+
+        assertEquals(1, result.gone());
+        assertEquals(1, result.reappeared(), "the re-check by key found note 6 again");
+        assertEquals(0, result.deleted());
+        assertNotNull(rig.note(11), "the note inserted after the key list was read stays");
+        assertNotNull(rig.note(6));
+    }
+
+    @Test
+    void reconcilePassesRacingAStreamOfNewNotesDeleteOnlyWhatThePortalDeleted() throws Exception {
+        doctorNotes(1, 200);
+        rig.deliverAll(SourceTable.ALIGNER_NOTES);
+        portal.execute("DELETE FROM aligner_notes WHERE note_id IN (10, 20, 30)");
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicInteger inserted = new AtomicInteger();
+        List<Throwable> failures = new ArrayList<>();
+        // An input at work: each new note is inserted in the portal, then delivered to the sink.
+        Thread inputs = new Thread(() -> {
+            try {
+                for (int id = 1000; !stop.get() && id < 1400; id++) {
+                    doctorNotes(id, id);
+                    rig.deliverNote(portal, id);
+                    inserted.incrementAndGet();
+                }
+            } catch (Throwable e) {
+                failures.add(e);
+            }
+        });
+        inputs.start();
+        int deleted = 0;
+        for (int pass = 0; pass < 8; pass++) {
+            ReconcileResult result = rig.reconciler(10).run(false, "race");
+            assertTrue(result.ok(), String.valueOf(result.error()));
+            deleted += result.deleted();
+        }
+        stop.set(true);
+        inputs.join();
+
+        assertTrue(failures.isEmpty(), failures.toString());
+        assertTrue(inserted.get() > 0);
+        assertEquals(3, deleted, "only the three notes the portal deleted");
+        for (int id = 1000; id < 1000 + inserted.get(); id++) {
+            assertNotNull(rig.note(id), "new note " + id + " must survive");
+        }
+    }
+
+    @Test
+    void anEmptyKeyListFromTheWrongKeyIsRefusedByTheMassDeleteGuard() throws Exception {
+        doctorNotes(1, 40);
+        rig.deliverAll(SourceTable.ALIGNER_NOTES);
+        // Row-level security with a non-service key: PostgREST answers 200 with no rows.
+        portal.execute("DELETE FROM aligner_notes");
+
+        ReconcileResult result = rig.reconciler(10).run(false, "test");
+
+        assertFalse(result.ok());
+        assertEquals("guard", result.error().kind());
+        assertTrue(result.error().message().contains("reconcile.max-delete-percent"), result.error().message());
+        assertEquals(0, result.deleted());
+        assertNotNull(rig.note(1));
+    }
+}
