@@ -134,15 +134,17 @@ public final class SqlServerSink {
         long started = System.nanoTime();
         Plan plan = plan(events);
         BatchResult result;
-        try {
-            result = plan.groups().isEmpty()
-                    ? new BatchResult(Arrays.asList(plan.ignored()), 0)
-                    : applyPlan(events, plan);
-        } catch (SinkUnavailableException e) {
-            metrics.recordFailedBatch();
-            throw e;
+        if (plan.groups().isEmpty()) {
+            result = new BatchResult(Arrays.asList(plan.ignored()), 0); // nothing for SQL Server, nothing learnt about it
+        } else {
+            try {
+                result = applyPlan(events, plan);
+            } catch (SinkUnavailableException e) {
+                metrics.recordFailedBatch();
+                throw e;
+            }
+            health.committed();
         }
-        health.committed();
         List<EventOutcome> parked = result.outcomes().stream().filter(o -> o.outcome() == Outcome.DEAD_LETTER).toList();
         for (EventOutcome o : parked) {
             log.warn("sink: dead letter {} from {}: {}", o.event().describe(), o.event().input(), o.detail());
