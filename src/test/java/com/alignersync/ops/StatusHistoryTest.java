@@ -49,7 +49,7 @@ class StatusHistoryTest {
     private final MovableClock clock = new MovableClock(Instant.parse("2026-11-26T10:00:05Z"));
     private final Map<Input, Long> applied = new EnumMap<>(Map.of(Input.CDC, 0L, Input.WEBHOOK, 0L, Input.POLL, 0L));
     private final AtomicReference<Long> lag = new AtomicReference<>();
-    private final StatusHistory history = new StatusHistory(applied::get, lag::get, clock);
+    private final StatusHistory history = new StatusHistory(input -> applied.getOrDefault(input, 0L), lag::get, clock);
 
     @SuppressWarnings("unchecked")
     private List<Map<String, Object>> minutes() {
