@@ -188,7 +188,7 @@ public final class Daemon implements AutoCloseable {
         }
         // The console's replay button: the same replay as the CLI's, behind the poll trigger's authentication.
         new DeadLetterReplayRoute(new DeadLetterReplay(sink.deadLetters(), sink.sink(), mapper),
-                webhook.authenticator()::rejectReason).registerOn(http);
+                webhook.authenticator()).registerOn(http);
         if (reconcile != null) {
             new ReconcileTrigger(reconcile, webhook.authenticator()).registerOn(http);
         }

@@ -6,8 +6,6 @@ import io.javalin.http.Context;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
-import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,31 +22,19 @@ public final class DeadLetterReplayRoute {
 
     private static final Logger log = LoggerFactory.getLogger(DeadLetterReplayRoute.class);
 
-    /** Who may replay: empty when the request is authenticated, else why not (names no secret). */
-    @FunctionalInterface
-    public interface Authenticator {
-        Optional<String> rejectReason(Function<String, String> header, byte[] body);
-    }
-
     private final DeadLetterReplay replay;
-    private final Authenticator authenticator;
+    private final RequestAuthenticator authenticator;
 
-    public DeadLetterReplayRoute(DeadLetterReplay replay, Authenticator authenticator) {
+    public DeadLetterReplayRoute(DeadLetterReplay replay, RequestAuthenticator authenticator) {
         this.replay = replay;
         this.authenticator = authenticator;
     }
 
     public void registerOn(HttpServer server) {
-        server.post(PATH, this::handle);
+        server.postProtected(PATH, authenticator, this::handle);
     }
 
     void handle(Context ctx) {
-        Optional<String> refused = authenticator.rejectReason(ctx::header, ctx.bodyAsBytes());
-        if (refused.isPresent()) {
-            ctx.header("WWW-Authenticate", "Bearer");
-            JsonResponses.error(ctx, 401, "unauthorized", refused.get(), null);
-            return;
-        }
         log.info("dead letters: replay requested over HTTP");
         try {
             DeadLetterReplay.Result result = replay.replay();

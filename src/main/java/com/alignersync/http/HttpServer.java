@@ -71,6 +71,22 @@ public final class HttpServer {
         return route(HandlerType.POST, path, handler);
     }
 
+    /**
+     * A POST that makes the daemon act (poll, reconcile, replay): answered 401 with
+     * {@code WWW-Authenticate: Bearer} unless {@code authenticator} accepts the request.
+     */
+    public HttpServer postProtected(String path, RequestAuthenticator authenticator, Handler handler) {
+        return post(path, ctx -> {
+            java.util.Optional<String> refused = authenticator.rejectReason(ctx::header, ctx.bodyAsBytes());
+            if (refused.isPresent()) {
+                ctx.header("WWW-Authenticate", "Bearer");
+                JsonResponses.error(ctx, 401, "unauthorized", refused.get(), null);
+                return;
+            }
+            handler.handle(ctx);
+        });
+    }
+
     public HttpServer get(String path, Handler handler) {
         return route(HandlerType.GET, path, handler);
     }

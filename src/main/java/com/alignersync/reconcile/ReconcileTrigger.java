@@ -2,9 +2,8 @@ package com.alignersync.reconcile;
 
 import com.alignersync.http.HttpServer;
 import com.alignersync.http.JsonResponses;
-import com.alignersync.source.webhook.WebhookAuthenticator;
+import com.alignersync.http.RequestAuthenticator;
 import io.javalin.http.Context;
-import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,24 +20,18 @@ public final class ReconcileTrigger {
     private static final Logger log = LoggerFactory.getLogger(ReconcileTrigger.class);
 
     private final ReconcileService service;
-    private final WebhookAuthenticator authenticator;
+    private final RequestAuthenticator authenticator;
 
-    public ReconcileTrigger(ReconcileService service, WebhookAuthenticator authenticator) {
+    public ReconcileTrigger(ReconcileService service, RequestAuthenticator authenticator) {
         this.service = service;
         this.authenticator = authenticator;
     }
 
     public void registerOn(HttpServer server) {
-        server.post(PATH, this::handle);
+        server.postProtected(PATH, authenticator, this::handle);
     }
 
     void handle(Context ctx) throws InterruptedException {
-        Optional<String> refused = authenticator.rejectReason(ctx::header, ctx.bodyAsBytes());
-        if (refused.isPresent()) {
-            ctx.header("WWW-Authenticate", "Bearer");
-            JsonResponses.error(ctx, 401, "unauthorized", refused.get(), null);
-            return;
-        }
         boolean dryRun = "true".equalsIgnoreCase(ctx.queryParam("dry_run"));
         log.info("reconcile: {} requested over HTTP", dryRun ? "dry run" : "pass");
         ReconcileResult result = service.runNow(dryRun, "http");

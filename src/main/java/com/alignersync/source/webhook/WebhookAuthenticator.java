@@ -8,6 +8,7 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
+import com.alignersync.http.RequestAuthenticator;
 import java.util.Optional;
 import java.util.function.Function;
 import javax.crypto.Mac;
@@ -21,7 +22,7 @@ import javax.crypto.spec.SecretKeySpec;
  * suffices. Comparisons take the same time whatever the guess. Not tied to the webhook route:
  * any endpoint that must be protected alike (e.g. a manual poll trigger) can use it.
  */
-public final class WebhookAuthenticator {
+public final class WebhookAuthenticator implements RequestAuthenticator {
 
     public static final String ID_HEADER = "webhook-id";
     public static final String TIMESTAMP_HEADER = "webhook-timestamp";
