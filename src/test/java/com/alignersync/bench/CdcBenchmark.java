@@ -55,10 +55,24 @@ public final class CdcBenchmark {
 
     private static final int ROWS_PER_TRANSACTION = 100;
 
+    /** One run's figures: (a) commit-to-visible latency in ms, (b) catch-up rates of the engine alone and through the sink. */
+    public record Result(int commits, double p50Ms, double p90Ms, double p99Ms, double maxMs, int changes, double engineRate,
+                         double sinkRate) {
+        public double ratio() {
+            return sinkRate / engineRate;
+        }
+    }
+
     public static void main(String[] args) throws Exception {
         int commits = args.length > 0 ? Integer.parseInt(args[0]) : 1_000;
         int changes = args.length > 1 ? Integer.parseInt(args[1]) : 100_000;
         int pollMs = args.length > 2 ? Integer.parseInt(args[2]) : 10;
+        measure(commits, changes, pollMs);
+        System.exit(0);
+    }
+
+    /** Both runs against one embedded PostgreSQL; prints as it goes and returns the figures. */
+    public static Result measure(int commits, int changes, int pollMs) throws Exception {
         quietLibraries();
         System.out.printf("aligner-sync CDC benchmark: PostgreSQL 17 (embedded, synchronous_commit=on) -> Debezium %s (pgoutput)"
                         + " -> sink -> H2 MODE=MSSQLServer in memory; poll.interval.ms=%d; %d cores%n",
@@ -66,10 +80,11 @@ public final class CdcBenchmark {
         Path work = Files.createTempDirectory("cdc-bench");
         try (PortalPostgres portal = PortalPostgres.start()) {
             portal.execute(Files.readString(Path.of("connector-config/supabase-setup.sql")));
-            latency(portal, work.resolve("latency"), commits, pollMs);
-            catchUp(portal, work.resolve("catch-up"), changes, pollMs);
+            long[] latencies = latency(portal, work.resolve("latency"), commits, pollMs);
+            double[] rates = catchUp(portal, work.resolve("catch-up"), changes, pollMs);
+            return new Result(commits, ms(pct(latencies, 50)), ms(pct(latencies, 90)), ms(pct(latencies, 99)),
+                    ms(latencies[latencies.length - 1]), changes, rates[0], rates[1]);
         }
-        System.exit(0);
     }
 
     private static CdcConfig config(PortalPostgres portal, String slot, int pollMs) {
@@ -105,7 +120,8 @@ public final class CdcBenchmark {
         }
     }
 
-    private static void latency(PortalPostgres portal, Path dataDir, int commits, int pollMs) throws Exception {
+    /** @return the sorted commit-to-visible latencies in nanoseconds */
+    private static long[] latency(PortalPostgres portal, Path dataDir, int commits, int pollMs) throws Exception {
         Rig rig = rig(portal, dataDir, "bench_latency", pollMs);
         rig.input().start();
         awaitStreaming(rig.input());
@@ -143,9 +159,11 @@ public final class CdcBenchmark {
         System.out.printf("    p50 %6.1f ms   p90 %6.1f ms   p99 %6.1f ms   max %6.1f ms   mean %6.1f ms%n",
                 ms(pct(nanos, 50)), ms(pct(nanos, 90)), ms(pct(nanos, 99)), ms(nanos[nanos.length - 1]),
                 ms((long) Arrays.stream(nanos).average().orElse(0)));
+        return nanos;
     }
 
-    private static void catchUp(PortalPostgres portal, Path dataDir, int changes, int pollMs) throws Exception {
+    /** @return events/s of the engine alone and through the sink */
+    private static double[] catchUp(PortalPostgres portal, Path dataDir, int changes, int pollMs) throws Exception {
         portal.execute("TRUNCATE aligner_notes");
         // Both slots exist before the changes, so each run reads the same 'changes' from its own slot.
         Rig rig = rig(portal, dataDir.resolve("sink"), "bench_sink", pollMs);
@@ -189,6 +207,7 @@ public final class CdcBenchmark {
         for (String slot : new String[] {"bench_sink", "bench_raw", "bench_latency"}) {
             portal.execute("SELECT pg_drop_replication_slot('" + slot + "')");
         }
+        return new double[] {rawRate, sinkRate};
     }
 
     /** The engine with our configuration and offset store, and a handler that only counts and marks processed. */

@@ -31,9 +31,41 @@ public final class DaemonBenchmark {
 
     private static final String REST_KEY = "sb_secret_benchmark";
 
+    /**
+     * One run's figures: seconds from launch to ready, p50 of each input's end-to-end latency in
+     * ms, resident memory after idling in MiB, and the exit code of a SIGTERM (-1: none).
+     */
+    public record Result(List<String> jvmOptions, double startSeconds, double cdcP50Ms, double webhookP50Ms, double pollP50Ms,
+                         long idleRssMiB, long postgresRssMiB, int exitCode) {
+    }
+
     public static void main(String[] args) throws Exception {
         int samples = args.length > 0 ? Integer.parseInt(args[0]) : 20;
         int idleSeconds = args.length > 1 ? Integer.parseInt(args[1]) : 300;
+        List<String> jvmOptions = args.length > 2 ? List.of(args[2].trim().split("\\s+")) : List.of();
+        measure(samples, idleSeconds, jvmOptions);
+    }
+
+    /** The JVM options of the shipped systemd unit's ExecStart (what {@code java} gets before {@code -jar}). */
+    public static List<String> shippedJvmOptions() throws IOException {
+        for (String line : Files.readAllLines(Path.of("connector-config/aligner-sync.service"))) {
+            if (line.startsWith("ExecStart=")) {
+                List<String> words = List.of(line.substring("ExecStart=".length()).trim().split("\\s+"));
+                return words.subList(1, words.indexOf("-jar"));
+            }
+        }
+        throw new IllegalStateException("no ExecStart in connector-config/aligner-sync.service");
+    }
+
+    /** Launches the jar with these JVM options; prints as it goes and returns the figures. */
+    public static Result measure(int samples, int idleSeconds, List<String> jvmOptions) throws Exception {
+        double startSeconds;
+        double cdcP50;
+        double webhookP50;
+        double pollP50;
+        long idleRss;
+        long pgRss;
+        int exitCode;
         Path jar = Path.of("target/aligner-sync.jar").toAbsolutePath();
         if (!Files.exists(jar)) {
             throw new IllegalStateException("build the jar first: mvn -q -DskipTests package");
@@ -48,8 +80,11 @@ public final class DaemonBenchmark {
         HttpClient http = HttpClient.newHttpClient();
 
         try (FakePostgrest rest = FakePostgrest.start(portal, REST_KEY)) {
-            ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-jar", jar.toString(), "run", "--embedded")
+            List<String> command = new ArrayList<>();
+            command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+            command.addAll(jvmOptions);
+            command.addAll(List.of("-jar", jar.toString(), "run", "--embedded"));
+            ProcessBuilder builder = new ProcessBuilder(command)
                     .directory(dir.toFile())
                     .redirectErrorStream(true)
                     .redirectOutput(dir.resolve("daemon.out").toFile());
@@ -64,9 +99,9 @@ public final class DaemonBenchmark {
                 String base = "http://127.0.0.1:" + httpPort;
                 awaitTrue(Duration.ofSeconds(120), () -> get(http, base + "/ready").statusCode() == 200
                         && get(http, base + "/api/sync/status").body().contains("\"state\":\"streaming\""));
-                double startSeconds = (System.nanoTime() - launched) / 1e9;
-                System.out.printf("aligner-sync daemon benchmark (%d samples per input, %d cores), working directory %s%n",
-                        samples, Runtime.getRuntime().availableProcessors(), dir);
+                startSeconds = (System.nanoTime() - launched) / 1e9;
+                System.out.printf("aligner-sync daemon benchmark (%d samples per input, %d cores), JVM options %s, working directory %s%n",
+                        samples, Runtime.getRuntime().availableProcessors(), jvmOptions.isEmpty() ? "none" : String.join(" ", jvmOptions), dir);
                 System.out.printf("start to ready (jar launch -> /ready 200 and CDC streaming, first run: initdb included): %.2f s%n", startSeconds);
 
                 String clinicUrl = "jdbc:h2:file:" + dir.resolve("data/embedded/clinic").toAbsolutePath() + ";MODE=MSSQLServer;AUTO_SERVER=TRUE";
@@ -81,7 +116,7 @@ public final class DaemonBenchmark {
                         awaitTrue(Duration.ofSeconds(30), () -> days(read, 12044) == days);
                         cdc.add((System.nanoTime() - started) / 1e6);
                     }
-                    report("CDC      (portal commit -> row in the clinic DB)", cdc);
+                    cdcP50 = report("CDC      (portal commit -> row in the clinic DB)", cdc);
 
                     List<Double> webhook = new ArrayList<>();
                     for (int i = 0; i < samples; i++) {
@@ -98,7 +133,7 @@ public final class DaemonBenchmark {
                         }
                         webhook.add((System.nanoTime() - started) / 1e6);
                     }
-                    report("webhook  (POST -> 200 after the commit)", webhook);
+                    webhookP50 = report("webhook  (POST -> 200 after the commit)", webhook);
 
                     List<Double> poll = new ArrayList<>();
                     for (int i = 0; i < samples; i++) {
@@ -111,19 +146,23 @@ public final class DaemonBenchmark {
                         }
                         poll.add((System.nanoTime() - started) / 1e6);
                     }
-                    report("poll     (POST /api/sync/poll -> all pages fetched and committed; the schedule adds up to poll.interval)", poll);
+                    pollP50 = report("poll     (POST /api/sync/poll -> all pages fetched and committed; the schedule adds up to poll.interval)", poll);
                 }
 
                 System.out.printf("idling %d s ...%n", idleSeconds);
                 Thread.sleep(idleSeconds * 1000L);
+                idleRss = rssKib(daemon.pid()) >> 10;
+                pgRss = postgresRssKib(pgPort) >> 10;
                 System.out.printf("idle RSS after %d s: daemon JVM %,d MiB; embedded PostgreSQL (all its processes, shared memory counted in each) %,d MiB%n",
-                        idleSeconds, rssKib(daemon.pid()) >> 10, postgresRssKib(pgPort) >> 10);
+                        idleSeconds, idleRss, pgRss);
             } finally {
                 daemon.destroy();
                 boolean exited = daemon.waitFor(60, java.util.concurrent.TimeUnit.SECONDS);
                 System.out.println("SIGTERM -> exit code " + (exited ? daemon.exitValue() : "none (still running after 60 s)"));
+                exitCode = exited ? daemon.exitValue() : -1;
             }
         }
+        return new Result(jvmOptions, startSeconds, cdcP50, webhookP50, pollP50, idleRss, pgRss, exitCode);
     }
 
     private static int days(Statement read, long batchId) {
@@ -134,11 +173,13 @@ public final class DaemonBenchmark {
         }
     }
 
-    private static void report(String what, List<Double> millis) {
+    /** @return the p50 in ms */
+    private static double report(String what, List<Double> millis) {
         List<Double> sorted = new ArrayList<>(millis);
         Collections.sort(sorted);
         System.out.printf("%s:%n    p50 %6.1f ms   p90 %6.1f ms   max %6.1f ms%n", what,
                 sorted.get((int) (0.5 * (sorted.size() - 1))), sorted.get((int) Math.round(0.9 * (sorted.size() - 1))), sorted.get(sorted.size() - 1));
+        return sorted.get((int) (0.5 * (sorted.size() - 1)));
     }
 
     private static long rssKib(long pid) throws IOException {

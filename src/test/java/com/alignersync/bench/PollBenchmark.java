@@ -42,9 +42,21 @@ public final class PollBenchmark {
 
     private static final String KEY = "sb_secret_benchmark";
 
+    /** One run's figures: rows/s fetching the pages alone, and rows/s of the poll (fetch and apply). */
+    public record Result(int rows, double fetchRate, double pollRate) {
+        public double ratio() {
+            return pollRate / fetchRate;
+        }
+    }
+
     public static void main(String[] args) throws Exception {
         int rows = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
         int pageSize = args.length > 1 ? Integer.parseInt(args[1]) : 1_000;
+        measure(rows, pageSize);
+    }
+
+    /** Prints as it goes and returns the figures. */
+    public static Result measure(int rows, int pageSize) throws Exception {
         int batches = rows / 2;
         int notes = rows - batches;
         System.out.printf("aligner-sync poll benchmark: %,d changed rows (%,d batches, %,d new Doctor notes) spread over 23 h,"
@@ -98,6 +110,7 @@ public final class PollBenchmark {
                 System.out.printf("%ncatch-up (fetch + apply): %,10.0f rows/s, %.2f s total%n", pollRate, pollSeconds);
                 System.out.printf("fetch only:               %,10.0f rows/s, %.2f s total%n", fetchRate, fetchSeconds);
                 System.out.printf("ratio:                    %10.2f (catch-up / fetch only)%n", pollRate / fetchRate);
+                return new Result(summary.fetched(), fetchRate, pollRate);
             }
         }
     }
@@ -129,7 +142,7 @@ public final class PollBenchmark {
 
     private static ClinicDatabase clinic(int batches) throws Exception {
         ClinicDatabase database = ClinicDatabase.open(new SqlServerConfig(
-                "jdbc:h2:mem:poll-bench;MODE=MSSQLServer;DB_CLOSE_DELAY=-1", "", "", 2, ZoneId.of("UTC")));
+                "jdbc:h2:mem:poll-bench-" + System.nanoTime() + ";MODE=MSSQLServer;DB_CLOSE_DELAY=-1", "", "", 2, ZoneId.of("UTC")));
         try (Connection c = database.dataSource().getConnection(); Statement s = c.createStatement()) {
             s.execute("CREATE SCHEMA IF NOT EXISTS dbo");
             for (String ddl : ClinicSchema.clinicTables()) {

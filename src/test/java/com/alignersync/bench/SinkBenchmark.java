@@ -5,6 +5,8 @@ import com.alignersync.config.SqlServerConfig;
 import com.alignersync.event.ChangeEvent;
 import com.alignersync.event.Input;
 import com.alignersync.event.Op;
+import com.alignersync.event.Row;
+import com.alignersync.event.SourceTable;
 import com.alignersync.sink.BatchResult;
 import com.alignersync.sink.ClinicDatabase;
 import com.alignersync.sink.DeadLetterLog;
@@ -21,6 +23,10 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.Statement;
 import java.sql.Timestamp;
+import java.sql.Types;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
 import java.time.Clock;
 import java.time.ZoneId;
 import java.util.ArrayList;
@@ -31,7 +37,7 @@ import java.util.Random;
 
 /**
  * Sink throughput into H2 (MODE=MSSQLServer), against a plain batched JDBC insert of the same
- * number of rows into the same tables. Run with (see docs/benchmarks.md):
+ * number of rows into the same tables and a plain batched upsert of the same events. Run with (see docs/benchmarks.md):
  * <pre>mvn -q test-compile exec:java -Dexec.mainClass=com.alignersync.bench.SinkBenchmark [-Dexec.args=100000]</pre>
  */
 public final class SinkBenchmark {
@@ -39,18 +45,43 @@ public final class SinkBenchmark {
     private static final int BATCH = 500;
     private static final int BATCH_ROWS = 5_000;
 
+    /**
+     * One run's figures: the sink, and in the same run a plain batched insert of as many rows and a
+     * plain batched upsert (MERGE on the key, no ledger, no reads) of the same events.
+     */
+    public record Result(int events, double sinkRate, double insertRate, double upsertRate, Map<Outcome, Integer> outcomes) {
+        public double ratioToInsert() {
+            return sinkRate / insertRate;
+        }
+
+        public double ratioToUpsert() {
+            return sinkRate / upsertRate;
+        }
+    }
+
     public static void main(String[] args) throws Exception {
         int events = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
+        Result result = measure(events);
+        System.out.printf("%nsink:         %,10.0f events/s%n", result.sinkRate());
+        System.out.printf("plain insert: %,10.0f rows/s (batched JDBC INSERT, no dedup, no ledger)%n", result.insertRate());
+        System.out.printf("plain upsert: %,10.0f events/s (the same events as batched MERGE on the key, no dedup, no ledger)%n",
+                result.upsertRate());
+        System.out.printf("ratio:        %10.2f (sink / plain insert)%n", result.ratioToInsert());
+        System.out.printf("ratio:        %10.2f (sink / plain upsert)%n", result.ratioToUpsert());
+    }
+
+    /** Warm-up, then the sink, the plain insert and the plain upsert, one after another in this JVM. */
+    public static Result measure(int events) throws Exception {
         System.out.printf("aligner-sync sink benchmark: %,d events (mixed notes and batches, 10%% duplicates, 5%% stale), batches of %d, H2 MODE=MSSQLServer in memory, %d cores%n",
                 events, BATCH, Runtime.getRuntime().availableProcessors());
-
-        runSink("warm-up", Math.min(events, 20_000), false);
-        double sinkRate = runSink("measured", events, true);
-        double insertRate = runPlainInsert(events);
-
-        System.out.printf("%nsink:         %,10.0f events/s%n", sinkRate);
-        System.out.printf("plain insert: %,10.0f rows/s (batched JDBC INSERT, no dedup, no ledger)%n", insertRate);
-        System.out.printf("ratio:        %10.2f (sink / plain insert)%n", sinkRate / insertRate);
+        runSink("warm-up", Math.min(events, 20_000), false, new EnumMap<>(Outcome.class));
+        runPlainUpsert("warm-up", Math.min(events, 20_000), false);
+        runPlainInsert("warm-up", Math.min(events, 20_000), false);
+        Map<Outcome, Integer> outcomes = new EnumMap<>(Outcome.class);
+        double sinkRate = runSink("measured", events, true, outcomes);
+        double insertRate = runPlainInsert("measured", events, true);
+        double upsertRate = runPlainUpsert("measured", events, true);
+        return new Result(events, sinkRate, insertRate, upsertRate, outcomes);
     }
 
     /** 85% new versions, 10% exact repeats of an earlier event, 5% older versions of a key already moved on. */
@@ -120,7 +151,7 @@ public final class SinkBenchmark {
         }
     }
 
-    private static double runSink(String label, int count, boolean report) throws Exception {
+    private static double runSink(String label, int count, boolean report, Map<Outcome, Integer> counts) throws Exception {
         List<ChangeEvent> events = workload(count);
         Path dataDir = Files.createTempDirectory("sink-bench");
         try (ClinicDatabase database = freshDatabase("sink-" + label)) {
@@ -128,7 +159,6 @@ public final class SinkBenchmark {
             SinkMetrics metrics = new SinkMetrics(new SimpleMeterRegistry());
             SqlServerSink sink = new SqlServerSink(database.dataSource(), database.dialect(), SinkConfig.defaults(), ZoneId.of("UTC"),
                     new DeadLetterLog(dataDir, new ObjectMapper(), Clock.systemUTC()), metrics, Clock.systemUTC());
-            Map<Outcome, Integer> counts = new EnumMap<>(Outcome.class);
             System.gc();
             long started = System.nanoTime();
             for (int i = 0; i < events.size(); i += BATCH) {
@@ -145,8 +175,75 @@ public final class SinkBenchmark {
         }
     }
 
-    private static double runPlainInsert(int count) throws Exception {
-        try (ClinicDatabase database = freshDatabase("plain")) {
+    /**
+     * The fairer baseline: the sink's own events (duplicates and stale versions included), each
+     * written as it comes by a batched MERGE on the key into the same tables, batches of
+     * {@value #BATCH} in one transaction each; no ledger, nothing read, no dedup.
+     */
+    private static double runPlainUpsert(String label, int count, boolean report) throws Exception {
+        List<ChangeEvent> events = workload(count);
+        try (ClinicDatabase database = freshDatabase("upsert-" + label)) {
+            seedBatches(database);
+            System.gc();
+            long started = System.nanoTime();
+            try (Connection c = database.dataSource().getConnection();
+                 PreparedStatement notes = c.prepareStatement("MERGE INTO dbo.tblAlignerNotes"
+                         + " (NoteID, AlignerSetID, NoteType, NoteText, CreatedAt, IsEdited, EditedAt, IsRead) KEY (NoteID) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+                 PreparedStatement batches = c.prepareStatement("MERGE INTO dbo.tblAlignerBatches"
+                         + " (AlignerBatchID, AlignerSetID, BatchSequence, Days) KEY (AlignerBatchID) VALUES (?, ?, 1, ?)")) {
+                for (int i = 0; i < events.size(); i++) {
+                    ChangeEvent event = events.get(i);
+                    Row row = event.after();
+                    if (event.table() == SourceTable.ALIGNER_NOTES) {
+                        notes.setLong(1, event.key());
+                        notes.setLong(2, row.integer("aligner_set_id"));
+                        notes.setString(3, row.text("note_type"));
+                        notes.setString(4, row.text("note_text"));
+                        notes.setObject(5, localTime(row.timestamp("created_at")));
+                        Boolean edited = row.bool("is_edited");
+                        if (edited == null) {
+                            notes.setNull(6, Types.BIT);
+                        } else {
+                            notes.setBoolean(6, edited);
+                        }
+                        notes.setObject(7, localTime(row.timestamp("edited_at")));
+                        notes.setBoolean(8, Boolean.TRUE.equals(row.bool("is_read")));
+                        notes.addBatch();
+                    } else {
+                        batches.setLong(1, event.key());
+                        batches.setLong(2, row.integer("aligner_set_id"));
+                        Long days = row.integer("days");
+                        if (days == null) {
+                            batches.setNull(3, Types.INTEGER);
+                        } else {
+                            batches.setLong(3, days);
+                        }
+                        batches.addBatch();
+                    }
+                    if ((i + 1) % BATCH == 0) {
+                        notes.executeBatch();
+                        batches.executeBatch();
+                        c.commit();
+                    }
+                }
+                notes.executeBatch();
+                batches.executeBatch();
+                c.commit();
+            }
+            double seconds = (System.nanoTime() - started) / 1e9;
+            if (report) {
+                System.out.printf("plain upsert run: %,d events in %.2f s%n", events.size(), seconds);
+            }
+            return events.size() / seconds;
+        }
+    }
+
+    private static LocalDateTime localTime(Instant instant) {
+        return instant == null ? null : LocalDateTime.ofInstant(instant, ZoneOffset.UTC);
+    }
+
+    private static double runPlainInsert(String label, int count, boolean report) throws Exception {
+        try (ClinicDatabase database = freshDatabase("plain-" + label)) {
             long started = System.nanoTime();
             try (Connection c = database.dataSource().getConnection();
                  PreparedStatement notes = c.prepareStatement("INSERT INTO dbo.tblAlignerNotes"
@@ -181,7 +278,9 @@ public final class SinkBenchmark {
                 c.commit();
             }
             double seconds = (System.nanoTime() - started) / 1e9;
-            System.out.printf("plain insert run: %,d rows in %.2f s%n", count, seconds);
+            if (report) {
+                System.out.printf("plain insert run: %,d rows in %.2f s%n", count, seconds);
+            }
             return count / seconds;
         }
     }

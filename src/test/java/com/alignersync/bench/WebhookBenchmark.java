@@ -33,9 +33,19 @@ public final class WebhookBenchmark {
 
     private static final int WARM_UP_SECONDS = 5;
 
+    /** One run's figures: requests answered in the measured window, latency percentiles in ms, errors. */
+    public record Figures(int clients, double seconds, long requests, double throughput, double p50Ms, double p90Ms, double p99Ms,
+                          double maxMs, long errors, long rowsWritten) {
+    }
+
     public static void main(String[] args) throws Exception {
         int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 30;
         int clients = args.length > 1 ? Integer.parseInt(args[1]) : 32;
+        measure(seconds, clients, WARM_UP_SECONDS);
+    }
+
+    /** Warm-up, then the measured window; prints as it goes and returns the figures. */
+    public static Figures measure(int seconds, int clients, int warmUpSeconds) throws Exception {
         // One INFO line per request would measure the console, not the webhook.
         ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(WebhookInput.class)).setLevel(Level.WARN);
         ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger("org.eclipse.jetty")).setLevel(Level.WARN);
@@ -43,12 +53,12 @@ public final class WebhookBenchmark {
 
         System.out.printf("aligner-sync webhook benchmark: %d clients, %d s measured after %d s warm-up, distinct Doctor-note INSERTs,"
                 + " each committed into H2 MODE=MSSQLServer in memory through the sink; %d cores%n",
-                clients, seconds, WARM_UP_SECONDS, Runtime.getRuntime().availableProcessors());
+                clients, seconds, warmUpSeconds, Runtime.getRuntime().availableProcessors());
 
         Path dataDir = Files.createTempDirectory("webhook-bench");
         try (WebhookTestServer http = new WebhookTestServer(dataDir)) {
             String template = WebhookTestServer.fixture("webhook-notes-insert.json");
-            run(http, template, clients, WARM_UP_SECONDS, 1, false);
+            run(http, template, clients, warmUpSeconds, 1, false);
             int writesBefore = http.target.writes();
             Result result = run(http, template, clients, seconds, 2, true);
             int writes = http.target.writes() - writesBefore;
@@ -62,6 +72,9 @@ public final class WebhookBenchmark {
                     millis(latencies, 0.50), millis(latencies, 0.90), millis(latencies, 0.99), latencies.length == 0 ? 0 : latencies[latencies.length - 1] / 1e6);
             System.out.printf("errors:      %,d (anything but 200 applied, or an I/O error)%n", result.errors());
             System.out.printf("answers:     %s%n", result.results());
+            return new Figures(clients, result.elapsedSeconds(), latencies.length, latencies.length / result.elapsedSeconds(),
+                    millis(latencies, 0.50), millis(latencies, 0.90), millis(latencies, 0.99),
+                    latencies.length == 0 ? 0 : latencies[latencies.length - 1] / 1e6, result.errors(), writes);
         }
     }
 

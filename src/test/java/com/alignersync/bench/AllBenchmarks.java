@@ -1,0 +1,155 @@
+package com.alignersync.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Every benchmark in one JVM, one after another, and one table of the figures against the
+ * issue's goals: each figure beside its baseline measured in the same run (so the shared
+ * machine's load cancels in the ratio), the goal and whether this run met it; then the peers'
+ * published figures for context, not measured here. The same table goes to
+ * {@code target/benchmarks.json}. Run with (see docs/benchmarks.md):
+ * <pre>mvn -q -DskipTests package exec:java -Dexec.mainClass=com.alignersync.bench.AllBenchmarks [-Dexec.args=--quick]</pre>
+ * {@code --quick} (about a minute) runs smaller workloads and the daemon only with the shipped
+ * JVM options; the full run (about ten minutes) also starts the daemon with no JVM options as the
+ * footprint baseline. The daemon figures need the jar, hence {@code package} in the command.
+ */
+public final class AllBenchmarks {
+
+    /** One line of the table. baseline/ratio null: none in this run; pass null: context, no goal. */
+    public record Figure(String figure, String unit, double value, String baselineName, Double baseline, Double ratio,
+                         String goal, Boolean pass) {
+    }
+
+    /** A peer's figure as published by its vendor, for context. */
+    public record Anchor(String system, String throughput, String p99, String hardware, String source) {
+    }
+
+    static final List<Anchor> ANCHORS = List.of(
+            new Anchor("Sequin", "50,000 ops/s", "253 ms", "16 vCPU", "vendor benchmark, published, not measured here"),
+            new Anchor("Debezium Server", "23,000 ops/s", "440 ms", "16 vCPU", "same vendor benchmark, published, not measured here"));
+
+    private record Mode(boolean quick, int sinkEvents, int cdcCommits, int cdcChanges, int pollRows, int webhookSeconds,
+                        int webhookWarmUp, int daemonSamples, int daemonIdleSeconds) {
+    }
+
+    public static void main(String[] args) throws Exception {
+        boolean quick = List.of(args).contains("--quick");
+        Mode mode = quick
+                ? new Mode(true, 20_000, 200, 20_000, 20_000, 5, 2, 5, 15)
+                : new Mode(false, 100_000, 1_000, 100_000, 100_000, 30, 5, 20, 60);
+        long started = System.nanoTime();
+        List<Figure> figures = new ArrayList<>();
+        List<String> skipped = new ArrayList<>();
+
+        section("sink");
+        SinkBenchmark.Result sink = SinkBenchmark.measure(mode.sinkEvents());
+        figures.add(new Figure("sink into H2 vs plain batched insert", "events/s", sink.sinkRate(), "plain batched INSERT rows/s",
+                sink.insertRate(), sink.ratioToInsert(), "ratio >= 0.25", sink.ratioToInsert() >= 0.25));
+        figures.add(new Figure("sink into H2 vs plain batched upsert", "events/s", sink.sinkRate(), "plain batched MERGE events/s",
+                sink.upsertRate(), sink.ratioToUpsert(), "(fairer baseline, context)", null));
+
+        section("CDC");
+        CdcBenchmark.Result cdc = CdcBenchmark.measure(mode.cdcCommits(), mode.cdcChanges(), 10);
+        figures.add(new Figure("CDC catch-up vs Debezium engine alone", "events/s", cdc.sinkRate(), "engine alone events/s",
+                cdc.engineRate(), cdc.ratio(), "ratio >= 0.9", cdc.ratio() >= 0.9));
+        figures.add(new Figure("CDC latency p99 (commit -> row in target)", "ms", cdc.p99Ms(), null, null, null, "(context)", null));
+
+        section("poll");
+        PollBenchmark.Result poll = PollBenchmark.measure(mode.pollRows(), 1_000);
+        figures.add(new Figure("poll catch-up vs fetching alone", "rows/s", poll.pollRate(), "fetch only rows/s",
+                poll.fetchRate(), poll.ratio(), "ratio >= 0.9", poll.ratio() >= 0.9));
+
+        section("webhook");
+        WebhookBenchmark.Figures webhook = WebhookBenchmark.measure(mode.webhookSeconds(), 32, mode.webhookWarmUp());
+        figures.add(new Figure("webhook p99 at 32 clients", "ms", webhook.p99Ms(), null, null, null, "<= 30 ms", webhook.p99Ms() <= 30));
+        figures.add(new Figure("webhook errors at 32 clients", "requests", webhook.errors(), null, null, null, "= 0", webhook.errors() == 0));
+        figures.add(new Figure("webhook throughput at 32 clients", "requests/s", webhook.throughput(), null, null, null, "(context)", null));
+
+        section("daemon");
+        if (Files.exists(Path.of("target/aligner-sync.jar"))) {
+            List<String> shipped = DaemonBenchmark.shippedJvmOptions();
+            DaemonBenchmark.Result baseline = null;
+            if (!mode.quick()) {
+                baseline = DaemonBenchmark.measure(mode.daemonSamples(), mode.daemonIdleSeconds(), List.of());
+            }
+            DaemonBenchmark.Result daemon = DaemonBenchmark.measure(mode.daemonSamples(), mode.daemonIdleSeconds(), shipped);
+            String options = "shipped JVM options " + String.join(" ", shipped);
+            String baseName = "no JVM options";
+            figures.add(new Figure("daemon idle RSS after " + mode.daemonIdleSeconds() + " s (" + options + ")", "MiB", daemon.idleRssMiB(),
+                    baseline == null ? null : baseName, baseline == null ? null : (double) baseline.idleRssMiB(),
+                    baseline == null ? null : daemon.idleRssMiB() / (double) baseline.idleRssMiB(), "<= 150 MiB", daemon.idleRssMiB() <= 150));
+            figures.add(new Figure("daemon start to ready (" + options + ")", "s", daemon.startSeconds(),
+                    baseline == null ? null : baseName, baseline == null ? null : baseline.startSeconds(),
+                    baseline == null ? null : daemon.startSeconds() / baseline.startSeconds(), "<= 2.5 s", daemon.startSeconds() <= 2.5));
+        } else {
+            skipped.add("daemon: no target/aligner-sync.jar (run the command with 'package', see docs/benchmarks.md)");
+        }
+
+        double seconds = (System.nanoTime() - started) / 1e9;
+        System.out.println();
+        System.out.println(table(figures, mode.quick(), seconds));
+        skipped.forEach(s -> System.out.println("skipped: " + s));
+        write(figures, skipped, mode, seconds);
+        System.exit(0); // the engine and the embedded databases leave non-daemon threads behind
+    }
+
+    private static void section(String name) {
+        System.out.printf("%n=== %s ===%n", name);
+    }
+
+    static String table(List<Figure> figures, boolean quick, double seconds) {
+        StringBuilder out = new StringBuilder();
+        out.append(String.format(Locale.ROOT, "aligner-sync benchmarks (%s run, %.0f s, %d cores; ratios are this run's value over this run's baseline)%n",
+                quick ? "--quick" : "full", seconds, Runtime.getRuntime().availableProcessors()));
+        String format = "%-62s %14s  %-28s %14s  %6s  %-26s %s%n";
+        out.append(String.format(Locale.ROOT, format, "figure", "this run", "baseline (same run)", "baseline", "ratio", "goal", "result"));
+        for (Figure f : figures) {
+            String value = f.unit().equals("requests") ? String.format(Locale.ROOT, "%,.0f", f.value()) : number(f.value());
+            out.append(String.format(Locale.ROOT, format, f.figure(), (value + " " + shortUnit(f.unit())).trim(),
+                    f.baselineName() == null ? "-" : f.baselineName(), f.baseline() == null ? "-" : number(f.baseline()),
+                    f.ratio() == null ? "-" : String.format(Locale.ROOT, "%.2f", f.ratio()), f.goal(),
+                    f.pass() == null ? "-" : f.pass() ? "pass" : "MISS"));
+        }
+        out.append(String.format(Locale.ROOT, "%nPublished by their vendors, NOT measured here (other hardware, other workload):%n"));
+        for (Anchor a : ANCHORS) {
+            out.append(String.format(Locale.ROOT, "  %-16s %14s   p99 %7s   on %s (%s)%n", a.system(), a.throughput(), a.p99(), a.hardware(), a.source()));
+        }
+        return out.toString();
+    }
+
+    private static String shortUnit(String unit) {
+        return switch (unit) {
+            case "events/s", "rows/s", "requests/s" -> "/s";
+            case "requests" -> "";
+            default -> unit;
+        };
+    }
+
+    private static String number(double value) {
+        return Math.abs(value) >= 100 ? String.format(Locale.ROOT, "%,.0f", value) : String.format(Locale.ROOT, "%.2f", value);
+    }
+
+    private static void write(List<Figure> figures, List<String> skipped, Mode mode, double seconds) throws Exception {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("finishedAt", Instant.now().toString());
+        json.put("mode", mode.quick() ? "quick" : "full");
+        json.put("seconds", Math.round(seconds));
+        json.put("cores", Runtime.getRuntime().availableProcessors());
+        json.put("figures", figures);
+        json.put("skipped", skipped);
+        json.put("publishedNotMeasuredHere", ANCHORS);
+        Path file = Path.of("target/benchmarks.json");
+        Files.createDirectories(file.getParent());
+        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(file.toFile(), json);
+        System.out.println("written: " + file);
+    }
+}
