@@ -114,17 +114,22 @@ public enum SqlDialect {
     /**
      * Locks the ledger entries of up to {@link #MAX_KEYS_PER_STATEMENT} keys of one table.
      * Parameters: the keys. The table name is one of two constants, written as a literal so
-     * that H2 can seek its composite key: H2 uses only the first key column for
-     * {@code SourceTable = ? AND SourceKey IN (...)}, turning the lock into a scan, but seeks
-     * row values; SQL Server has no row-value IN and seeks the plain form.
+     * that the composite key is sought. SQL Server seeks {@code SourceTable = 'x' AND SourceKey
+     * IN (...)}. H2 uses only the first key column for that form (a range scan of the whole
+     * table), and for a row-value or plain {@code IN} list it seeks each key but then checks
+     * every row found against the whole list again, one comparison per listed key (JFR: a
+     * quarter of the sink's time in {@code ConditionIn}/{@code ExpressionList.getValue} at 500
+     * keys); so on H2 the keys are a {@code VALUES} table joined on the key: one seek per key,
+     * nothing re-checked ({@link #h2Keys}).
      */
     public String lockLedgerEntries(SourceTable table, int keys) {
         String name = "'" + table.tableName() + "'";
-        String where = switch (this) {
-            case SQL_SERVER -> "SourceTable = " + name + " AND SourceKey IN (" + placeholders(keys) + ")";
-            case H2 -> "(SourceTable, SourceKey) IN (" + String.join(", ", Collections.nCopies(checkedCount(keys), "(" + name + ", ?)")) + ")";
+        return switch (this) {
+            case SQL_SERVER -> "SELECT SourceKey, AppliedVersion, ContentHash, IsTombstone FROM " + LEDGER + lockHint()
+                    + " WHERE SourceTable = " + name + " AND SourceKey IN (" + placeholders(keys) + ")";
+            case H2 -> "SELECT l.SourceKey, l.AppliedVersion, l.ContentHash, l.IsTombstone FROM " + h2Keys(keys)
+                    + " JOIN " + LEDGER + " l ON l.SourceTable = " + name + " AND l.SourceKey = k.K";
         };
-        return "SELECT SourceKey, AppliedVersion, ContentHash, IsTombstone FROM " + LEDGER + lockHint() + " WHERE " + where;
     }
 
     /**
@@ -152,8 +157,12 @@ public enum SqlDialect {
 
     /** Locks up to {@link #MAX_KEYS_PER_STATEMENT} notes. Parameters: the NoteIDs. */
     public String lockNotes(int keys) {
-        return "SELECT NoteID, AlignerSetID, NoteType, NoteText, IsEdited, EditedAt, IsRead FROM " + NOTES + lockHint()
-                + " WHERE NoteID IN (" + placeholders(keys) + ")";
+        return switch (this) {
+            case SQL_SERVER -> "SELECT NoteID, AlignerSetID, NoteType, NoteText, IsEdited, EditedAt, IsRead FROM " + NOTES + lockHint()
+                    + " WHERE NoteID IN (" + placeholders(keys) + ")";
+            case H2 -> "SELECT n.NoteID, n.AlignerSetID, n.NoteType, n.NoteText, n.IsEdited, n.EditedAt, n.IsRead FROM " + h2Keys(keys)
+                    + " JOIN " + NOTES + " n ON n.NoteID = k.K";
+        };
     }
 
     /**
@@ -187,7 +196,10 @@ public enum SqlDialect {
 
     /** Locks up to {@link #MAX_KEYS_PER_STATEMENT} batches. Parameters: the AlignerBatchIDs. */
     public String lockBatches(int keys) {
-        return "SELECT AlignerBatchID, Days FROM " + BATCHES + lockHint() + " WHERE AlignerBatchID IN (" + placeholders(keys) + ")";
+        return switch (this) {
+            case SQL_SERVER -> "SELECT AlignerBatchID, Days FROM " + BATCHES + lockHint() + " WHERE AlignerBatchID IN (" + placeholders(keys) + ")";
+            case H2 -> "SELECT b.AlignerBatchID, b.Days FROM " + h2Keys(keys) + " JOIN " + BATCHES + " b ON b.AlignerBatchID = k.K";
+        };
     }
 
     /** Parameters: Days, AlignerBatchID. The only column of tblAlignerBatches the daemon ever writes. */
@@ -221,6 +233,14 @@ public enum SqlDialect {
     public String batchDaysPage() {
         return "SELECT AlignerBatchID, Days FROM " + BATCHES + " WHERE AlignerBatchID > ? ORDER BY AlignerBatchID"
                 + " OFFSET 0 ROWS FETCH NEXT ? ROWS ONLY";
+    }
+
+    /**
+     * H2 only: up to {@link #MAX_KEYS_PER_STATEMENT} key parameters as a one-column table
+     * {@code k(K)}, to be joined on the key (see {@link #lockLedgerEntries}).
+     */
+    private static String h2Keys(int count) {
+        return "(VALUES " + String.join(", ", Collections.nCopies(checkedCount(count), "(CAST(? AS BIGINT))")) + ") AS k(K)";
     }
 
     private static String placeholders(int count) {

@@ -44,12 +44,13 @@ class SqlDialectTest {
     void sqlServerLocksWithUpdlockHoldlockAndH2ReliesOnTheSingleWriter() {
         assertEquals("SELECT SourceKey, AppliedVersion, ContentHash, IsTombstone FROM dbo.AlignerSyncLedger WITH (UPDLOCK, HOLDLOCK)"
                 + " WHERE SourceTable = 'aligner_notes' AND SourceKey IN (?, ?, ?)", SqlDialect.SQL_SERVER.lockLedgerEntries(SourceTable.ALIGNER_NOTES, 3));
-        assertEquals("SELECT SourceKey, AppliedVersion, ContentHash, IsTombstone FROM dbo.AlignerSyncLedger"
-                + " WHERE (SourceTable, SourceKey) IN (('aligner_batches', ?), ('aligner_batches', ?))",
+        assertEquals("SELECT l.SourceKey, l.AppliedVersion, l.ContentHash, l.IsTombstone FROM (VALUES (CAST(? AS BIGINT)), (CAST(? AS BIGINT)))"
+                + " AS k(K) JOIN dbo.AlignerSyncLedger l ON l.SourceTable = 'aligner_batches' AND l.SourceKey = k.K",
                 SqlDialect.H2.lockLedgerEntries(SourceTable.ALIGNER_BATCHES, 2));
         assertEquals("SELECT AlignerBatchID, Days FROM dbo.tblAlignerBatches WITH (UPDLOCK, HOLDLOCK) WHERE AlignerBatchID IN (?, ?)",
                 SqlDialect.SQL_SERVER.lockBatches(2));
-        assertEquals("SELECT AlignerBatchID, Days FROM dbo.tblAlignerBatches WHERE AlignerBatchID IN (?)", SqlDialect.H2.lockBatches(1));
+        assertEquals("SELECT b.AlignerBatchID, b.Days FROM (VALUES (CAST(? AS BIGINT))) AS k(K) JOIN dbo.tblAlignerBatches b"
+                + " ON b.AlignerBatchID = k.K", SqlDialect.H2.lockBatches(1));
         assertEquals("SELECT NoteID, AlignerSetID, NoteType, NoteText, IsEdited, EditedAt, IsRead FROM dbo.tblAlignerNotes"
                 + " WITH (UPDLOCK, HOLDLOCK) WHERE NoteID IN (?)", SqlDialect.SQL_SERVER.lockNotes(1));
     }
