@@ -74,10 +74,19 @@ public final class SinkStatus implements StatusSource, ReadinessCheck {
         Map<String, Object> out = new LinkedHashMap<>();
         Optional<String> notReady = notReadyReason();
         out.put("state", notReady.isEmpty() ? "reachable" : "unavailable");
+        List<String> warnings = new java.util.ArrayList<>();
         notReady.ifPresent(reason -> {
             out.put("reason", reason);
-            out.put("warnings", List.of("sink unavailable: " + reason));
+            warnings.add("sink unavailable: " + reason);
         });
+        // Equal versions with different content mean the portal did not version an edit; say so.
+        String tieBreak = metrics.lastTieBreak();
+        if (tieBreak != null) {
+            warnings.add(metrics.conflicts() + " equal-version conflict(s) decided by a tie-break, last: " + tieBreak);
+        }
+        if (!warnings.isEmpty()) {
+            out.put("warnings", List.copyOf(warnings));
+        }
         Map<String, Object> perInput = new LinkedHashMap<>();
         for (Input input : Input.values()) {
             Map<String, Object> counts = new LinkedHashMap<>();
@@ -88,6 +97,9 @@ public final class SinkStatus implements StatusSource, ReadinessCheck {
         }
         out.put("events", perInput);
         out.put("conflicts", metrics.conflicts());
+        if (tieBreak != null) {
+            out.put("lastTieBreak", tieBreak);
+        }
         out.put("failedBatches", metrics.failedBatches());
         out.put("deadLetters", deadLetters());
         out.put("deadLetterFile", deadLetters.file().toString());

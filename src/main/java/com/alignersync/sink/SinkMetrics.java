@@ -18,6 +18,7 @@ public final class SinkMetrics {
     private final Counter conflicts;
     private final Timer batches;
     private final Counter failedBatches;
+    private volatile String lastTieBreak;
 
     public SinkMetrics(MeterRegistry registry) {
         for (Input input : Input.values()) {
@@ -42,6 +43,16 @@ public final class SinkMetrics {
         }
         conflicts.increment(result.conflicts());
         batches.record(took);
+    }
+
+    /** An equal-version conflict settled by a tie-break (LSN or content hash); status warns with the last one. */
+    void recordTieBreak(String description) {
+        lastTieBreak = description;
+    }
+
+    /** The last tie-break since start, value-free; null when none. */
+    public String lastTieBreak() {
+        return lastTieBreak;
     }
 
     void recordFailedBatch() {

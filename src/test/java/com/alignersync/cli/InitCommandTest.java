@@ -37,6 +37,30 @@ class InitCommandTest {
     }
 
     @Test
+    void initUpgradesALedgerFromAnEarlierReleaseKeepingItsEntries() throws Exception {
+        try (H2ClinicTarget target = new H2ClinicTarget()) {
+            target.dropLedger();
+            // The ledger as the first release created it: no LSN, no echo bookkeeping.
+            target.execute("""
+                    CREATE TABLE dbo.AlignerSyncLedger (
+                      SourceTable varchar(64) NOT NULL, SourceKey bigint NOT NULL, AppliedVersion bigint NOT NULL,
+                      ContentHash char(64) NOT NULL, IsTombstone bit NOT NULL, AppliedBy varchar(16) NOT NULL,
+                      AppliedAt timestamp with time zone NOT NULL, CONSTRAINT PK_AlignerSyncLedger PRIMARY KEY (SourceTable, SourceKey))""");
+            target.execute("INSERT INTO dbo.AlignerSyncLedger VALUES ('aligner_batches', 7, 42, '" + "a".repeat(64)
+                    + "', 0, 'POLL', CURRENT_TIMESTAMP)");
+            Path config = dir.resolve("test.properties");
+            Files.writeString(config, "sqlserver.jdbc-url=" + target.jdbcUrl() + "\n");
+
+            assertEquals(0, run("init", "--config", config.toString()));
+            assertEquals(0, run("init", "--config", config.toString()), "the upgrade is idempotent");
+            var row = target.query("SELECT AppliedVersion, AppliedLsn, EchoHash FROM dbo.AlignerSyncLedger").get(0);
+            assertEquals(42L, ((Number) row.get("APPLIEDVERSION")).longValue());
+            assertEquals(null, row.get("APPLIEDLSN"));
+            assertTrue(row.containsKey("ECHOHASH"));
+        }
+    }
+
+    @Test
     void initWithoutAJdbcUrlFailsWithTheConfigExitCode() throws Exception {
         Path config = dir.resolve("empty.properties");
         Files.writeString(config, "");
