@@ -141,6 +141,7 @@ public final class Daemon implements AutoCloseable {
         CdcInput cdc = null;
         if (config.cdc().enabled()) {
             cdc = new CdcInput(config.cdc(), dataDirectory.root(), sink.sink(), sink.deadLetters(), this::catchUpAfterSlotAlarm);
+            cdc.bindMetrics(registry);
             statusSources.add(cdc);
         } else {
             log.info("daemon: CDC input disabled (cdc.enabled=false)");

@@ -1,6 +1,7 @@
 package com.alignersync.source.cdc;
 
 import com.alignersync.config.CdcConfig;
+import com.alignersync.event.SourceTable;
 import com.alignersync.ops.StatusSource;
 import com.alignersync.sink.DeadLetterLog;
 import com.alignersync.sink.SqlServerSink;
@@ -12,6 +13,8 @@ import io.debezium.engine.DebeziumEngine;
 import io.debezium.engine.RecordChangeEvent;
 import io.debezium.engine.format.ChangeEventFormat;
 import io.debezium.embedded.Connect;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -250,6 +253,19 @@ public final class CdcInput implements StatusSource, AutoCloseable {
             offsetsExist = true;
         }
         checkSlot(offsetsExist);
+    }
+
+    /**
+     * Publishes {@code aligner_sync_cdc_replica_identity_full{table=...}}: 1 when the portal
+     * table's replica identity is FULL, 0 when not (the slot check's alarm), NaN before the first check.
+     */
+    public void bindMetrics(MeterRegistry registry) {
+        for (SourceTable table : SourceTable.values()) {
+            Gauge.builder("aligner_sync_cdc_replica_identity_full", status, s -> s.replicaIdentityFull(table.tableName()))
+                    .description("1 when the portal table has REPLICA IDENTITY FULL, 0 when not (read by the slot check)")
+                    .tag("table", table.tableName())
+                    .register(registry);
+        }
     }
 
     /** Reads the slot now, raising the alarm when it is lost or missing while a position is stored. */

@@ -24,6 +24,8 @@ final class CdcStatus {
     private String alarm;
     private Instant alarmSince;
     private String lastAlarm;
+    private Map<String, String> replicaIdentity = Map.of();
+    private String replicaIdentityAlarm;
 
     CdcStatus(Clock clock) {
         this.clock = clock;
@@ -74,6 +76,20 @@ final class CdcStatus {
         return fresh;
     }
 
+    /** @return the replica-identity alarm before this reading (null when there was none) */
+    synchronized String replicaIdentity(Map<String, String> identities, String alarm) {
+        String previous = replicaIdentityAlarm;
+        replicaIdentity = Map.copyOf(identities);
+        replicaIdentityAlarm = alarm;
+        return previous;
+    }
+
+    /** 1 when the table's replica identity is FULL, 0 when not, NaN before the first reading. */
+    synchronized double replicaIdentityFull(String table) {
+        String identity = replicaIdentity.get(table);
+        return identity == null ? Double.NaN : "f".equals(identity) ? 1 : 0;
+    }
+
     synchronized void clearAlarm() {
         alarm = null;
         alarmSince = null;
@@ -103,6 +119,10 @@ final class CdcStatus {
         map.put("alarm", alarm);
         map.put("alarmSince", text(alarmSince));
         map.put("lastAlarm", lastAlarm);
+        Map<String, String> identities = new LinkedHashMap<>();
+        replicaIdentity.forEach((table, identity) -> identities.put(table, SlotWatch.label(identity)));
+        map.put("replicaIdentity", identities);
+        map.put("replicaIdentityAlarm", replicaIdentityAlarm);
         return map;
     }
 
