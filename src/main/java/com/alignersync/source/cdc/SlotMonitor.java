@@ -57,4 +57,14 @@ public final class SlotMonitor implements SlotReader {
         }
         return identities;
     }
+
+    @Override
+    public boolean notesHaveUpdatedAt() throws SQLException {
+        try (Connection connection = db.connect("aligner-sync slot monitor");
+             PreparedStatement query = connection.prepareStatement("SELECT 1 FROM information_schema.columns"
+                     + " WHERE table_schema = 'public' AND table_name = 'aligner_notes' AND column_name = 'updated_at'");
+             ResultSet rs = query.executeQuery()) {
+            return rs.next();
+        }
+    }
 }

@@ -3,7 +3,7 @@ package com.alignersync.source.cdc;
 import java.sql.SQLException;
 import java.util.Map;
 
-/** Reads the replication slot's health; {@link SlotMonitor} asks Postgres. */
+/** Reads the replication slot's health and the portal catalogue facts CDC depends on; {@link SlotMonitor} asks Postgres. */
 @FunctionalInterface
 interface SlotReader {
 
@@ -15,5 +15,10 @@ interface SlotReader {
      */
     default Map<String, String> replicaIdentity() throws SQLException {
         return Map.of();
+    }
+
+    /** Whether {@code aligner_notes} has the {@code updated_at} column supabase-setup.sql adds. */
+    default boolean notesHaveUpdatedAt() throws SQLException {
+        return true;
     }
 }
