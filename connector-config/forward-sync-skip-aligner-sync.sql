@@ -3,8 +3,8 @@
 -- Why: aligner-sync writes a change into SQL Server only because the portal already holds it.
 -- Forwarding that write back to the portal changes nothing there but its updated_at, and costs
 -- a round trip that returns through every input of aligner-sync (an "echo"). aligner-sync
--- recognises echoes without this (docs/two-way.md), but skipping them at the source is cheaper
--- and removes the one case the echo rule can misjudge.
+-- recognises echoes without this (docs/two-way.md, "What wins when both sides edit"), but
+-- skipping them at the source saves the writes and the round trips.
 --
 -- How: every SQL Server session of aligner-sync runs
 --     EXEC sp_set_session_context @key = N'aligner_sync', @value = 1;

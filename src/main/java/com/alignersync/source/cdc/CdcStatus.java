@@ -123,6 +123,10 @@ final class CdcStatus {
         replicaIdentity.forEach((table, identity) -> identities.put(table, SlotWatch.label(identity)));
         map.put("replicaIdentity", identities);
         map.put("replicaIdentityAlarm", replicaIdentityAlarm);
+        if (replicaIdentityAlarm != null) {
+            // Status' summary gathers every part's warnings: degraded while the alarm stands.
+            map.put("warnings", java.util.List.of(replicaIdentityAlarm));
+        }
         return map;
     }
 

@@ -8,6 +8,7 @@ import com.alignersync.event.ChangeEvents;
 import com.alignersync.event.Input;
 import com.alignersync.event.Op;
 import com.alignersync.event.SourceTable;
+import com.alignersync.ops.SinkStatus;
 import com.alignersync.sink.Outcome;
 import com.alignersync.support.PortalPostgres;
 import java.nio.file.Files;
@@ -90,6 +91,8 @@ class EqualVersionsTest {
         assertNotNull(warning, "status warns that a tie-break decided");
         assertTrue(warning.contains("later LSN"), warning);
         assertTrue(warning.contains("aligner_batches#77"), warning);
+        Object statusWarnings = new SinkStatus(rig.sink, rig.metrics, rig.deadLetters).statusSnapshot().get("warnings");
+        assertTrue(String.valueOf(statusWarnings).contains("decided by a tie-break"), String.valueOf(statusWarnings));
     }
 
     @Test

@@ -92,6 +92,7 @@ class ReplicaIdentityDefaultTest {
         assertEquals(0.0, registry.get("aligner_sync_cdc_replica_identity_full").tag("table", "aligner_notes").gauge().value());
         assertEquals(1.0, registry.get("aligner_sync_cdc_replica_identity_full").tag("table", "aligner_batches").gauge().value());
         assertNull(rig.input().statusSnapshot().get("alarm"), "not a slot alarm: nothing was lost, no catch-up");
+        assertEquals(java.util.List.of(alarm), rig.input().statusSnapshot().get("warnings"), "status summary turns degraded");
 
         portal.execute("ALTER TABLE aligner_notes REPLICA IDENTITY FULL");
         rig.input().checkSlot(true);
