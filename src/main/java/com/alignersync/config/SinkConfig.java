@@ -2,8 +2,20 @@ package com.alignersync.config;
 
 import java.time.Duration;
 
-/** How the sink applies changes and retries transient failures. */
-public record SinkConfig(DeleteMode notesDeleteMode, int retryMaxAttempts, Duration retryInitialBackoff, Duration retryMaxBackoff) {
+/**
+ * How the sink applies changes and retries transient failures.
+ *
+ * @param echoWindow how long an echo of a value the sink wrote and then superseded is expected
+ *                   back from the clinic's forward sync (sink.DedupRules); zero turns the echo rule off
+ */
+public record SinkConfig(DeleteMode notesDeleteMode, int retryMaxAttempts, Duration retryInitialBackoff, Duration retryMaxBackoff,
+                         Duration echoWindow) {
+
+    public static final Duration DEFAULT_ECHO_WINDOW = Duration.ofSeconds(60);
+
+    public SinkConfig(DeleteMode notesDeleteMode, int retryMaxAttempts, Duration retryInitialBackoff, Duration retryMaxBackoff) {
+        this(notesDeleteMode, retryMaxAttempts, retryInitialBackoff, retryMaxBackoff, DEFAULT_ECHO_WINDOW);
+    }
 
     /** What a deleted Doctor note does to SQL Server. */
     public enum DeleteMode {
@@ -16,7 +28,8 @@ public record SinkConfig(DeleteMode notesDeleteMode, int retryMaxAttempts, Durat
                 reader.choice(ConfigKeys.SINK_NOTES_DELETE_MODE, DeleteMode.class),
                 reader.intInRange(ConfigKeys.SINK_RETRY_MAX_ATTEMPTS, 1, 100),
                 reader.millis(ConfigKeys.SINK_RETRY_INITIAL_BACKOFF_MS, 1, 600_000),
-                reader.millis(ConfigKeys.SINK_RETRY_MAX_BACKOFF_MS, 1, 3_600_000));
+                reader.millis(ConfigKeys.SINK_RETRY_MAX_BACKOFF_MS, 1, 3_600_000),
+                Duration.ofSeconds(reader.intInRange(ConfigKeys.SINK_ECHO_WINDOW_SECONDS, 0, 24 * 3600)));
         if (config.retryMaxBackoff.compareTo(config.retryInitialBackoff) < 0) {
             reader.problem(ConfigKeys.SINK_RETRY_MAX_BACKOFF_MS.label() + " must be at least " + ConfigKeys.SINK_RETRY_INITIAL_BACKOFF_MS.label());
         }

@@ -15,8 +15,8 @@ import java.time.Duration;
  *       applied is not a change of the portal: the ledger's version advances, nothing is
  *       written. So a portal row bumped by something else (a forward-synced delivery date) never
  *       writes its old {@code days} over an edit the clinic made since.</li>
- *   <li><b>Echo</b>: when the daemon supersedes a content it wrote itself less than
- *       {@link #ECHO_WINDOW} ago, the forward sync may still be carrying that older content to
+ *   <li><b>Echo</b>: when the daemon supersedes a content it wrote itself less than the echo
+ *       window ({@code sink.echo-window-seconds}) ago, the forward sync may still be carrying that older content to
  *       the portal. A copy of exactly that content with a version inside the window is that
  *       echo: the version advances, nothing is written. Without this, two concurrent edits
  *       (doctor 10, clinic 12) ping-pong for ever: the daemon writes 10, the forward sync echoes
@@ -27,14 +27,6 @@ import java.time.Duration;
  * </ul>
  */
 public final class DedupRules {
-
-    /**
-     * How long after the daemon wrote a content an echo of it may come back through the
-     * clinic's forward sync (trigger to portal to input). Longer than any forward-sync delay;
-     * short, because within it a doctor who sets a batch back to a value the daemon has just
-     * superseded is taken for an echo (docs/two-way.md says so).
-     */
-    public static final Duration ECHO_WINDOW = Duration.ofSeconds(60);
 
     public enum Verdict {
         /** No entry, or a newer version with new content: apply it. */
@@ -77,13 +69,18 @@ public final class DedupRules {
 
     /** The verdict alone, for a copy without LSN and without echo bookkeeping. */
     public static Verdict decide(LedgerEntry applied, long version, String contentHash) {
-        return decide(applied, new Incoming(version, contentHash, false, null), 0).verdict();
+        return decide(applied, new Incoming(version, contentHash, false, null), 0, Duration.ZERO).verdict();
     }
 
     /**
-     * @param nowMicros the daemon's clock in epoch microseconds (when an echo window closes)
+     * @param nowMicros  the daemon's clock in epoch microseconds (when an echo window closes)
+     * @param echoWindow how long after the daemon wrote a content its echo may come back through the
+     *                   clinic's forward sync (trigger to portal to input): longer than any forward-sync
+     *                   delay, short, because within it a doctor who sets a batch back to a value the
+     *                   daemon has just superseded is taken for an echo (docs/two-way.md says so);
+     *                   zero turns the rule off
      */
-    public static Decision decide(LedgerEntry applied, Incoming in, long nowMicros) {
+    public static Decision decide(LedgerEntry applied, Incoming in, long nowMicros, Duration echoWindow) {
         if (applied == null) {
             return new Decision(Verdict.APPLY, fresh(in, null, null), TieBreak.NONE);
         }
@@ -94,7 +91,7 @@ public final class DedupRules {
             if (applied.isEcho(in.version(), in.contentHash())) {
                 return new Decision(Verdict.ECHO, applied.advancedTo(in.version(), in.lsn()), TieBreak.NONE);
             }
-            return new Decision(Verdict.APPLY, superseding(applied, in, nowMicros), TieBreak.NONE);
+            return new Decision(Verdict.APPLY, superseding(applied, in, nowMicros, echoWindow), TieBreak.NONE);
         }
         if (in.version() < applied.version()) {
             return new Decision(Verdict.STALE, applied, TieBreak.NONE);
@@ -116,7 +113,7 @@ public final class DedupRules {
             tieBreak = TieBreak.CONTENT_HASH;
         }
         return incomingWins
-                ? new Decision(Verdict.APPLY_CONFLICT_WINNER, superseding(applied, in, nowMicros), tieBreak)
+                ? new Decision(Verdict.APPLY_CONFLICT_WINNER, superseding(applied, in, nowMicros, echoWindow), tieBreak)
                 : new Decision(Verdict.CONFLICT_LOSER, applied, tieBreak);
     }
 
@@ -126,12 +123,12 @@ public final class DedupRules {
      * Only one superseded content is remembered, the most recent, as the forward sync sends
      * changes in order and the older echoes arrive first.
      */
-    private static LedgerEntry superseding(LedgerEntry applied, Incoming in, long nowMicros) {
-        long window = ECHO_WINDOW.toNanos() / 1000;
-        if (applied.writtenAt() != null && applied.writtenAt() + window > nowMicros) {
+    private static LedgerEntry superseding(LedgerEntry applied, Incoming in, long nowMicros, Duration echoWindow) {
+        long window = echoWindow.toNanos() / 1000;
+        if (window > 0 && applied.writtenAt() != null && applied.writtenAt() + window > nowMicros) {
             return fresh(in, applied.contentHash(), applied.writtenAt() + window);
         }
-        if (applied.echoHash() != null && applied.echoUntil() != null && applied.echoUntil() > nowMicros) {
+        if (window > 0 && applied.echoHash() != null && applied.echoUntil() != null && applied.echoUntil() > nowMicros) {
             return fresh(in, applied.echoHash(), applied.echoUntil());
         }
         return fresh(in, null, null);

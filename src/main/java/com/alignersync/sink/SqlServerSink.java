@@ -53,6 +53,7 @@ public final class SqlServerSink {
     private final Clock clock;
     private final RetryPolicy<Object> retryPolicy;
     private final ReentrantLock singleWriter;
+    private final Duration echoWindow;
 
     public SqlServerSink(DataSource dataSource, SqlDialect dialect, SinkConfig config, ZoneId clinicZone,
                          DeadLetterLog deadLetters, SinkMetrics metrics, Clock clock) {
@@ -64,6 +65,7 @@ public final class SqlServerSink {
         this.metrics = metrics;
         this.clock = clock;
         this.singleWriter = dialect.needsSingleWriter() ? new ReentrantLock(true) : null;
+        this.echoWindow = config.echoWindow();
         RetryPolicyBuilder<Object> retry = RetryPolicy.builder().handle(TransientFailure.class);
         // Failsafe's backoff needs max > initial; equal bounds mean a fixed delay.
         retry = config.retryMaxBackoff().compareTo(config.retryInitialBackoff()) > 0
@@ -172,7 +174,7 @@ public final class SqlServerSink {
                         for (int index : plan.groups().get(key)) {
                             ChangeEvent event = events.get(index);
                             verdicts[index] = switch (DedupRules.decide(applied.get(key.key()), incoming(event, event.version()),
-                                    nowMicros()).verdict()) {
+                                    nowMicros(), echoWindow).verdict()) {
                                 case APPLY, APPLY_CONFLICT_WINNER -> Outcome.APPLIED;
                                 case DUPLICATE -> Outcome.DUPLICATE;
                                 case STALE -> Outcome.STALE;
@@ -353,7 +355,7 @@ public final class SqlServerSink {
         for (int index : indexes) {
             ChangeEvent event = events.get(index);
             long version = event.hasKnownVersion() ? event.version() : versionForUnversionedDelete(state, event);
-            DedupRules.Decision decision = DedupRules.decide(state, incoming(event, version), nowMicros());
+            DedupRules.Decision decision = DedupRules.decide(state, incoming(event, version), nowMicros(), echoWindow);
             Verdict verdict = decision.verdict();
             switch (verdict) {
                 case APPLY, APPLY_CONFLICT_WINNER -> {

@@ -32,4 +32,15 @@ class DaemonConfigTest {
         assertEquals(PollConfig.NotesCursor.CREATED_EDITED, DaemonConfig.from(new ConfigReader(Settings.of(values))).poll().notesCursor(),
                 "the poller alone may still read a legacy portal");
     }
+
+    @Test
+    void theEchoWindowDefaultsToAMinuteAndZeroTurnsItOff() {
+        Map<String, String> values = valid();
+        assertEquals(java.time.Duration.ofSeconds(60), DaemonConfig.from(new ConfigReader(Settings.of(values))).sink().echoWindow());
+        values.put("sink.echo-window-seconds", "0");
+        assertEquals(java.time.Duration.ZERO, DaemonConfig.from(new ConfigReader(Settings.of(values))).sink().echoWindow());
+        values.put("sink.echo-window-seconds", "-1");
+        ConfigException e = assertThrows(ConfigException.class, () -> DaemonConfig.from(new ConfigReader(Settings.of(values))));
+        assertTrue(e.getMessage().contains("sink.echo-window-seconds"), e.getMessage());
+    }
 }
