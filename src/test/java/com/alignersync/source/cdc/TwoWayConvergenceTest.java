@@ -99,6 +99,11 @@ class TwoWayConvergenceTest {
     @Test
     void concurrentEditsReplayedByCdcAfterARestartInSeparateBatchesConverge() throws Exception {
         rig.start();
+        // One change through the engine before stopping it (stopping an engine that has not yet
+        // delivered a batch can take the 60 s of CdcInput's stop timeout).
+        portal.execute("UPDATE aligner_batches SET notes = 'warm-up' WHERE aligner_batch_id = " + FIRST);
+        CdcRig.await("the warm-up change is decided", () -> rig.metrics.count(com.alignersync.event.Input.CDC,
+                com.alignersync.sink.Outcome.IGNORED) == 1);
         rig.stop();
         for (int i = 0; i < BATCHES; i++) {
             long key = FIRST + i;
