@@ -52,6 +52,10 @@ public final class ConfigKeys {
             "First retry delay; it doubles per attempt up to sink.retry.max-backoff-ms");
     public static final ConfigKey SINK_RETRY_MAX_BACKOFF_MS = key("sink.retry.max-backoff-ms", null, "10000", false,
             "Upper bound of the retry delay");
+    public static final ConfigKey SINK_ECHO_WINDOW_SECONDS = key("sink.echo-window-seconds", null, "60", false,
+            "How long after aligner-sync wrote a value a copy of it returning from the clinic's forward sync, once superseded,"
+                    + " is taken for an echo and skipped (docs/two-way.md); longer than the forward sync's delay; 0 turns the echo"
+                    + " rule off (only with the forward-sync trigger snippet installed)");
 
     // --- Webhook input and HTTP surface. WEBHOOK_SECRET and PORT are declared above. ---
     public static final ConfigKey WEBHOOK_ENABLED = key("webhook.enabled", null, "true", false,

@@ -22,6 +22,14 @@ public record DaemonConfig(
                 PollConfig.from(reader),
                 CdcConfig.from(reader),
                 ReconcileConfig.from(reader));
+        if (config.cdc().enabled() && config.poll().notesCursor() == PollConfig.NotesCursor.CREATED_EDITED) {
+            // Without updated_at two edits of a note can carry the same version (rule 5's tie-break
+            // then guesses), and CDC and the poller would disagree on versions: refuse the mix.
+            reader.problem(ConfigKeys.POLL_NOTES_CURSOR.label() + " is created-edited (a portal without aligner_notes.updated_at)"
+                    + " while " + ConfigKeys.CDC_ENABLED.label() + " is true: CDC needs updated_at as the version every input agrees on."
+                    + " Run connector-config/supabase-setup.sql on the portal database and set " + ConfigKeys.POLL_NOTES_CURSOR.label()
+                    + " to auto, or set " + ConfigKeys.CDC_ENABLED.label() + " to false");
+        }
         reader.throwIfProblems();
         return config;
     }

@@ -3,13 +3,18 @@ package com.alignersync.config;
 import java.time.Duration;
 
 /**
- * How the sink applies changes, retries transient failures and isolates a batch SQL Server keeps refusing.
+ * How the sink applies changes, retries transient failures, isolates a batch SQL Server keeps
+ * refusing, and recognises echoes of its own writes.
  *
  * @param isolateAfterFailures identical refusals of one batch before it is applied key by key
  * @param statementTimeout     JDBC query timeout of every sink statement
+ * @param echoWindow           how long an echo of a value the sink wrote and then superseded is expected
+ *                             back from the clinic's forward sync (sink.DedupRules); zero turns the echo rule off
  */
 public record SinkConfig(DeleteMode notesDeleteMode, int retryMaxAttempts, Duration retryInitialBackoff, Duration retryMaxBackoff,
-                         int isolateAfterFailures, Duration statementTimeout) {
+                         int isolateAfterFailures, Duration statementTimeout, Duration echoWindow) {
+
+    public static final Duration DEFAULT_ECHO_WINDOW = Duration.ofSeconds(60);
 
     /** What a deleted Doctor note does to SQL Server. */
     public enum DeleteMode {
@@ -19,7 +24,7 @@ public record SinkConfig(DeleteMode notesDeleteMode, int retryMaxAttempts, Durat
 
     /** With the default isolation threshold and statement timeout (tests and benchmarks). */
     public SinkConfig(DeleteMode notesDeleteMode, int retryMaxAttempts, Duration retryInitialBackoff, Duration retryMaxBackoff) {
-        this(notesDeleteMode, retryMaxAttempts, retryInitialBackoff, retryMaxBackoff, 3, Duration.ofSeconds(30));
+        this(notesDeleteMode, retryMaxAttempts, retryInitialBackoff, retryMaxBackoff, 3, Duration.ofSeconds(30), DEFAULT_ECHO_WINDOW);
     }
 
     public static SinkConfig from(ConfigReader reader) {
@@ -29,7 +34,8 @@ public record SinkConfig(DeleteMode notesDeleteMode, int retryMaxAttempts, Durat
                 reader.millis(ConfigKeys.SINK_RETRY_INITIAL_BACKOFF_MS, 1, 600_000),
                 reader.millis(ConfigKeys.SINK_RETRY_MAX_BACKOFF_MS, 1, 3_600_000),
                 reader.intInRange(ConfigKeys.SINK_ISOLATE_AFTER_FAILURES, 1, 100),
-                Duration.ofSeconds(reader.intInRange(ConfigKeys.SINK_STATEMENT_TIMEOUT_SECONDS, 1, 3_600)));
+                Duration.ofSeconds(reader.intInRange(ConfigKeys.SINK_STATEMENT_TIMEOUT_SECONDS, 1, 3_600)),
+                Duration.ofSeconds(reader.intInRange(ConfigKeys.SINK_ECHO_WINDOW_SECONDS, 0, 24 * 3600)));
         if (config.retryMaxBackoff.compareTo(config.retryInitialBackoff) < 0) {
             reader.problem(ConfigKeys.SINK_RETRY_MAX_BACKOFF_MS.label() + " must be at least " + ConfigKeys.SINK_RETRY_INITIAL_BACKOFF_MS.label());
         }
@@ -41,10 +47,10 @@ public record SinkConfig(DeleteMode notesDeleteMode, int retryMaxAttempts, Durat
     }
 
     public SinkConfig withIsolateAfterFailures(int failures) {
-        return new SinkConfig(notesDeleteMode, retryMaxAttempts, retryInitialBackoff, retryMaxBackoff, failures, statementTimeout);
+        return new SinkConfig(notesDeleteMode, retryMaxAttempts, retryInitialBackoff, retryMaxBackoff, failures, statementTimeout, echoWindow);
     }
 
     public SinkConfig withStatementTimeout(Duration timeout) {
-        return new SinkConfig(notesDeleteMode, retryMaxAttempts, retryInitialBackoff, retryMaxBackoff, isolateAfterFailures, timeout);
+        return new SinkConfig(notesDeleteMode, retryMaxAttempts, retryInitialBackoff, retryMaxBackoff, isolateAfterFailures, timeout, echoWindow);
     }
 }

@@ -28,7 +28,9 @@ public enum SourceTable {
                     Column.required("is_read", BOOLEAN),
                     // Added by connector-config/supabase-setup.sql; older portals lack it.
                     Column.optional("updated_at", TIMESTAMP)),
-            List.of("aligner_set_id", "note_type", "note_text", "created_at", "is_edited", "edited_at", "is_read")),
+            // What the sink compares and writes: created_at is not part of it (never updated in
+            // SQL Server), so a portal copy that differs only there is not a change (rule 6).
+            List.of("aligner_set_id", "note_type", "note_text", "is_edited", "edited_at", "is_read")),
     ALIGNER_BATCHES(
             "aligner_batches",
             "aligner_batch_id",

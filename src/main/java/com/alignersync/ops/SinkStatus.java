@@ -88,7 +88,6 @@ public final class SinkStatus implements StatusSource, ReadinessCheck {
         Map<String, Object> out = new LinkedHashMap<>();
         Optional<String> notReady = notReadyReason();
         SinkHealth.Snapshot health = sink.health().snapshot();
-        String warning = health.warning(clock.instant());
         out.put("state", health.state() == SinkHealth.State.MISCONFIGURED ? "misconfigured"
                 : notReady.isPresent() ? "unavailable"
                 : health.state() == SinkHealth.State.WAITING_ON_LOCK ? "waiting_on_lock"
@@ -97,10 +96,20 @@ public final class SinkStatus implements StatusSource, ReadinessCheck {
         if (health.since() != null) {
             out.put("since", health.since().toString());
         }
-        if (warning != null) {
-            out.put("warnings", List.of(warning));
-        } else if (notReady.isPresent()) {
-            out.put("warnings", List.of("sink unavailable: " + notReady.get()));
+        List<String> warnings = new ArrayList<>();
+        String healthWarning = health.warning(clock.instant());
+        if (healthWarning != null) {
+            warnings.add(healthWarning);
+        } else {
+            notReady.ifPresent(reason -> warnings.add("sink unavailable: " + reason));
+        }
+        // Equal versions with different content mean the portal did not version an edit; say so.
+        String tieBreak = metrics.lastTieBreak();
+        if (tieBreak != null) {
+            warnings.add(metrics.conflicts() + " equal-version conflict(s) decided by a tie-break, last: " + tieBreak);
+        }
+        if (!warnings.isEmpty()) {
+            out.put("warnings", List.copyOf(warnings));
         }
         Map<String, Object> perInput = new LinkedHashMap<>();
         for (Input input : Input.values()) {
@@ -112,6 +121,9 @@ public final class SinkStatus implements StatusSource, ReadinessCheck {
         }
         out.put("events", perInput);
         out.put("conflicts", metrics.conflicts());
+        if (tieBreak != null) {
+            out.put("lastTieBreak", tieBreak);
+        }
         out.put("failedBatches", metrics.failedBatches());
         CountedFile parked = deadLetterFile();
         out.put("deadLetters", parked.count());

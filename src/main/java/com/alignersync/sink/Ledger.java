@@ -5,6 +5,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Types;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -40,7 +41,8 @@ final class Ledger {
                 }
                 try (ResultSet rs = lock.executeQuery()) {
                     while (rs.next()) {
-                        entries.put(rs.getLong(1), new LedgerEntry(rs.getLong(2), rs.getString(3), rs.getBoolean(4)));
+                        entries.put(rs.getLong(1), new LedgerEntry(rs.getLong(2), rs.getString(3), rs.getBoolean(4),
+                                rs.getObject(5, Long.class), rs.getObject(6, Long.class), rs.getString(7), rs.getObject(8, Long.class)));
                     }
                 }
             }
@@ -60,9 +62,25 @@ final class Ledger {
                 upsert.setString(4, update.entry().contentHash());
                 upsert.setBoolean(5, update.entry().tombstone());
                 upsert.setString(6, update.appliedBy());
+                setNullableLong(upsert, 7, update.entry().lsn());
+                setNullableLong(upsert, 8, update.entry().writtenAt());
+                if (update.entry().echoHash() == null) {
+                    upsert.setNull(9, Types.CHAR);
+                } else {
+                    upsert.setString(9, update.entry().echoHash());
+                }
+                setNullableLong(upsert, 10, update.entry().echoUntil());
                 upsert.addBatch();
             }
             upsert.executeBatch();
+        }
+    }
+
+    private static void setNullableLong(PreparedStatement statement, int index, Long value) throws SQLException {
+        if (value == null) {
+            statement.setNull(index, Types.BIGINT);
+        } else {
+            statement.setLong(index, value);
         }
     }
 

@@ -24,6 +24,7 @@ public final class SinkMetrics {
     private final MeterRegistry registry;
     // Micrometer holds a gauge's object weakly: this field keeps the probe alive as long as the metrics.
     private SinkAvailability availability;
+    private volatile String lastTieBreak;
 
     public SinkMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -60,6 +61,16 @@ public final class SinkMetrics {
         }
         conflicts.increment(result.conflicts());
         batches.record(took);
+    }
+
+    /** An equal-version conflict settled by a tie-break (LSN or content hash); status warns with the last one. */
+    void recordTieBreak(String description) {
+        lastTieBreak = description;
+    }
+
+    /** The last tie-break since start, value-free; null when none. */
+    public String lastTieBreak() {
+        return lastTieBreak;
     }
 
     void recordFailedBatch() {

@@ -56,7 +56,11 @@ public enum SqlDialect {
                       AppliedBy      varchar(16) NOT NULL,
                       AppliedAt      datetime2(6) NOT NULL,
                       CONSTRAINT PK_AlignerSyncLedger PRIMARY KEY (SourceTable, SourceKey)
-                    )""");
+                    )""",
+                    addLedgerColumn("AppliedLsn", "bigint"),
+                    addLedgerColumn("WrittenAt", "bigint"),
+                    addLedgerColumn("EchoHash", "char(64)"),
+                    addLedgerColumn("EchoUntil", "bigint"));
             case H2 -> List.of(
                     "CREATE SCHEMA IF NOT EXISTS dbo",
                     """
@@ -69,7 +73,11 @@ public enum SqlDialect {
                       AppliedBy      varchar(16) NOT NULL,
                       AppliedAt      timestamp with time zone NOT NULL,
                       CONSTRAINT PK_AlignerSyncLedger PRIMARY KEY (SourceTable, SourceKey)
-                    )""");
+                    )""",
+                    addLedgerColumn("AppliedLsn", "bigint"),
+                    addLedgerColumn("WrittenAt", "bigint"),
+                    addLedgerColumn("EchoHash", "char(64)"),
+                    addLedgerColumn("EchoUntil", "bigint"));
         };
     }
 
@@ -102,8 +110,22 @@ public enum SqlDialect {
         };
     }
 
+    /**
+     * Columns added after the first release (the two-way rules: the LSN tie-break and the echo
+     * bookkeeping of {@link DedupRules}), nullable so that an existing ledger upgrades in place:
+     * {@code init} adds them when missing and stays idempotent.
+     */
+    private String addLedgerColumn(String column, String type) {
+        return switch (this) {
+            case SQL_SERVER -> "IF COL_LENGTH(N'" + LEDGER + "', N'" + column + "') IS NULL ALTER TABLE " + LEDGER
+                    + " ADD " + column + " " + type + " NULL";
+            case H2 -> "ALTER TABLE " + LEDGER + " ADD COLUMN IF NOT EXISTS " + column + " " + type + " NULL";
+        };
+    }
+
+    /** Fails on a ledger created by an older release, whose upgrade columns {@code init} has not added yet. */
     public String ledgerProbe() {
-        return tableProbe(LEDGER);
+        return "SELECT COUNT(AppliedLsn), COUNT(WrittenAt), COUNT(EchoHash), COUNT(EchoUntil) FROM " + LEDGER + " WHERE 1 = 0";
     }
 
     /** Reads nothing, but fails when the table is missing or the login may not read it. */
@@ -125,33 +147,38 @@ public enum SqlDialect {
     public String lockLedgerEntries(SourceTable table, int keys) {
         String name = "'" + table.tableName() + "'";
         return switch (this) {
-            case SQL_SERVER -> "SELECT SourceKey, AppliedVersion, ContentHash, IsTombstone FROM " + LEDGER + lockHint()
-                    + " WHERE SourceTable = " + name + " AND SourceKey IN (" + placeholders(keys) + ")";
-            case H2 -> "SELECT l.SourceKey, l.AppliedVersion, l.ContentHash, l.IsTombstone FROM " + h2Keys(keys)
-                    + " JOIN " + LEDGER + " l ON l.SourceTable = " + name + " AND l.SourceKey = k.K";
+            case SQL_SERVER -> "SELECT SourceKey, AppliedVersion, ContentHash, IsTombstone, AppliedLsn, WrittenAt, EchoHash, EchoUntil FROM "
+                    + LEDGER + lockHint() + " WHERE SourceTable = " + name + " AND SourceKey IN (" + placeholders(keys) + ")";
+            case H2 -> "SELECT l.SourceKey, l.AppliedVersion, l.ContentHash, l.IsTombstone, l.AppliedLsn, l.WrittenAt, l.EchoHash, l.EchoUntil"
+                    + " FROM " + h2Keys(keys) + " JOIN " + LEDGER + " l ON l.SourceTable = " + name + " AND l.SourceKey = k.K";
         };
     }
 
     /**
-     * Parameters: SourceTable, SourceKey, AppliedVersion, ContentHash, IsTombstone, AppliedBy.
-     * mssql-jdbc sends every String parameter as nvarchar while {@code sendStringParametersAsUnicode}
-     * is true (its default; even {@code setObject(i, s, Types.VARCHAR)} is re-tagged), and
-     * {@code varchar_column = nvarchar} converts the COLUMN: a scan under HOLDLOCK that range-locks
-     * the whole ledger. CAST converts the parameter instead, whatever the URL says.
+     * Parameters: SourceTable, SourceKey, AppliedVersion, ContentHash, IsTombstone, AppliedBy,
+     * AppliedLsn, WrittenAt, EchoHash, EchoUntil. mssql-jdbc sends every String parameter as
+     * nvarchar while {@code sendStringParametersAsUnicode} is true (its default; even
+     * {@code setObject(i, s, Types.VARCHAR)} is re-tagged), and {@code varchar_column = nvarchar}
+     * converts the COLUMN: a scan under HOLDLOCK that range-locks the whole ledger. CAST converts
+     * the parameter instead, whatever the URL says.
      */
     public String upsertLedgerEntry() {
         return switch (this) {
             case SQL_SERVER -> "MERGE " + LEDGER + " WITH (HOLDLOCK) AS t"
-                    + " USING (VALUES (CAST(? AS varchar(64)), ?, ?, CAST(? AS char(64)), ?, CAST(? AS varchar(16))))"
-                    + " AS s (SourceTable, SourceKey, AppliedVersion, ContentHash, IsTombstone, AppliedBy)"
+                    + " USING (VALUES (CAST(? AS varchar(64)), ?, ?, CAST(? AS char(64)), ?, CAST(? AS varchar(16)), ?, ?,"
+                    + " CAST(? AS char(64)), ?)) AS s (SourceTable, SourceKey, AppliedVersion, ContentHash, IsTombstone,"
+                    + " AppliedBy, AppliedLsn, WrittenAt, EchoHash, EchoUntil)"
                     + " ON t.SourceTable = s.SourceTable AND t.SourceKey = s.SourceKey"
                     + " WHEN MATCHED THEN UPDATE SET AppliedVersion = s.AppliedVersion, ContentHash = s.ContentHash,"
-                    + " IsTombstone = s.IsTombstone, AppliedBy = s.AppliedBy, AppliedAt = SYSUTCDATETIME()"
-                    + " WHEN NOT MATCHED THEN INSERT (SourceTable, SourceKey, AppliedVersion, ContentHash, IsTombstone, AppliedBy, AppliedAt)"
-                    + " VALUES (s.SourceTable, s.SourceKey, s.AppliedVersion, s.ContentHash, s.IsTombstone, s.AppliedBy, SYSUTCDATETIME());";
+                    + " IsTombstone = s.IsTombstone, AppliedBy = s.AppliedBy, AppliedAt = SYSUTCDATETIME(), AppliedLsn = s.AppliedLsn,"
+                    + " WrittenAt = s.WrittenAt, EchoHash = s.EchoHash, EchoUntil = s.EchoUntil"
+                    + " WHEN NOT MATCHED THEN INSERT (SourceTable, SourceKey, AppliedVersion, ContentHash, IsTombstone, AppliedBy, AppliedAt,"
+                    + " AppliedLsn, WrittenAt, EchoHash, EchoUntil)"
+                    + " VALUES (s.SourceTable, s.SourceKey, s.AppliedVersion, s.ContentHash, s.IsTombstone, s.AppliedBy, SYSUTCDATETIME(),"
+                    + " s.AppliedLsn, s.WrittenAt, s.EchoHash, s.EchoUntil);";
             case H2 -> "MERGE INTO " + LEDGER
-                    + " (SourceTable, SourceKey, AppliedVersion, ContentHash, IsTombstone, AppliedBy, AppliedAt)"
-                    + " KEY (SourceTable, SourceKey) VALUES (?, ?, ?, ?, ?, ?, CURRENT_TIMESTAMP)";
+                    + " (SourceTable, SourceKey, AppliedVersion, ContentHash, IsTombstone, AppliedBy, AppliedAt, AppliedLsn, WrittenAt, EchoHash, EchoUntil)"
+                    + " KEY (SourceTable, SourceKey) VALUES (?, ?, ?, ?, ?, ?, CURRENT_TIMESTAMP, ?, ?, ?, ?)";
         };
     }
 

@@ -68,6 +68,7 @@ public final class SqlServerSink {
     private final SinkHealth health;
     private final Clock clock;
     private final ReentrantLock singleWriter;
+    private final Duration echoWindow;
 
     public SqlServerSink(DataSource dataSource, SqlDialect dialect, SinkConfig config, ZoneId clinicZone,
                          DeadLetterLog deadLetters, SinkMetrics metrics, Clock clock) {
@@ -82,6 +83,7 @@ public final class SqlServerSink {
         this.health = new SinkHealth(clock);
         this.clock = clock;
         this.singleWriter = dialect.needsSingleWriter() ? new ReentrantLock(true) : null;
+        this.echoWindow = config.echoWindow();
     }
 
     /** What the last attempts said about SQL Server (lock waits, misconfiguration), for status and readiness. */
@@ -111,8 +113,10 @@ public final class SqlServerSink {
             connection.rollback();
         } catch (SQLException e) {
             String state = e.getSQLState() == null ? "" : e.getSQLState();
-            if (state.equals("42S02") || state.equals("42S04") || e.getErrorCode() == 208 || e.getErrorCode() == 42102) {
-                throw new LedgerMissingException("the ledger table " + SqlDialect.LEDGER + " does not exist: run"
+            // 207/42122/42S22: a ledger from an older release, without the columns init adds now.
+            if (state.equals("42S02") || state.equals("42S04") || state.equals("42S22") || e.getErrorCode() == 208
+                    || e.getErrorCode() == 42102 || e.getErrorCode() == 207 || e.getErrorCode() == 42122) {
+                throw new LedgerMissingException("the ledger table " + SqlDialect.LEDGER + " does not exist or predates this release: run"
                         + " 'java -jar target/aligner-sync.jar init' (or 'init --print' for a DBA to run)", e);
             }
             throw new SinkUnavailableException("SQL Server is not reachable: " + SqlErrors.describe(e), e);
@@ -358,11 +362,13 @@ public final class SqlServerSink {
                     for (GroupKey key : keys) {
                         for (int index : plan.groups().get(key)) {
                             ChangeEvent event = events.get(index);
-                            verdicts[index] = switch (DedupRules.decide(applied.get(key.key()), event.version(), event.contentHash())) {
+                            verdicts[index] = switch (DedupRules.decide(applied.get(key.key()), incoming(event, event.version()),
+                                    nowMicros(), echoWindow).verdict()) {
                                 case APPLY, APPLY_CONFLICT_WINNER -> Outcome.APPLIED;
                                 case DUPLICATE -> Outcome.DUPLICATE;
                                 case STALE -> Outcome.STALE;
                                 case CONFLICT_LOSER -> Outcome.CONFLICT;
+                                case SAME_CONTENT, ECHO -> Outcome.UNCHANGED;
                             };
                         }
                     }
@@ -415,14 +421,21 @@ public final class SqlServerSink {
         }
         int conflicts = 0;
         List<KeyDecision> winners = new ArrayList<>();
+        // Rule 6 and echoes move only the ledger's version: recorded without a write.
+        List<Ledger.Update> advances = new ArrayList<>();
         for (Map.Entry<GroupKey, List<Integer>> group : groups.entrySet()) {
-            KeyDecision decision = decideKey(applied.get(group.getKey()), group.getKey(), group.getValue(), events, outcomes);
+            LedgerEntry before = applied.get(group.getKey());
+            KeyDecision decision = decideKey(before, group.getKey(), group.getValue(), events, outcomes);
             conflicts += decision.conflicts();
             if (decision.winner() >= 0) {
                 winners.add(decision);
+            } else if (decision.state() != null && !decision.state().equals(before)) {
+                advances.add(new Ledger.Update(group.getKey().table(), group.getKey().key(), decision.state(),
+                        events.get(group.getValue().get(group.getValue().size() - 1)).input().name()));
             }
         }
         if (winners.isEmpty()) {
+            ledger.record(connection, advances);
             return conflicts;
         }
         TargetWriter.Current current = writer.lock(connection,
@@ -435,7 +448,9 @@ public final class SqlServerSink {
             try {
                 TargetWriter.Write write = writer.plan(winner, current);
                 writes.add(write);
-                updates.add(new Ledger.Update(decision.key().table(), decision.key().key(), decision.state(), winner.input().name()));
+                // When the clinic's row really changes, the forward sync may echo it: note when (DedupRules).
+                LedgerEntry state = write.outcome() == Outcome.APPLIED ? decision.state().writtenAt(nowMicros()) : decision.state();
+                updates.add(new Ledger.Update(decision.key().table(), decision.key().key(), state, winner.input().name()));
                 outcomes[decision.winner()] = new EventOutcome(winner, write.outcome(), write.detail());
             } catch (RejectedChangeException e) {
                 // Parked, not recorded: a later version of the key meets the same check again.
@@ -443,6 +458,7 @@ public final class SqlServerSink {
             }
         }
         writer.execute(connection, writes);
+        updates.addAll(advances);
         ledger.record(connection, updates);
         return conflicts;
     }
@@ -463,32 +479,58 @@ public final class SqlServerSink {
         for (int index : indexes) {
             ChangeEvent event = events.get(index);
             long version = event.hasKnownVersion() ? event.version() : versionForUnversionedDelete(state, event);
-            Verdict verdict = DedupRules.decide(state, version, event.contentHash(), event.input() == Input.RECONCILE && !event.isDelete());
+            // A repair copy (verify --repair) re-asserts the portal's row against SQL Server changed behind the ledger's back.
+            boolean repair = event.input() == Input.RECONCILE && !event.isDelete();
+            DedupRules.Decision decision = repair
+                    ? DedupRules.decideRepair(state, incoming(event, version), nowMicros(), echoWindow)
+                    : DedupRules.decide(state, incoming(event, version), nowMicros(), echoWindow);
+            Verdict verdict = decision.verdict();
             switch (verdict) {
                 case APPLY, APPLY_CONFLICT_WINNER -> {
                     if (verdict == Verdict.APPLY_CONFLICT_WINNER) {
                         conflicts++;
-                        log.warn("sink: conflict on {}: same version, different content from {}; the greater content hash"
-                                + " wins (deterministic), applying the incoming copy", event.describe(), event.input());
+                        metrics.recordTieBreak(event.describe() + " from " + event.input() + ": same version, different content;"
+                                + tieBreakRule(decision.tieBreak()) + ", the incoming copy was applied");
+                        log.warn("sink: conflict on {}: same version, different content from {};{}, applying the incoming copy",
+                                event.describe(), event.input(), tieBreakRule(decision.tieBreak()));
                     }
                     if (winner >= 0) {
                         outcomes[winner] = new EventOutcome(events.get(winner), Outcome.SUPERSEDED, "a newer version in the same batch was applied");
                     }
                     winner = index;
-                    state = new LedgerEntry(version, event.contentHash(), event.isDelete());
                 }
                 case DUPLICATE -> outcomes[index] = new EventOutcome(event, Outcome.DUPLICATE, "version " + version + " already applied");
                 case STALE -> outcomes[index] = new EventOutcome(event, Outcome.STALE, "version " + version + " is older than the applied "
                         + (state.tombstone() ? "delete (" : "version (") + state.version() + ")");
                 case CONFLICT_LOSER -> {
                     conflicts++;
-                    log.warn("sink: conflict on {}: same version, different content from {}; the applied copy keeps its place"
-                            + " (greater content hash, deterministic)", event.describe(), event.input());
+                    metrics.recordTieBreak(event.describe() + " from " + event.input() + ": same version, different content;"
+                            + tieBreakRule(decision.tieBreak()) + ", the applied copy was kept");
+                    log.warn("sink: conflict on {}: same version, different content from {};{}, the applied copy keeps its place",
+                            event.describe(), event.input(), tieBreakRule(decision.tieBreak()));
                     outcomes[index] = new EventOutcome(event, Outcome.CONFLICT, "same version " + version + " as applied, different content; applied copy kept");
                 }
+                case SAME_CONTENT -> outcomes[index] = new EventOutcome(event, Outcome.UNCHANGED,
+                        "content equals what was last applied (rule 6): version advanced, nothing written");
+                case ECHO -> outcomes[index] = new EventOutcome(event, Outcome.UNCHANGED,
+                        "echo of a value aligner-sync wrote and has since superseded: version advanced, nothing written");
             }
+            state = decision.next();
         }
         return new KeyDecision(key, winner, state, conflicts);
+    }
+
+    private static String tieBreakRule(DedupRules.TieBreak tieBreak) {
+        return tieBreak == DedupRules.TieBreak.LSN ? " the later LSN wins" : " the greater content hash wins (deterministic)";
+    }
+
+    private static DedupRules.Incoming incoming(ChangeEvent event, long version) {
+        Long lsn = event.position() != null && event.position().lsn() != 0 ? event.position().lsn() : null;
+        return new DedupRules.Incoming(version, event.contentHash(), event.isDelete(), lsn);
+    }
+
+    private long nowMicros() {
+        return ChangeEvents.toMicros(clock.instant());
     }
 
     /**

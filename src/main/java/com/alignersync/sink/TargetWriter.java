@@ -134,6 +134,11 @@ final class TargetWriter {
             if (current == null) {
                 return new Write(Write.Kind.NONE, event, Outcome.UNCHANGED, "note not in SQL Server");
             }
+            if (!event.before().has("note_type") && !DOCTOR.equals(current.noteType())) {
+                // A key-only delete (REPLICA IDENTITY DEFAULT) cannot say it was a Lab note; SQL Server can.
+                return new Write(Write.Kind.NONE, event, Outcome.IGNORED, "key-only delete of a " + current.noteType()
+                        + " note: only Doctor notes flow back");
+            }
             checkSameNote(event, current, event.before().integer("aligner_set_id"));
             if (notesDeleteMode == DeleteMode.IGNORE) {
                 return new Write(Write.Kind.NONE, event, Outcome.UNCHANGED, "delete ignored (sink.notes.delete-mode=ignore)");

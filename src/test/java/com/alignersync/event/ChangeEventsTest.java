@@ -82,6 +82,17 @@ class ChangeEventsTest {
     }
 
     @Test
+    void noteHashCoversOnlyWhatFlowsBack() throws IOException {
+        Map<String, Object> row = fixtureRow("webhook-notes-update.json", "record");
+        String hash = ChangeEvents.of(Input.WEBHOOK, SourceTable.ALIGNER_NOTES, Op.UPDATE, null, row).contentHash();
+        row.put("created_at", "2020-01-01T00:00:00Z");
+        row.put("updated_at", "2030-01-01T00:00:00Z");
+        assertEquals(hash, ChangeEvents.of(Input.POLL, SourceTable.ALIGNER_NOTES, Op.READ, null, row).contentHash());
+        row.put("note_type", "Lab");
+        assertNotEquals(hash, ChangeEvents.of(Input.POLL, SourceTable.ALIGNER_NOTES, Op.READ, null, row).contentHash());
+    }
+
+    @Test
     void batchHashCoversDaysOnly() throws IOException {
         Map<String, Object> row = fixtureRow("webhook-batches-update.json", "record");
         String hash = ChangeEvents.of(Input.WEBHOOK, SourceTable.ALIGNER_BATCHES, Op.UPDATE, null, row).contentHash();

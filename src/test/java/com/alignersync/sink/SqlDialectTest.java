@@ -23,29 +23,44 @@ class SqlDialectTest {
     @Test
     void sqlServerLedgerUpsertIsAMergeWithHoldlock() {
         assertEquals("MERGE dbo.AlignerSyncLedger WITH (HOLDLOCK) AS t"
-                        + " USING (VALUES (CAST(? AS varchar(64)), ?, ?, CAST(? AS char(64)), ?, CAST(? AS varchar(16))))"
-                        + " AS s (SourceTable, SourceKey, AppliedVersion, ContentHash, IsTombstone, AppliedBy)"
+                        + " USING (VALUES (CAST(? AS varchar(64)), ?, ?, CAST(? AS char(64)), ?, CAST(? AS varchar(16)), ?, ?,"
+                        + " CAST(? AS char(64)), ?)) AS s (SourceTable, SourceKey, AppliedVersion, ContentHash, IsTombstone,"
+                        + " AppliedBy, AppliedLsn, WrittenAt, EchoHash, EchoUntil)"
                         + " ON t.SourceTable = s.SourceTable AND t.SourceKey = s.SourceKey"
                         + " WHEN MATCHED THEN UPDATE SET AppliedVersion = s.AppliedVersion, ContentHash = s.ContentHash,"
-                        + " IsTombstone = s.IsTombstone, AppliedBy = s.AppliedBy, AppliedAt = SYSUTCDATETIME()"
-                        + " WHEN NOT MATCHED THEN INSERT (SourceTable, SourceKey, AppliedVersion, ContentHash, IsTombstone, AppliedBy, AppliedAt)"
-                        + " VALUES (s.SourceTable, s.SourceKey, s.AppliedVersion, s.ContentHash, s.IsTombstone, s.AppliedBy, SYSUTCDATETIME());",
+                        + " IsTombstone = s.IsTombstone, AppliedBy = s.AppliedBy, AppliedAt = SYSUTCDATETIME(), AppliedLsn = s.AppliedLsn,"
+                        + " WrittenAt = s.WrittenAt, EchoHash = s.EchoHash, EchoUntil = s.EchoUntil"
+                        + " WHEN NOT MATCHED THEN INSERT (SourceTable, SourceKey, AppliedVersion, ContentHash, IsTombstone, AppliedBy, AppliedAt,"
+                        + " AppliedLsn, WrittenAt, EchoHash, EchoUntil)"
+                        + " VALUES (s.SourceTable, s.SourceKey, s.AppliedVersion, s.ContentHash, s.IsTombstone, s.AppliedBy, SYSUTCDATETIME(),"
+                        + " s.AppliedLsn, s.WrittenAt, s.EchoHash, s.EchoUntil);",
                 SqlDialect.SQL_SERVER.upsertLedgerEntry());
     }
 
     @Test
     void h2LedgerUpsertIsAMergeByKey() {
-        assertEquals("MERGE INTO dbo.AlignerSyncLedger (SourceTable, SourceKey, AppliedVersion, ContentHash, IsTombstone, AppliedBy, AppliedAt)"
-                        + " KEY (SourceTable, SourceKey) VALUES (?, ?, ?, ?, ?, ?, CURRENT_TIMESTAMP)",
+        assertEquals("MERGE INTO dbo.AlignerSyncLedger (SourceTable, SourceKey, AppliedVersion, ContentHash, IsTombstone, AppliedBy, AppliedAt,"
+                        + " AppliedLsn, WrittenAt, EchoHash, EchoUntil)"
+                        + " KEY (SourceTable, SourceKey) VALUES (?, ?, ?, ?, ?, ?, CURRENT_TIMESTAMP, ?, ?, ?, ?)",
                 SqlDialect.H2.upsertLedgerEntry());
     }
 
     @Test
+    void anExistingLedgerIsUpgradedInPlaceByIdempotentSteps() {
+        assertEquals("IF COL_LENGTH(N'dbo.AlignerSyncLedger', N'AppliedLsn') IS NULL ALTER TABLE dbo.AlignerSyncLedger ADD AppliedLsn bigint NULL",
+                SqlDialect.SQL_SERVER.ledgerDdl().get(1));
+        assertEquals("ALTER TABLE dbo.AlignerSyncLedger ADD COLUMN IF NOT EXISTS EchoUntil bigint NULL",
+                SqlDialect.H2.ledgerDdl().get(SqlDialect.H2.ledgerDdl().size() - 1));
+    }
+
+    @Test
     void sqlServerLocksWithUpdlockHoldlockAndH2ReliesOnTheSingleWriter() {
-        assertEquals("SELECT SourceKey, AppliedVersion, ContentHash, IsTombstone FROM dbo.AlignerSyncLedger WITH (UPDLOCK, HOLDLOCK)"
+        assertEquals("SELECT SourceKey, AppliedVersion, ContentHash, IsTombstone, AppliedLsn, WrittenAt, EchoHash, EchoUntil"
+                + " FROM dbo.AlignerSyncLedger WITH (UPDLOCK, HOLDLOCK)"
                 + " WHERE SourceTable = 'aligner_notes' AND SourceKey IN (?, ?, ?)", SqlDialect.SQL_SERVER.lockLedgerEntries(SourceTable.ALIGNER_NOTES, 3));
-        assertEquals("SELECT l.SourceKey, l.AppliedVersion, l.ContentHash, l.IsTombstone FROM (VALUES (CAST(? AS BIGINT)), (CAST(? AS BIGINT)))"
-                + " AS k(K) JOIN dbo.AlignerSyncLedger l ON l.SourceTable = 'aligner_batches' AND l.SourceKey = k.K",
+        assertEquals("SELECT l.SourceKey, l.AppliedVersion, l.ContentHash, l.IsTombstone, l.AppliedLsn, l.WrittenAt, l.EchoHash, l.EchoUntil"
+                + " FROM (VALUES (CAST(? AS BIGINT)), (CAST(? AS BIGINT))) AS k(K) JOIN dbo.AlignerSyncLedger l"
+                + " ON l.SourceTable = 'aligner_batches' AND l.SourceKey = k.K",
                 SqlDialect.H2.lockLedgerEntries(SourceTable.ALIGNER_BATCHES, 2));
         assertEquals("SELECT AlignerBatchID, Days FROM dbo.tblAlignerBatches WITH (UPDLOCK, HOLDLOCK) WHERE AlignerBatchID IN (?, ?)",
                 SqlDialect.SQL_SERVER.lockBatches(2));

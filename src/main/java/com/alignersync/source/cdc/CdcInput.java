@@ -12,8 +12,10 @@ import io.debezium.engine.DebeziumEngine;
 import io.debezium.engine.RecordChangeEvent;
 import io.debezium.engine.format.ChangeEventFormat;
 import io.debezium.embedded.Connect;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
@@ -45,6 +47,7 @@ public final class CdcInput implements StatusSource, AutoCloseable {
     private final CdcStatus status;
     private final StopSignal stop = new StopSignal();
     private final CdcBatchHandler handler;
+    private final SlotReader catalogue;
     private final AtomicBoolean started = new AtomicBoolean();
     private Thread supervisor;
     private ScheduledExecutorService slotChecks;
@@ -65,6 +68,7 @@ public final class CdcInput implements StatusSource, AutoCloseable {
         this.offsetFile = OffsetFile.inDataDir(dataDir, json);
         this.status = new CdcStatus(clock);
         this.slotWatch = new SlotWatch(slotReader, config.slotName(), offsetFile.path(), status, catchUpRequest);
+        this.catalogue = slotReader;
         this.startPosition = new StartPosition(offsetFile, clock);
         this.handler = new CdcBatchHandler(new CdcRecordMapper(json), sink, deadLetters, status, stop,
                 config.restartBackoffInitial(), config.restartBackoffMax(), hook);
@@ -134,7 +138,7 @@ public final class CdcInput implements StatusSource, AutoCloseable {
     }
 
     /** Exports the CDC state and the slot's health as {@code aligner_sync_cdc_*} gauges on the daemon's registry. */
-    public void registerMetrics(io.micrometer.core.instrument.MeterRegistry registry) {
+    public void registerMetrics(MeterRegistry registry) {
         status.registerMetrics(registry);
     }
 
@@ -173,6 +177,12 @@ public final class CdcInput implements StatusSource, AutoCloseable {
             } catch (CorruptStateFileException e) {
                 log.error("cdc: not starting the engine: {}", e.getMessage());
                 status.state(CdcState.FAILED, e.getMessage());
+                return;
+            }
+            String legacy = legacyPortal();
+            if (legacy != null) {
+                log.error("cdc: not starting the engine: {}", legacy);
+                status.state(CdcState.FAILED, legacy);
                 return;
             }
             try {
@@ -245,6 +255,23 @@ public final class CdcInput implements StatusSource, AutoCloseable {
                 })
                 .notifying(handler)
                 .build();
+    }
+
+    /**
+     * CDC refuses a portal in the legacy "no updated_at" mode: its note versions would be
+     * coalesce(edited_at, created_at), so a second read-flag change carries the same version as
+     * the first and only a tie-break could order them. Null when the portal is set up (or
+     * cannot be asked now: the engine's own connection then reports why).
+     */
+    private String legacyPortal() {
+        try {
+            return catalogue.notesHaveUpdatedAt() ? null : "aligner_notes has no updated_at column (the legacy cursor mode):"
+                    + " CDC needs it as the version every input agrees on. Run connector-config/supabase-setup.sql on the portal"
+                    + " database, or set cdc.enabled=false to keep only the poller and webhooks";
+        } catch (SQLException e) {
+            log.warn("cdc: cannot check aligner_notes for updated_at: {}", e.getMessage());
+            return null;
+        }
     }
 
     private void periodicSlotCheck() {

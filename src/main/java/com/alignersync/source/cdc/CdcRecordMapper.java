@@ -75,6 +75,13 @@ public final class CdcRecordMapper {
         Map<String, Object> after = row(value, "after");
         try {
             Op op = Op.fromCode(opCode);
+            if (op == Op.DELETE && before != null && keyOnly(sourceTable.get(), before)) {
+                // REPLICA IDENTITY DEFAULT: only the key is real. Keep just the key, so the delete is
+                // decided by key and ledger (as an unversioned delete), never by placeholder values.
+                Map<String, Object> key = new LinkedHashMap<>();
+                key.put(sourceTable.get().keyColumn(), before.get(sourceTable.get().keyColumn()));
+                before = key;
+            }
             if (after != null) {
                 fillUnavailable(after, before);
             }
@@ -83,6 +90,31 @@ public final class CdcRecordMapper {
         } catch (IllegalArgumentException e) {
             return new Invalid(e.getMessage(), raw(record, opCode, table, before, after));
         }
+    }
+
+    /**
+     * Whether a delete's old row is only the key: under REPLICA IDENTITY DEFAULT Debezium fills
+     * the other NOT NULL columns with placeholders (empty text, 0, false, the epoch), not nulls. A
+     * real old row always has something else (note_type is 'Doctor' or 'Lab'; created_at and
+     * updated_at are never the epoch), so "every non-key column is null or a zero value" is
+     * never true of one.
+     */
+    static boolean keyOnly(SourceTable table, Map<String, Object> before) {
+        for (Map.Entry<String, Object> column : before.entrySet()) {
+            if (column.getKey().equals(table.keyColumn())) {
+                continue;
+            }
+            Object value = column.getValue();
+            boolean zero = value == null
+                    || (value instanceof String text && (text.isEmpty() || text.startsWith("1970-01-01T00:00:00")))
+                    || (value instanceof Number number && number.doubleValue() == 0)
+                    || Boolean.FALSE.equals(value)
+                    || (value instanceof java.util.Date date && date.getTime() == 0);
+            if (!zero) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**

@@ -1,5 +1,6 @@
 package com.alignersync.source.cdc;
 
+import com.alignersync.event.SourceTable;
 import com.alignersync.event.SourcePosition;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -27,6 +28,8 @@ final class CdcStatus {
     private String alarm;
     private Instant alarmSince;
     private String lastAlarm;
+    private Map<String, String> replicaIdentity = Map.of();
+    private String replicaIdentityAlarm;
 
     CdcStatus(Clock clock) {
         this.clock = clock;
@@ -75,6 +78,20 @@ final class CdcStatus {
             alarmSince = clock.instant();
         }
         return fresh;
+    }
+
+    /** @return the replica-identity alarm before this reading (null when there was none) */
+    synchronized String replicaIdentity(Map<String, String> identities, String alarm) {
+        String previous = replicaIdentityAlarm;
+        replicaIdentity = Map.copyOf(identities);
+        replicaIdentityAlarm = alarm;
+        return previous;
+    }
+
+    /** 1 when the table's replica identity is FULL, 0 when not, NaN before the first reading. */
+    synchronized double replicaIdentityFull(String table) {
+        String identity = replicaIdentity.get(table);
+        return identity == null ? Double.NaN : "f".equals(identity) ? 1 : 0;
     }
 
     synchronized void clearAlarm() {
@@ -126,6 +143,12 @@ final class CdcStatus {
         Gauge.builder("aligner_sync_cdc_last_batch_timestamp_seconds", this, s -> s.lastBatchEpochSeconds())
                 .description("When the CDC input last committed a batch to the sink, in seconds since the epoch (0: never)")
                 .register(registry);
+        for (SourceTable table : SourceTable.values()) {
+            Gauge.builder("aligner_sync_cdc_replica_identity_full", this, s -> s.replicaIdentityFull(table.tableName()))
+                    .description("1 when the portal table has REPLICA IDENTITY FULL, 0 when not (read by the slot check)")
+                    .tag("table", table.tableName())
+                    .register(registry);
+        }
     }
 
     private synchronized long restarts() {
@@ -163,6 +186,14 @@ final class CdcStatus {
         map.put("alarm", alarm);
         map.put("alarmSince", text(alarmSince));
         map.put("lastAlarm", lastAlarm);
+        Map<String, String> identities = new LinkedHashMap<>();
+        replicaIdentity.forEach((table, identity) -> identities.put(table, SlotWatch.label(identity)));
+        map.put("replicaIdentity", identities);
+        map.put("replicaIdentityAlarm", replicaIdentityAlarm);
+        if (replicaIdentityAlarm != null) {
+            // Status' summary gathers every part's warnings: degraded while the alarm stands.
+            map.put("warnings", java.util.List.of(replicaIdentityAlarm));
+        }
         return map;
     }
 

@@ -2,6 +2,9 @@ package com.alignersync.source.cdc;
 
 import java.nio.file.Path;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,6 +40,7 @@ final class SlotWatch {
             return null;
         }
         status.slot(health);
+        checkReplicaIdentity();
         String alarm = alarmFor(health, positionStored);
         if (alarm == null) {
             if (health.exists() && status.alarm() != null) {
@@ -53,6 +57,50 @@ final class SlotWatch {
             }
         }
         return health;
+    }
+
+    /**
+     * A table whose replica identity is not FULL sends updates without the old row and deletes
+     * with only the key (a portal migration that re-creates a table resets it to DEFAULT). The
+     * daemon still works (deletes are decided by key and ledger) but loses the old-row checks:
+     * alarm (log, status, metric) until it is FULL again. No catch-up: nothing was lost.
+     */
+    private void checkReplicaIdentity() {
+        Map<String, String> identities;
+        try {
+            identities = reader.replicaIdentity();
+        } catch (SQLException e) {
+            log.warn("cdc: cannot read the replica identity of the portal tables: {}", e.getMessage());
+            return;
+        }
+        if (identities.isEmpty()) {
+            return;
+        }
+        List<String> notFull = new ArrayList<>();
+        identities.forEach((table, identity) -> {
+            if (!"f".equals(identity)) {
+                notFull.add(table + " (" + label(identity) + ")");
+            }
+        });
+        String alarm = notFull.isEmpty() ? null : "REPLICA IDENTITY is not FULL on " + String.join(", ", notFull)
+                + ": updates arrive without the old row and deletes with only the key. Run connector-config/supabase-setup.sql"
+                + " (ALTER TABLE ... REPLICA IDENTITY FULL) on the portal database";
+        String previous = status.replicaIdentity(identities, alarm);
+        if (alarm != null && !alarm.equals(previous)) {
+            log.error("cdc: ALARM: {}", alarm);
+        } else if (alarm == null && previous != null) {
+            log.info("cdc: REPLICA IDENTITY is FULL again on both portal tables; alarm cleared");
+        }
+    }
+
+    static String label(String identity) {
+        return switch (identity == null ? "" : identity) {
+            case "f" -> "full";
+            case "d" -> "default";
+            case "n" -> "nothing";
+            case "i" -> "index";
+            default -> String.valueOf(identity);
+        };
     }
 
     private String alarmFor(SlotHealth health, boolean positionStored) {

@@ -174,6 +174,10 @@ public final class PollInput implements StatusSource {
         PollSummary last = lastResult;
         status.put("lastResult", last == null ? null : last.toMap());
         status.put("lastError", last == null || last.ok() ? null : last.error().toMap());
+        String future = poller.futureRowsWarning();
+        if (future != null) {
+            status.put("warnings", java.util.List.of(future));
+        }
         return status;
     }
 }

@@ -23,6 +23,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -42,6 +43,15 @@ public final class Poller {
 
     private static final Logger log = LoggerFactory.getLogger(Poller.class);
 
+    /**
+     * A cursor never moves past the portal's own clock (the {@code Date} of PostgREST's answer)
+     * minus this: one row stamped in the future (a client clock ahead, local time stored as UTC)
+     * would otherwise move the cursor there, and every later poll would read only rows newer
+     * than it. Such rows are still applied (and re-read, as duplicates, until their time comes).
+     * A few seconds also cover the header's one-second precision and commits still in flight.
+     */
+    static final Duration CLOCK_MARGIN = Duration.ofSeconds(5);
+
     private final PollConfig config;
     private final PostgrestClient client;
     private final SqlServerSink sink;
@@ -55,6 +65,11 @@ public final class Poller {
     private volatile PollState state;
     private volatile Map<String, KeysetCursor> cursorsView = Map.of();
     private volatile Boolean notesHaveUpdatedAt;
+    /** Guarded by {@link #oneAtATime}: the future-dated rows seen by the poll in progress, per stream. */
+    private final List<String> futureRows = new ArrayList<>();
+    private volatile String futureRowsWarning;
+    /** Rows whose cursor column cannot be parsed, parked once per run (they are re-read by every poll). */
+    private final java.util.Set<String> parkedUnplaceable = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     private Poller(PollConfig config, PostgrestClient client, SqlServerSink sink, DeadLetterLog deadLetters,
                    PollStateStore store, Clock clock, ObjectMapper mapper, PollState state) {
@@ -108,6 +123,11 @@ public final class Poller {
         };
     }
 
+    /** The last poll's warning about rows dated after the portal's clock, or null. */
+    public String futureRowsWarning() {
+        return futureRowsWarning;
+    }
+
     public Instant lastPollTime() {
         return state.lastPollTime();
     }
@@ -126,6 +146,7 @@ public final class Poller {
             List<PlannedChange> planned = new ArrayList<>();
             int[] plannedTotal = {0};
             PollError error = null;
+            futureRows.clear();
             List<CursorStream> streams = List.of();
             try {
                 streams = streams();
@@ -165,6 +186,7 @@ public final class Poller {
                     error = new PollError("state", null, "cannot write " + store.file() + ": " + e.getMessage(), null);
                 }
             }
+            futureRowsWarning = futureRows.isEmpty() ? null : String.join("; ", futureRows);
             long millis = (System.nanoTime() - started) / 1_000_000;
             PollSummary summary = new PollSummary(startedAt, millis, dry, done, error, planned, plannedTotal[0]);
             if (error == null) {
@@ -220,13 +242,17 @@ public final class Poller {
         KeysetCursor stored = storedCursor(stream);
         KeysetCursor position = KeysetCursor.startingAt(stored.ts().minus(config.overlap()));
         int largestPage = 0;
+        FutureRows future = new FutureRows();
         while (true) {
-            JsonNode rows = client.get(stream.table().tableName(), stream.pageQuery(position, config.pageSize()));
+            PostgrestClient.Response response = client.fetch(stream.table().tableName(), stream.pageQuery(position, config.pageSize()));
+            JsonNode rows = response.rows();
             counts.page(rows.size());
             if (rows.isEmpty()) {
                 break;
             }
+            Instant portalNow = response.serverTime() != null ? response.serverTime() : clock.instant();
             Page page = convert(stream, rows);
+            future.note(page, portalNow);
             if (dry) {
                 List<Outcome> verdicts = sink.preview(page.events());
                 for (int i = 0; i < verdicts.size(); i++) {
@@ -246,13 +272,24 @@ public final class Poller {
                 // Rows at or behind the stored cursor were seen (and parked) by an earlier poll: the overlap re-reads them.
                 int parked = 0;
                 for (InvalidRow invalid : page.invalid()) {
-                    if (invalid.position().isAfter(stored)) {
+                    boolean fresh = invalid.position() != null
+                            ? invalid.position().isAfter(stored)
+                            : parkedUnplaceable.add(stream.name() + "#" + invalid.row().path(stream.keyColumn()).asText()
+                                    + "#" + invalid.row().path(stream.tsColumn()).asText());
+                    if (fresh) {
                         deadLetters.parkRaw(Input.POLL, invalid.reason(), invalid.row());
                         parked++;
                     }
                 }
                 counts.invalid(parked);
-                advance(stream, page.last());
+                if (page.last() != null) {
+                    advance(stream, belowPortalClock(page.last(), portalNow));
+                }
+            }
+            if (page.last() == null || page.endsUnplaceable()) {
+                // Rows whose cursor column cannot be parsed ('infinity', a year past 9999) sort after every
+                // placeable one: nothing readable follows them, and no cursor can point past them.
+                break;
             }
             position = page.last();
             // A page is short only when it is below both what was asked and what the server has shown it
@@ -263,9 +300,46 @@ public final class Poller {
                 break;
             }
         }
+        future.report(stream).ifPresent(futureRows::add);
         if (!dry && !state.cursors().containsKey(stream.name())) {
             // Nothing new yet: remember where this read started, so the next poll does not depend on the clock again.
             advance(stream, stored);
+        }
+    }
+
+    /** The cursor a committed page may move to: its last row, but never later than the portal's clock minus {@link #CLOCK_MARGIN}. */
+    private static KeysetCursor belowPortalClock(KeysetCursor last, Instant portalNow) {
+        Instant bound = portalNow.minus(CLOCK_MARGIN);
+        return last.ts().isAfter(bound) ? KeysetCursor.startingAt(bound) : last;
+    }
+
+    /** Rows of one stream's read dated after the portal's clock: warned about (log, status), applied all the same. */
+    private static final class FutureRows {
+        private int count;
+        private KeysetCursor latest;
+        private Instant portalNow;
+
+        void note(Page page, Instant now) {
+            // The Date header has one-second precision: only a row more than a second ahead is "in the future".
+            Instant limit = now.plusSeconds(1);
+            for (KeysetCursor position : page.placed()) {
+                if (position.ts().isAfter(limit)) {
+                    count++;
+                    latest = latest == null || position.isAfter(latest) ? position : latest;
+                    portalNow = now;
+                }
+            }
+        }
+
+        java.util.Optional<String> report(CursorStream stream) {
+            if (count == 0) {
+                return java.util.Optional.empty();
+            }
+            String warning = stream.name() + ": " + count + " row(s) dated after the portal's clock (" + portalNow + "), latest "
+                    + latest + "; applied, the cursor stays at the portal's clock minus " + CLOCK_MARGIN.toSeconds()
+                    + " s (check the clock of whatever wrote them)";
+            log.warn("poll {}", warning);
+            return java.util.Optional.of(warning);
         }
     }
 
@@ -315,15 +389,33 @@ public final class Poller {
     private record InvalidRow(KeysetCursor position, String reason, JsonNode row) {
     }
 
-    private record Page(List<ChangeEvent> events, List<InvalidRow> invalid, KeysetCursor last) {
+    /**
+     * @param placed       the keyset positions of the rows whose cursor column could be read
+     * @param last         the last of them (null when none)
+     * @param endsUnplaceable the page's last row could not be placed
+     */
+    private record Page(List<ChangeEvent> events, List<InvalidRow> invalid, List<KeysetCursor> placed, KeysetCursor last,
+                        boolean endsUnplaceable) {
     }
 
     private Page convert(CursorStream stream, JsonNode rows) throws PostgrestException {
         List<ChangeEvent> events = new ArrayList<>(rows.size());
         List<InvalidRow> invalid = new ArrayList<>();
+        List<KeysetCursor> placed = new ArrayList<>(rows.size());
         KeysetCursor last = null;
+        boolean endsUnplaceable = false;
         for (JsonNode row : rows) {
             KeysetCursor position = positionOf(stream, row);
+            endsUnplaceable = position == null;
+            if (position == null) {
+                log.warn("poll {}: row {}={} has a {} that cannot be read as a timestamp ({}); parking it as a dead letter,"
+                        + " the cursor passes it", stream.name(), stream.keyColumn(), row.get(stream.keyColumn()), stream.tsColumn(),
+                        row.get(stream.tsColumn()));
+                invalid.add(new InvalidRow(null, "REST row of " + stream.table().tableName() + " has an unreadable "
+                        + stream.tsColumn() + " (" + row.get(stream.tsColumn()) + "): it cannot be placed in the poll order", row));
+                continue;
+            }
+            placed.add(position);
             last = position;
             try {
                 if (!row.isObject()) {
@@ -338,22 +430,24 @@ public final class Poller {
                 invalid.add(new InvalidRow(position, "REST row of " + stream.table().tableName() + " is invalid: " + e.getMessage(), row));
             }
         }
-        return new Page(events, invalid, last);
+        return new Page(events, invalid, placed, last, endsUnplaceable);
     }
 
     /**
-     * A row's place in the keyset. PostgREST orders by these columns, so they are always present
-     * and typed; a row without them is a server we do not understand, not a bad row to skip.
+     * A row's place in the keyset, or null when its timestamp cannot be read (Postgres'
+     * {@code infinity}, a year past 9999): such a row is parked, not a reason to stop. PostgREST
+     * orders by these columns, so they are always present; a row without its key or timestamp is
+     * a server we do not understand, not a bad row to skip.
      */
     private static KeysetCursor positionOf(CursorStream stream, JsonNode row) throws PostgrestException {
         JsonNode ts = row.get(stream.tsColumn());
         JsonNode key = row.get(stream.keyColumn());
-        try {
-            if (ts != null && ts.isTextual() && key != null && key.canConvertToLong() && key.isIntegralNumber()) {
+        if (ts != null && ts.isTextual() && key != null && key.canConvertToLong() && key.isIntegralNumber()) {
+            try {
                 return new KeysetCursor((Instant) ColumnType.TIMESTAMP.canonical(ts.asText()), key.asLong());
+            } catch (IllegalArgumentException | java.time.DateTimeException e) {
+                return null;
             }
-        } catch (IllegalArgumentException e) {
-            // reported below
         }
         throw new PostgrestException(200, null, stream.table().tableName() + " returned a row without a usable " + stream.tsColumn()
                 + " or " + stream.keyColumn() + "; the poll cannot place it in the keyset order", null, null, null);

@@ -10,6 +10,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
 import java.util.regex.Pattern;
 
 /**
@@ -44,10 +48,23 @@ public final class PostgrestClient {
     }
 
     /**
+     * One answer: the rows and the portal's clock when it answered.
+     *
+     * @param serverTime the HTTP {@code Date} header (second precision), null when absent or unreadable
+     */
+    public record Response(JsonNode rows, Instant serverTime) {
+    }
+
+    /**
      * @param query the already-encoded query string, without {@code ?}
      * @return the JSON array of rows
      */
     public JsonNode get(String table, String query) throws PostgrestException {
+        return fetch(table, query).rows();
+    }
+
+    /** As {@link #get}, with the portal's clock from the answer's {@code Date} header (the poller's cursor bound). */
+    public Response fetch(String table, String query) throws PostgrestException {
         HttpRequest.Builder request = HttpRequest.newBuilder(restUrl.resolve(table + "?" + query))
                 .timeout(timeout)
                 .header("apikey", apiKey)
@@ -77,7 +94,17 @@ public final class PostgrestClient {
             throw new PostgrestException(response.statusCode(), null, "GET " + table + " answered " + response.statusCode()
                     + " without a JSON array of rows", null, null, null);
         }
-        return body;
+        return new Response(body, serverTime(response));
+    }
+
+    private static Instant serverTime(HttpResponse<?> response) {
+        return response.headers().firstValue("Date").map(date -> {
+            try {
+                return ZonedDateTime.parse(date, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+            } catch (DateTimeParseException e) {
+                return null;
+            }
+        }).orElse(null);
     }
 
     private JsonNode parse(byte[] body) {

@@ -1,6 +1,7 @@
 package com.alignersync.source.cdc;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -117,5 +118,25 @@ class CdcRecordMapperTest {
         assertEquals("c", invalid.raw().get("op").asText());
         assertEquals(8, invalid.raw().get("after").get("note_id").asInt());
         assertEquals(22_263_144L, invalid.raw().get("offset").get("lsn").asLong());
+    }
+
+    @Test
+    void aDeleteOldRowOfKeyAndPlaceholdersIsKeyOnlyButARealOldRowIsNot() {
+        java.util.Map<String, Object> placeholders = new java.util.LinkedHashMap<>();
+        placeholders.put("note_id", 301);
+        placeholders.put("aligner_set_id", 0);
+        placeholders.put("note_type", "");
+        placeholders.put("note_text", "");
+        placeholders.put("created_at", "1970-01-01T00:00:00Z");
+        placeholders.put("is_edited", false);
+        placeholders.put("edited_at", null);
+        placeholders.put("is_read", false);
+        placeholders.put("updated_at", "1970-01-01T00:00:00Z");
+        assertTrue(CdcRecordMapper.keyOnly(com.alignersync.event.SourceTable.ALIGNER_NOTES, placeholders));
+
+        java.util.Map<String, Object> real = new java.util.LinkedHashMap<>(placeholders);
+        real.put("note_type", "Doctor");
+        real.put("created_at", "2026-11-20T09:14:03.512844Z");
+        assertFalse(CdcRecordMapper.keyOnly(com.alignersync.event.SourceTable.ALIGNER_NOTES, real));
     }
 }

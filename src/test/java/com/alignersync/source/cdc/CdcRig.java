@@ -45,6 +45,7 @@ final class CdcRig implements AutoCloseable {
     private CdcInput input;
     private Duration heartbeatInterval = Duration.ofMillis(1000);
     private String heartbeatQuery = "";
+    private Map<String, String> passThrough = Map.of();
 
     CdcRig(PortalPostgres portal, String slot, Path dataDir) throws Exception {
         this(portal.dbUrl(), slot, dataDir);
@@ -79,8 +80,13 @@ final class CdcRig implements AutoCloseable {
         this.heartbeatQuery = query;
     }
 
+    /** Debezium properties for the next start (e.g. {@code max.batch.size}). */
+    void passThrough(Map<String, String> properties) {
+        this.passThrough = Map.copyOf(properties);
+    }
+
     CdcInput newInput(CommitHook hook) {
-        return new CdcInput(config(dbUrl, slot, heartbeatInterval, heartbeatQuery, Map.of()), dataDir, sink, deadLetters,
+        return new CdcInput(config(dbUrl, slot, heartbeatInterval, heartbeatQuery, passThrough), dataDir, sink, deadLetters,
                 catchUpRequests::incrementAndGet, Clock.systemUTC(), hook);
     }
 

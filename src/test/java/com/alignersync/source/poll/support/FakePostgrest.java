@@ -382,6 +382,8 @@ public final class FakePostgrest implements AutoCloseable {
     private static void send(HttpExchange exchange, int status, String body, String contentRange) throws IOException {
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
         exchange.getResponseHeaders().set("Content-Type", "application/json; charset=utf-8");
+        // Every answer carries a Date header, as PostgREST's does (the poller bounds its cursors by it):
+        // the JDK's server sets it from the real clock itself, overriding any value set here.
         if (contentRange != null) {
             exchange.getResponseHeaders().set("Content-Range", contentRange);
         }
