@@ -16,6 +16,17 @@ import java.util.Map;
  */
 public final class ChangeEvents {
 
+    /** One digest per thread: {@code MessageDigest.getInstance} looks the provider up on every call (seen in JFR on the webhook path). */
+    private static final ThreadLocal<MessageDigest> SHA_256 = ThreadLocal.withInitial(() -> {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+        }
+    });
+
+    private static final HexFormat HEX = HexFormat.of();
+
     private static final String TOMBSTONE_HASH = sha256("tombstone");
 
     private ChangeEvents() {
@@ -123,11 +134,8 @@ public final class ChangeEvents {
     }
 
     private static String sha256(String text) {
-        try {
-            MessageDigest digest = MessageDigest.getInstance("SHA-256");
-            return HexFormat.of().formatHex(digest.digest(text.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every JDK", e);
-        }
+        MessageDigest digest = SHA_256.get();
+        digest.reset();
+        return HEX.formatHex(digest.digest(text.getBytes(StandardCharsets.UTF_8)));
     }
 }
