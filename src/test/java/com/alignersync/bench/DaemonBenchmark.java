@@ -35,14 +35,14 @@ public final class DaemonBenchmark {
      * One run's figures: seconds from launch to ready, p50 of each input's end-to-end latency in
      * ms, resident memory after idling in MiB, and the exit code of a SIGTERM (-1: none).
      */
-    public record Result(List<String> jvmOptions, double startSeconds, double cdcP50Ms, double webhookP50Ms, double pollP50Ms,
-                         long idleRssMiB, long postgresRssMiB, int exitCode) {
+    public record Result(List<String> jvmOptions, double startSeconds, double restartSeconds, double cdcP50Ms, double webhookP50Ms,
+                         double pollP50Ms, long idleRssMiB, long postgresRssMiB, int exitCode) {
     }
 
     public static void main(String[] args) throws Exception {
         int samples = args.length > 0 ? Integer.parseInt(args[0]) : 20;
         int idleSeconds = args.length > 1 ? Integer.parseInt(args[1]) : 300;
-        List<String> jvmOptions = args.length > 2 ? List.of(args[2].trim().split("\\s+")) : List.of();
+        List<String> jvmOptions = args.length > 2 && !args[2].isBlank() ? List.of(args[2].trim().split("\\s+")) : List.of();
         measure(samples, idleSeconds, jvmOptions);
     }
 
@@ -66,6 +66,7 @@ public final class DaemonBenchmark {
         long idleRss;
         long pgRss;
         int exitCode;
+        double restartSeconds;
         Path jar = Path.of("target/aligner-sync.jar").toAbsolutePath();
         if (!Files.exists(jar)) {
             throw new IllegalStateException("build the jar first: mvn -q -DskipTests package");
@@ -161,8 +162,22 @@ public final class DaemonBenchmark {
                 System.out.println("SIGTERM -> exit code " + (exited ? daemon.exitValue() : "none (still running after 60 s)"));
                 exitCode = exited ? daemon.exitValue() : -1;
             }
+            // The usual start of a service: the same data directory again (no initdb, no new slot).
+            builder.redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("daemon.out").toFile()));
+            long relaunched = System.nanoTime();
+            Process again = builder.start();
+            try {
+                String base = "http://127.0.0.1:" + httpPort;
+                awaitTrue(Duration.ofSeconds(120), () -> get(http, base + "/ready").statusCode() == 200
+                        && get(http, base + "/api/sync/status").body().contains("\"state\":\"streaming\""));
+                restartSeconds = (System.nanoTime() - relaunched) / 1e9;
+                System.out.printf("restart to ready (same data directory: no initdb, slot and offsets exist): %.2f s%n", restartSeconds);
+            } finally {
+                again.destroy();
+                again.waitFor(60, java.util.concurrent.TimeUnit.SECONDS);
+            }
         }
-        return new Result(jvmOptions, startSeconds, cdcP50, webhookP50, pollP50, idleRss, pgRss, exitCode);
+        return new Result(jvmOptions, startSeconds, restartSeconds, cdcP50, webhookP50, pollP50, idleRss, pgRss, exitCode);
     }
 
     private static int days(Statement read, long batchId) {
