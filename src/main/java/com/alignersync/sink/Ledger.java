@@ -36,9 +36,7 @@ final class Ledger {
         Map<Long, LedgerEntry> entries = new HashMap<>();
         for (List<Long> chunk : chunks(keys)) {
             try (PreparedStatement lock = statements.prepare(connection, dialect.lockLedgerEntries(table, chunk.size()))) {
-                for (int i = 0; i < chunk.size(); i++) {
-                    lock.setLong(i + 1, chunk.get(i));
-                }
+                dialect.bindKeys(lock, chunk);
                 try (ResultSet rs = lock.executeQuery()) {
                     while (rs.next()) {
                         entries.put(rs.getLong(1), new LedgerEntry(rs.getLong(2), rs.getString(3), rs.getBoolean(4),

@@ -72,9 +72,7 @@ public final class LedgerKeys {
             try {
                 for (List<Long> chunk : Ledger.chunks(keys)) {
                     try (PreparedStatement read = connection.prepareStatement(dialect.readLedgerEntries(table, chunk.size()))) {
-                        for (int i = 0; i < chunk.size(); i++) {
-                            read.setLong(i + 1, chunk.get(i));
-                        }
+                        dialect.bindKeys(read, chunk);
                         try (ResultSet rs = read.executeQuery()) {
                             while (rs.next()) {
                                 entries.put(rs.getLong(1), new LedgerEntry(rs.getLong(2), rs.getString(3), rs.getBoolean(4)));

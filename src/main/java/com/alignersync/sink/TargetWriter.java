@@ -87,7 +87,7 @@ final class TargetWriter {
         Map<Long, ClinicNote> notes = new HashMap<>();
         for (List<Long> chunk : Ledger.chunks(noteIds)) {
             try (PreparedStatement lock = statements.prepare(connection, dialect.lockNotes(chunk.size()))) {
-                bindKeys(lock, chunk);
+                dialect.bindKeys(lock, chunk);
                 try (ResultSet rs = lock.executeQuery()) {
                     while (rs.next()) {
                         boolean edited = rs.getBoolean("IsEdited");
@@ -106,7 +106,7 @@ final class TargetWriter {
         Map<Long, Current.Days> batches = new HashMap<>();
         for (List<Long> chunk : Ledger.chunks(batchIds)) {
             try (PreparedStatement lock = statements.prepare(connection, dialect.lockBatches(chunk.size()))) {
-                bindKeys(lock, chunk);
+                dialect.bindKeys(lock, chunk);
                 try (ResultSet rs = lock.executeQuery()) {
                     while (rs.next()) {
                         long days = rs.getLong("Days");
@@ -256,12 +256,6 @@ final class TargetWriter {
                 statement.addBatch();
             }
             statement.executeBatch();
-        }
-    }
-
-    private static void bindKeys(PreparedStatement statement, List<Long> keys) throws SQLException {
-        for (int i = 0; i < keys.size(); i++) {
-            statement.setLong(i + 1, keys.get(i));
         }
     }
 

@@ -59,12 +59,12 @@ class SqlDialectTest {
                 + " FROM dbo.AlignerSyncLedger WITH (UPDLOCK, HOLDLOCK)"
                 + " WHERE SourceTable = 'aligner_notes' AND SourceKey IN (?, ?, ?)", SqlDialect.SQL_SERVER.lockLedgerEntries(SourceTable.ALIGNER_NOTES, 3));
         assertEquals("SELECT l.SourceKey, l.AppliedVersion, l.ContentHash, l.IsTombstone, l.AppliedLsn, l.WrittenAt, l.EchoHash, l.EchoUntil"
-                + " FROM (VALUES (CAST(? AS BIGINT)), (CAST(? AS BIGINT))) AS k(K) JOIN dbo.AlignerSyncLedger l"
+                + " FROM UNNEST(CAST(? AS BIGINT ARRAY)) AS k(K) JOIN dbo.AlignerSyncLedger l"
                 + " ON l.SourceTable = 'aligner_batches' AND l.SourceKey = k.K",
                 SqlDialect.H2.lockLedgerEntries(SourceTable.ALIGNER_BATCHES, 2));
         assertEquals("SELECT AlignerBatchID, Days FROM dbo.tblAlignerBatches WITH (UPDLOCK, HOLDLOCK) WHERE AlignerBatchID IN (?, ?)",
                 SqlDialect.SQL_SERVER.lockBatches(2));
-        assertEquals("SELECT b.AlignerBatchID, b.Days FROM (VALUES (CAST(? AS BIGINT))) AS k(K) JOIN dbo.tblAlignerBatches b"
+        assertEquals("SELECT b.AlignerBatchID, b.Days FROM UNNEST(CAST(? AS BIGINT ARRAY)) AS k(K) JOIN dbo.tblAlignerBatches b"
                 + " ON b.AlignerBatchID = k.K", SqlDialect.H2.lockBatches(1));
         assertEquals("SELECT NoteID, AlignerSetID, NoteType, NoteText, IsEdited, EditedAt, IsRead FROM dbo.tblAlignerNotes"
                 + " WITH (UPDLOCK, HOLDLOCK) WHERE NoteID IN (?)", SqlDialect.SQL_SERVER.lockNotes(1));
