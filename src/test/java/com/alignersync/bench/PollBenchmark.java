@@ -80,10 +80,12 @@ public final class PollBenchmark {
             Instant from = now.minus(24, ChronoUnit.HOURS).minus(10, ChronoUnit.MINUTES);
 
             fetchOnly(client, streams, from, pageSize); // warm-up: JIT, Postgres buffers
+            long[] cpu = busyTicks();
             long fetchStarted = System.nanoTime();
             int fetched = fetchOnly(client, streams, from, pageSize);
             double fetchSeconds = (System.nanoTime() - fetchStarted) / 1e9;
-            System.out.printf("fetch only: %,d rows in %.2f s (same queries and pages, JSON parsed, nothing applied)%n", fetched, fetchSeconds);
+            System.out.printf("fetch only: %,d rows in %.2f s (same queries and pages, JSON parsed, nothing applied); machine CPU busy %.0f%%%n",
+                    fetched, fetchSeconds, busyPercent(cpu, busyTicks()));
 
             Path dataDir = Files.createTempDirectory("poll-bench");
             try (ClinicDatabase database = clinic(batches)) {
@@ -95,9 +97,11 @@ public final class PollBenchmark {
                         Duration.ofHours(24), Duration.ofSeconds(60), PollConfig.NotesCursor.CREATED_EDITED);
                 Poller poller = Poller.open(config, client, sink, deadLetters, new PollStateStore(dataDir, mapper), clock, mapper);
                 System.gc();
+                long[] pollCpu = busyTicks();
                 long pollStarted = System.nanoTime();
                 PollSummary summary = poller.poll();
                 double pollSeconds = (System.nanoTime() - pollStarted) / 1e9;
+                System.out.printf("poll machine CPU busy %.0f%%%n", busyPercent(pollCpu, busyTicks()));
                 if (!summary.ok()) {
                     throw new IllegalStateException("poll failed: " + summary.error());
                 }
@@ -113,6 +117,26 @@ public final class PollBenchmark {
                 return new Result(summary.fetched(), fetchRate, pollRate);
             }
         }
+    }
+
+    /** The whole machine's busy and total jiffies from /proc/stat (zeros where there is none): shows whether a phase had CPU to spare. */
+    static long[] busyTicks() {
+        try {
+            String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+            long total = 0;
+            for (int i = 1; i < f.length; i++) {
+                total += Long.parseLong(f[i]);
+            }
+            long idle = Long.parseLong(f[4]) + Long.parseLong(f[5]);
+            return new long[] {total - idle, total};
+        } catch (Exception e) {
+            return new long[] {0, 0};
+        }
+    }
+
+    static double busyPercent(long[] before, long[] after) {
+        long total = after[1] - before[1];
+        return total == 0 ? Double.NaN : 100.0 * (after[0] - before[0]) / total;
     }
 
     /** Pages through every stream as the poller does, without converting or applying. */

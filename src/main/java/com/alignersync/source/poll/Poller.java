@@ -29,6 +29,12 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,7 +43,9 @@ import org.slf4j.LoggerFactory;
  * One poll: for each cursor, read pages after it (starting an overlap window behind it) until
  * a page is really short, apply each page to the sink, and only after the sink committed move
  * the cursor to the page's last row and save it. A REST or sink failure stops the read with
- * the stored cursor where it was. Never two polls at once.
+ * the stored cursor where it was. Never two polls at once. The next page (whose query needs
+ * only the current page's last row) is fetched while the current one commits; the cursor
+ * order is unchanged, and a prefetched page is used only after the previous page committed.
  */
 public final class Poller {
 
@@ -60,6 +68,8 @@ public final class Poller {
     private final Clock clock;
     private final ObjectMapper mapper;
     private final ReentrantLock oneAtATime = new ReentrantLock();
+    /** Fetches the next page while the previous one commits; its one thread ends when idle. */
+    private final ExecutorService prefetcher = prefetchThread();
 
     /** Guarded by {@link #oneAtATime}; published to status through {@link #cursorsView}. */
     private volatile PollState state;
@@ -243,8 +253,8 @@ public final class Poller {
         KeysetCursor position = KeysetCursor.startingAt(stored.ts().minus(config.overlap()));
         int largestPage = 0;
         FutureRows future = new FutureRows();
+        PostgrestClient.Response response = client.fetch(stream.table().tableName(), stream.pageQuery(position, config.pageSize()));
         while (true) {
-            PostgrestClient.Response response = client.fetch(stream.table().tableName(), stream.pageQuery(position, config.pageSize()));
             JsonNode rows = response.rows();
             counts.page(rows.size());
             if (rows.isEmpty()) {
@@ -253,57 +263,100 @@ public final class Poller {
             Instant portalNow = response.serverTime() != null ? response.serverTime() : clock.instant();
             Page page = convert(stream, rows);
             future.note(page, portalNow);
-            if (dry) {
-                List<Outcome> verdicts = sink.preview(page.events());
-                for (int i = 0; i < verdicts.size(); i++) {
-                    counts.outcome(verdicts.get(i), 1);
-                    if (verdicts.get(i) == Outcome.APPLIED) {
-                        ChangeEvent event = page.events().get(i);
-                        if (planned.size() < PollSummary.PLANNED_LIMIT) {
-                            planned.add(new PlannedChange(event.table().tableName(), event.key(), event.version(), "apply"));
-                        }
-                        plannedTotal[0]++;
-                    }
-                }
-                counts.invalid(page.invalid().size());
-            } else {
-                BatchResult result = sink.apply(page.events());
-                result.counts().forEach(counts::outcome);
-                // Rows at or behind the stored cursor were seen (and parked) by an earlier poll: the overlap re-reads them.
-                int parked = 0;
-                for (InvalidRow invalid : page.invalid()) {
-                    boolean fresh = invalid.position() != null
-                            ? invalid.position().isAfter(stored)
-                            : parkedUnplaceable.add(stream.name() + "#" + invalid.row().path(stream.keyColumn()).asText()
-                                    + "#" + invalid.row().path(stream.tsColumn()).asText());
-                    if (fresh) {
-                        deadLetters.parkRaw(Input.POLL, invalid.reason(), invalid.row());
-                        parked++;
-                    }
-                }
-                counts.invalid(parked);
-                if (page.last() != null) {
-                    advance(stream, belowPortalClock(page.last(), portalNow));
-                }
-            }
-            if (page.last() == null || page.endsUnplaceable()) {
-                // Rows whose cursor column cannot be parsed ('infinity', a year past 9999) sort after every
-                // placeable one: nothing readable follows them, and no cursor can point past them.
-                break;
-            }
-            position = page.last();
+            // Rows whose cursor column cannot be parsed ('infinity', a year past 9999) sort after every
+            // placeable one: nothing readable follows them, and no cursor can point past them.
             // A page is short only when it is below both what was asked and what the server has shown it
             // returns: a server cap (Supabase's 1000) below poll.page-size must not end the read.
             boolean shortPage = rows.size() < config.pageSize() && rows.size() < largestPage;
             largestPage = Math.max(largestPage, rows.size());
-            if (shortPage) {
+            boolean more = page.last() != null && !page.endsUnplaceable() && !shortPage;
+            // The next page's query needs only this page's last row: fetch it while this one commits.
+            // The cursor still moves only after this page's commit; a failure below drops the prefetch.
+            Future<PostgrestClient.Response> next = more ? prefetch(stream, page.last()) : null;
+            try {
+                if (dry) {
+                    List<Outcome> verdicts = sink.preview(page.events());
+                    for (int i = 0; i < verdicts.size(); i++) {
+                        counts.outcome(verdicts.get(i), 1);
+                        if (verdicts.get(i) == Outcome.APPLIED) {
+                            ChangeEvent event = page.events().get(i);
+                            if (planned.size() < PollSummary.PLANNED_LIMIT) {
+                                planned.add(new PlannedChange(event.table().tableName(), event.key(), event.version(), "apply"));
+                            }
+                            plannedTotal[0]++;
+                        }
+                    }
+                    counts.invalid(page.invalid().size());
+                } else {
+                    BatchResult result = sink.apply(page.events());
+                    result.counts().forEach(counts::outcome);
+                    // Rows at or behind the stored cursor were seen (and parked) by an earlier poll: the overlap re-reads them.
+                    int parked = 0;
+                    for (InvalidRow invalid : page.invalid()) {
+                        boolean fresh = invalid.position() != null
+                                ? invalid.position().isAfter(stored)
+                                : parkedUnplaceable.add(stream.name() + "#" + invalid.row().path(stream.keyColumn()).asText()
+                                        + "#" + invalid.row().path(stream.tsColumn()).asText());
+                        if (fresh) {
+                            deadLetters.parkRaw(Input.POLL, invalid.reason(), invalid.row());
+                            parked++;
+                        }
+                    }
+                    counts.invalid(parked);
+                    if (page.last() != null) {
+                        advance(stream, belowPortalClock(page.last(), portalNow));
+                    }
+                }
+            } catch (SinkUnavailableException | IOException | RuntimeException e) {
+                if (next != null) {
+                    next.cancel(true);
+                }
+                throw e;
+            }
+            if (!more) {
                 break;
             }
+            response = await(next, stream);
         }
         future.report(stream).ifPresent(futureRows::add);
         if (!dry && !state.cursors().containsKey(stream.name())) {
             // Nothing new yet: remember where this read started, so the next poll does not depend on the clock again.
             advance(stream, stored);
+        }
+    }
+
+    private static ExecutorService prefetchThread() {
+        ThreadPoolExecutor executor = new ThreadPoolExecutor(1, 1, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
+            Thread thread = new Thread(r, "poll-prefetch");
+            thread.setDaemon(true);
+            return thread;
+        });
+        executor.allowCoreThreadTimeOut(true);
+        return executor;
+    }
+
+    /** Fetches the page after {@code after} on the prefetch thread. */
+    private Future<PostgrestClient.Response> prefetch(CursorStream stream, KeysetCursor after) {
+        String query = stream.pageQuery(after, config.pageSize());
+        return prefetcher.submit(() -> client.fetch(stream.table().tableName(), query));
+    }
+
+    /** The prefetched page, or the fetch's own failure, as if it had been fetched here. */
+    private static PostgrestClient.Response await(Future<PostgrestClient.Response> next, CursorStream stream) throws PostgrestException {
+        try {
+            return next.get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof PostgrestException failed) {
+                throw failed;
+            }
+            if (e.getCause() instanceof RuntimeException unexpected) {
+                throw unexpected;
+            }
+            throw new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            next.cancel(true);
+            Thread.currentThread().interrupt();
+            throw new PostgrestException(0, null, "GET " + stream.table().tableName() + " interrupted", null, null, e);
         }
     }
 
