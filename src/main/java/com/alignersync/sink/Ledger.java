@@ -19,8 +19,12 @@ import java.util.Map;
  */
 final class Ledger {
 
-    /** An entry to record for a key whose newest version was just written. */
-    record Update(SourceTable table, long key, LedgerEntry entry, String appliedBy) {
+    /**
+     * An entry to record for a key whose newest version was just written.
+     *
+     * @param known whether the key had an entry when this transaction locked it
+     */
+    record Update(SourceTable table, long key, LedgerEntry entry, String appliedBy, boolean known) {
     }
 
     private final SqlDialect dialect;
@@ -49,10 +53,26 @@ final class Ledger {
     }
 
     void record(Connection connection, List<Update> updates) throws SQLException {
+        String insert = dialect.insertLedgerEntry();
+        if (insert == null) {
+            write(connection, dialect.upsertLedgerEntry(), updates);
+            return;
+        }
+        List<Update> known = new ArrayList<>(updates.size());
+        List<Update> fresh = new ArrayList<>(updates.size());
+        for (Update update : updates) {
+            (update.known() ? known : fresh).add(update);
+        }
+        write(connection, dialect.upsertLedgerEntry(), known);
+        write(connection, insert, fresh);
+    }
+
+    /** One JDBC batch of entries; the statement takes the parameters of {@link SqlDialect#upsertLedgerEntry}. */
+    private void write(Connection connection, String sql, List<Update> updates) throws SQLException {
         if (updates.isEmpty()) {
             return;
         }
-        try (PreparedStatement upsert = statements.prepare(connection, dialect.upsertLedgerEntry())) {
+        try (PreparedStatement upsert = statements.prepare(connection, sql)) {
             for (Update update : updates) {
                 upsert.setString(1, update.table().tableName());
                 upsert.setLong(2, update.key());

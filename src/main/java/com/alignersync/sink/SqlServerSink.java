@@ -431,7 +431,7 @@ public final class SqlServerSink {
                 winners.add(decision);
             } else if (decision.state() != null && !decision.state().equals(before)) {
                 advances.add(new Ledger.Update(group.getKey().table(), group.getKey().key(), decision.state(),
-                        events.get(group.getValue().get(group.getValue().size() - 1)).input().name()));
+                        events.get(group.getValue().get(group.getValue().size() - 1)).input().name(), before != null));
             }
         }
         if (winners.isEmpty()) {
@@ -450,7 +450,8 @@ public final class SqlServerSink {
                 writes.add(write);
                 // When the clinic's row really changes, the forward sync may echo it: note when (DedupRules).
                 LedgerEntry state = write.outcome() == Outcome.APPLIED ? decision.state().writtenAt(nowMicros()) : decision.state();
-                updates.add(new Ledger.Update(decision.key().table(), decision.key().key(), state, winner.input().name()));
+                updates.add(new Ledger.Update(decision.key().table(), decision.key().key(), state, winner.input().name(),
+                        applied.containsKey(decision.key())));
                 outcomes[decision.winner()] = new EventOutcome(winner, write.outcome(), write.detail());
             } catch (RejectedChangeException e) {
                 // Parked, not recorded: a later version of the key meets the same check again.

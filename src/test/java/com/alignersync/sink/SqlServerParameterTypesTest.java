@@ -91,7 +91,7 @@ class SqlServerParameterTypesTest {
     void ledgerKeysReachSqlServerAsVarcharSoItsUpsertSeeks() throws Exception {
         Statements statements = new Statements(Duration.ofSeconds(30));
         new Ledger(SqlDialect.SQL_SERVER, statements).record(recordingConnection(),
-                List.of(new Ledger.Update(SourceTable.ALIGNER_NOTES, 7, new LedgerEntry(1, "a".repeat(64), false), "CDC")));
+                List.of(new Ledger.Update(SourceTable.ALIGNER_NOTES, 7, new LedgerEntry(1, "a".repeat(64), false), "CDC", false)));
 
         Bound merge = statementStartingWith("MERGE");
         assertEquals("varchar(64)", merge.typeOf(1), "SourceTable, the first key column");
