@@ -24,7 +24,7 @@ public final class ClinicDatabase implements AutoCloseable {
         SqlDialect dialect = SqlDialect.forJdbcUrl(config.jdbcUrl());
         HikariConfig hikari = new HikariConfig();
         hikari.setPoolName("clinic-db");
-        hikari.setJdbcUrl(config.jdbcUrl());
+        hikari.setJdbcUrl(dialect.poolUrl(config.jdbcUrl()));
         if (config.user() != null && !config.user().isEmpty()) {
             hikari.setUsername(config.user());
             hikari.setPassword(config.password());

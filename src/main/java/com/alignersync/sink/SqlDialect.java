@@ -34,6 +34,21 @@ public enum SqlDialect {
     }
 
     /**
+     * The URL the sink's pool opens. H2 keeps 8 parsed statements per session by default and
+     * evicts the least recently used; one sink transaction can use 10 (two ledger and two clinic
+     * locking reads, three writes, the ledger insert and merge, the state probe), so in a
+     * cycle each pushed out the one needed next and every statement was parsed again. 32 keeps
+     * them all. An H2 database opened earlier with other settings keeps its own (H2 ignores the
+     * setting then). SQL Server's URL is used as it is.
+     */
+    public String poolUrl(String jdbcUrl) {
+        if (this == H2 && !jdbcUrl.toUpperCase(java.util.Locale.ROOT).contains("QUERY_CACHE_SIZE=")) {
+            return jdbcUrl + ";QUERY_CACHE_SIZE=32";
+        }
+        return jdbcUrl;
+    }
+
+    /**
      * Whether the sink must serialize its transactions itself. H2 ignores lock hints, and its
      * {@code FOR UPDATE} cannot lock a key that does not exist yet (so two first sightings of a
      * key could both insert) and re-checks every locked row (which made batched reads several
