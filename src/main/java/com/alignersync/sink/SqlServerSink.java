@@ -119,6 +119,9 @@ public final class SqlServerSink {
                 throw new LedgerMissingException("the ledger table " + SqlDialect.LEDGER + " does not exist or predates this release: run"
                         + " 'java -jar target/aligner-sync.jar init' (or 'init --print' for a DBA to run)", e);
             }
+            if (SqlErrors.fix(e) != null) {
+                throw new SinkMisconfiguredException("SQL Server refuses the daemon (" + SqlErrors.describe(e) + "); fix: " + SqlErrors.fix(e), e);
+            }
             throw new SinkUnavailableException("SQL Server is not reachable: " + SqlErrors.describe(e), e);
         }
     }
