@@ -19,6 +19,8 @@ import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.EnumSet;
+import java.util.Set;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -150,7 +152,7 @@ public final class SqlServerSink {
                 metrics.recordFailedBatch();
                 throw e;
             }
-            health.committed();
+            health.committed(plan.inputs());
         }
         List<EventOutcome> parked = result.outcomes().stream().filter(o -> o.outcome() == Outcome.DEAD_LETTER).toList();
         for (EventOutcome o : parked) {
@@ -171,7 +173,7 @@ public final class SqlServerSink {
 
     /** The whole batch in one transaction; on SQL Server's refusal, key by key (see the class comment). */
     private BatchResult applyPlan(List<ChangeEvent> events, Plan plan) throws SinkUnavailableException {
-        Failures failures = new Failures();
+        Failures failures = new Failures(plan.inputs());
         while (true) {
             EventOutcome[] outcomes = Arrays.copyOf(plan.ignored(), events.size());
             try {
@@ -196,7 +198,7 @@ public final class SqlServerSink {
         int parkedKeys = 0;
         for (Map.Entry<GroupKey, List<Integer>> group : plan.groups().entrySet()) {
             Map<GroupKey, List<Integer>> one = Map.of(group.getKey(), group.getValue());
-            Failures failures = new Failures();
+            Failures failures = new Failures(plan.inputs());
             while (true) {
                 try {
                     conflicts += inTransaction(connection -> applyKeys(connection, events, one, outcomes));
@@ -229,14 +231,19 @@ public final class SqlServerSink {
      * exhausted retries into {@link SinkUnavailableException}.
      */
     private final class Failures {
+        private final Set<Input> inputs;
         private int transientFailures;
         private int sameRefusals;
         private int attempts;
         private SQLException lastRefusal;
 
+        Failures(Set<Input> inputs) {
+            this.inputs = inputs;
+        }
+
         SqlErrors.Kind record(SQLException e, String what) throws SinkUnavailableException {
             SqlErrors.Kind kind = SqlErrors.classify(e);
-            health.failed(kind, e);
+            health.failed(inputs, kind, e);
             attempts++;
             switch (kind) {
                 case MISCONFIGURED -> {
@@ -386,7 +393,8 @@ public final class SqlServerSink {
     }
 
     /** Events grouped by key, keys in one global order so that concurrent transactions lock alike. */
-    private record Plan(EventOutcome[] ignored, Map<GroupKey, List<Integer>> groups) {
+    /** @param inputs the inputs the batch came from (one, except for a dead-letter replay): whose health it tells */
+    private record Plan(EventOutcome[] ignored, Map<GroupKey, List<Integer>> groups, Set<Input> inputs) {
     }
 
     private record GroupKey(SourceTable table, long key) {
@@ -405,7 +413,9 @@ public final class SqlServerSink {
                 groups.computeIfAbsent(new GroupKey(event.table(), event.key()), k -> new ArrayList<>(1)).add(i);
             }
         }
-        return new Plan(ignored, groups);
+        Set<Input> inputs = EnumSet.noneOf(Input.class);
+        events.forEach(event -> inputs.add(event.input()));
+        return new Plan(ignored, groups, inputs);
     }
 
     /**

@@ -183,6 +183,22 @@ class SinkUnderSqlServerFailuresTest {
     }
 
     @Test
+    void aCommitFromAnotherInputDoesNotHideAnInputStuckOnAMissingRight() throws Exception {
+        target.insertBatch(40, 3187, 14);
+        sqlServer.statementFails("dbo.tblAlignerBatches", 40, SqlServerError.PERMISSION_DENIED, -1);
+        SqlServerSink sink = sink(FAST);
+        List<ChangeEvent> cdcBatch = List.of(TestEvents.daysChange(Input.CDC, 40, 14, 21, 3));
+        assertThrows(SinkMisconfiguredException.class, () -> sink.apply(cdcBatch));
+
+        assertEquals(Outcome.APPLIED, sink.apply(List.of(doctorNote(Input.WEBHOOK, Op.CREATE, 1, "a webhook", 0))).outcomes().get(0).outcome());
+
+        assertEquals(SinkHealth.State.MISCONFIGURED, sink.health().snapshot().state(), "CDC is still stuck on the missing right");
+        sqlServer.disarm();
+        sink.apply(cdcBatch);
+        assertEquals(SinkHealth.State.OK, sink.health().snapshot().state());
+    }
+
+    @Test
     void aMissingTableIsAMisconfigurationNotADeadLetter() throws Exception {
         sqlServer.statementFails(NOTES, 1, SqlServerError.INVALID_OBJECT, -1);
 
