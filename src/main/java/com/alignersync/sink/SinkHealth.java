@@ -69,6 +69,15 @@ public final class SinkHealth {
         }
     }
 
+    /** A misconfiguration the sink concluded itself (every row refused the same way), with its fix. */
+    synchronized void misconfigured(Set<Input> inputs, String detail, String fix) {
+        for (Input input : inputs) {
+            Snapshot current = byInput.getOrDefault(input, OK);
+            Instant since = current.state() == State.MISCONFIGURED ? current.since() : clock.instant();
+            byInput.put(input, new Snapshot(State.MISCONFIGURED, since, detail, fix));
+        }
+    }
+
     private void failed(Input input, SqlErrors.Kind kind, SQLException e) {
         Snapshot current = byInput.getOrDefault(input, OK);
         State state = switch (kind) {

@@ -181,7 +181,9 @@ public final class SqlServerSink {
                 return new BatchResult(Arrays.asList(outcomes), conflicts);
             } catch (SQLException e) {
                 SqlErrors.Kind kind = failures.record(e, "a batch of " + plan.groups().size() + " keys");
-                if (kind == SqlErrors.Kind.EVENT || (kind == SqlErrors.Kind.REFUSED && failures.sameRefusals() >= config.isolateAfterFailures())) {
+                // Refusals that keep changing their number get the same end, a little later.
+                if (kind == SqlErrors.Kind.EVENT || (kind == SqlErrors.Kind.REFUSED && (failures.sameRefusals() >= config.isolateAfterFailures()
+                        || failures.refusals() >= 2 * config.isolateAfterFailures()))) {
                     log.warn("sink: SQL Server refused a batch of {} keys ({}); applying it key by key, each in its own transaction,"
                             + " to park only the change it refuses", plan.groups().size(), SqlErrors.describe(e));
                     return isolate(events, plan);
@@ -196,17 +198,24 @@ public final class SqlServerSink {
         EventOutcome[] outcomes = Arrays.copyOf(plan.ignored(), events.size());
         int conflicts = 0;
         int parkedKeys = 0;
+        int committedKeys = 0;
+        Integer sameError = null;
         for (Map.Entry<GroupKey, List<Integer>> group : plan.groups().entrySet()) {
             Map<GroupKey, List<Integer>> one = Map.of(group.getKey(), group.getValue());
             Failures failures = new Failures(plan.inputs());
             while (true) {
                 try {
                     conflicts += inTransaction(connection -> applyKeys(connection, events, one, outcomes));
+                    committedKeys++;
                     break;
                 } catch (SQLException e) {
                     SqlErrors.Kind kind = failures.record(e, group.getKey().table().tableName() + " key " + group.getKey().key());
                     if (kind == SqlErrors.Kind.EVENT || kind == SqlErrors.Kind.REFUSED) {
                         parkedKeys++;
+                        sameError = parkedKeys == 1 || (sameError != null && sameError == e.getErrorCode()) ? Integer.valueOf(e.getErrorCode()) : null;
+                        if (committedKeys == 0 && sameError != null && parkedKeys >= SYSTEMIC_REFUSAL_KEYS) {
+                            throw systemicRefusal(e, plan.inputs());
+                        }
                         String reason = "SQL Server refused the write (error " + e.getErrorCode() + ", SQLState " + e.getSQLState() + "): "
                                 + e.getMessage();
                         for (int index : group.getValue()) {
@@ -226,6 +235,23 @@ public final class SqlServerSink {
     }
 
     /**
+     * Keys that, each alone and none committing, SQL Server refuses with the same error before
+     * the sink stops calling it a bad row: a column added NOT NULL without default, a clinic
+     * trigger broken for every row. Parking them all would empty the stream into dead letters.
+     */
+    static final int SYSTEMIC_REFUSAL_KEYS = 5;
+
+    private SinkMisconfiguredException systemicRefusal(SQLException e, Set<Input> inputs) {
+        String detail = "SQL Server refuses every row the same way (error " + e.getErrorCode() + ", SQLState " + e.getSQLState() + "): "
+                + e.getMessage();
+        String fix = "this is no bad row: the clinic's tables or triggers changed, or a right is missing. Fix it in SQL Server;"
+                + " nothing was parked and the inputs hold their positions, so the changes land once it is fixed";
+        health.misconfigured(inputs, detail, fix);
+        log.error("sink: writes stopped: {}. Fix: {}", detail, fix);
+        return new SinkMisconfiguredException(detail + "; fix: " + fix, e);
+    }
+
+    /**
      * The failures of one batch (or one key): retries transient ones with backoff up to
      * {@code sink.retry.max-attempts}, counts identical refusals, and turns misconfiguration or
      * exhausted retries into {@link SinkUnavailableException}.
@@ -234,6 +260,7 @@ public final class SqlServerSink {
         private final Set<Input> inputs;
         private int transientFailures;
         private int sameRefusals;
+        private int refusals;
         private int attempts;
         private SQLException lastRefusal;
 
@@ -264,6 +291,7 @@ public final class SqlServerSink {
                     boolean same = lastRefusal != null && lastRefusal.getErrorCode() == e.getErrorCode()
                             && java.util.Objects.equals(lastRefusal.getSQLState(), e.getSQLState());
                     sameRefusals = same ? sameRefusals + 1 : 1;
+                    refusals++;
                     lastRefusal = e;
                     log.warn("sink: SQL Server refused {} ({} time(s) the same way): {}", what, sameRefusals, SqlErrors.describe(e));
                 }
@@ -275,6 +303,10 @@ public final class SqlServerSink {
 
         int sameRefusals() {
             return sameRefusals;
+        }
+
+        int refusals() {
+            return refusals;
         }
 
         void backoff() throws SinkUnavailableException {

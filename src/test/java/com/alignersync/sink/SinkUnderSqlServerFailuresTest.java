@@ -199,6 +199,21 @@ class SinkUnderSqlServerFailuresTest {
     }
 
     @Test
+    void everyRowRefusedTheSameWayStopsWritesInsteadOfParkingThemAll() throws Exception {
+        // A column added NOT NULL without a default: every insert fails with 515.
+        for (long id = 1; id <= 8; id++) {
+            sqlServer.triggerFails(NOTES, id, SqlServerError.NULL_NOT_ALLOWED, Effect.RAISE, -1);
+        }
+        SqlServerSink sink = sink(FAST);
+
+        SinkMisconfiguredException e = assertThrows(SinkMisconfiguredException.class, () -> sink.apply(notes(8)));
+
+        assertTrue(e.getMessage().contains("error 515"), e.getMessage());
+        assertEquals(0, deadLetters.count(), "nothing parked: the inputs hold their positions until the clinic fixes it");
+        assertEquals(SinkHealth.State.MISCONFIGURED, sink.health().snapshot().state());
+    }
+
+    @Test
     void aMissingTableIsAMisconfigurationNotADeadLetter() throws Exception {
         sqlServer.statementFails(NOTES, 1, SqlServerError.INVALID_OBJECT, -1);
 
