@@ -242,12 +242,12 @@ public final class SqlServerSink {
     static final int SYSTEMIC_REFUSAL_KEYS = 5;
 
     private SinkMisconfiguredException systemicRefusal(SQLException e, Set<Input> inputs) {
-        String detail = "SQL Server refuses every row the same way (error " + e.getErrorCode() + ", SQLState " + e.getSQLState() + "): "
-                + e.getMessage();
+        // The number only: SQL Server's text may quote a row's value, and health is shown unauthenticated.
+        String detail = "SQL Server refuses every row the same way (error " + e.getErrorCode() + ", SQLState " + e.getSQLState() + ")";
         String fix = "this is no bad row: the clinic's tables or triggers changed, or a right is missing. Fix it in SQL Server;"
                 + " nothing was parked and the inputs hold their positions, so the changes land once it is fixed";
         health.misconfigured(inputs, detail, fix);
-        log.error("sink: writes stopped: {}. Fix: {}", detail, fix);
+        log.error("sink: writes stopped: {}: {}. Fix: {}", detail, e.getMessage(), fix);
         return new SinkMisconfiguredException(detail + "; fix: " + fix, e);
     }
 
