@@ -523,7 +523,7 @@ public final class SqlServerSink {
         int conflicts = 0;
         for (int index : indexes) {
             ChangeEvent event = events.get(index);
-            long version = event.hasKnownVersion() ? event.version() : versionForUnversionedDelete(state, event);
+            long version = notInTheFuture(event.hasKnownVersion() ? event.version() : versionForUnversionedDelete(state, event), event);
             // A repair copy (verify --repair) re-asserts the portal's row against SQL Server changed behind the ledger's back.
             boolean repair = event.input() == Input.RECONCILE && !event.isDelete();
             DedupRules.Decision decision = repair
@@ -563,6 +563,30 @@ public final class SqlServerSink {
             state = decision.next();
         }
         return new KeyDecision(key, winner, state, conflicts);
+    }
+
+    /**
+     * How far a version may be ahead of the daemon's clock before it is taken for a client clock
+     * running ahead (or local time stored as UTC) rather than a real edit time.
+     */
+    static final Duration FUTURE_VERSION_MARGIN = Duration.ofMinutes(5);
+
+    /**
+     * A future-dated row is applied, but the ledger records it at most {@link #FUTURE_VERSION_MARGIN}
+     * ahead of now: recorded at its own version, it would make every real edit of the key in the
+     * meantime (its updated_at is the portal trigger's now()) look stale and lose it. A later copy
+     * of the same row is capped later and so is a same-content copy, never a revert; an older copy
+     * stays older.
+     */
+    private long notInTheFuture(long version, ChangeEvent event) {
+        long limit = nowMicros() + FUTURE_VERSION_MARGIN.toNanos() / 1000;
+        if (version <= limit) {
+            return version;
+        }
+        log.warn("sink: {} from {} is dated {} ahead of this clock (a client clock ahead, or local time stored as UTC?);"
+                + " applied, recorded as {} minutes ahead so later real edits of it still win", event.describe(), event.input(),
+                Duration.ofNanos((version - nowMicros()) * 1000), FUTURE_VERSION_MARGIN.toMinutes());
+        return limit;
     }
 
     private static String tieBreakRule(DedupRules.TieBreak tieBreak) {
