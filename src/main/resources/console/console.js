@@ -10,7 +10,7 @@
   // Parts drawn by name; any other object section (reconcile, verify, ...) gets a generic card.
   var KNOWN = { summary: true, history: true, cdc: true, webhook: true, poll: true, sink: true };
   var GOOD = ['ok', 'streaming', 'accepting', 'scheduled', 'reachable', 'running', 'ready', 'clean', 'done', 'idle'];
-  var BAD = ['failed', 'unavailable', 'unreachable', 'not_ready', 'lost', 'error', 'drift'];
+  var BAD = ['failed', 'unavailable', 'unreachable', 'not_ready', 'lost', 'error', 'drift', 'misconfigured'];
   var OFF = ['disabled', 'off', 'skipped', 'absent', 'not configured'];
 
   var secret = null;

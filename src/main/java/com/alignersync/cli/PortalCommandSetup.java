@@ -6,6 +6,12 @@ import com.alignersync.config.PollConfig;
 import com.alignersync.config.ReconcileConfig;
 import com.alignersync.config.SinkConfig;
 import com.alignersync.config.SqlServerConfig;
+import com.alignersync.app.Daemon;
+import com.alignersync.app.StartupException;
+import com.alignersync.reconcile.PortalReader;
+import com.alignersync.source.poll.PostgrestClient;
+import com.alignersync.state.DataDirectory;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Path;
 
 /**
@@ -29,5 +35,27 @@ record PortalCommandSetup(SqlServerConfig sqlServer, SinkConfig sink, PollConfig
         ReconcileConfig reconcile = ReconcileConfig.from(reader);
         reader.throwIfProblems();
         return new PortalCommandSetup(sqlServer, sink, rest, reconcile, dataDir);
+    }
+
+    /**
+     * The data directory's lock, for a run that writes (its refused changes become dead letters
+     * in data/): only the holder may, and a running daemon is asked instead ({@code whileItRuns}).
+     *
+     * @return null when {@code writes} is false (nothing to hold)
+     */
+    DataDirectory lockIfWriting(boolean writes, String whileItRuns) throws StartupException {
+        if (!writes) {
+            return null;
+        }
+        try {
+            return Daemon.lock(dataDir);
+        } catch (StartupException e) {
+            throw new StartupException(e.exitCode(), e.getMessage() + "; " + whileItRuns, e);
+        }
+    }
+
+    /** The portal's rows through PostgREST, with the poller's client and key. */
+    PortalReader portalReader(ObjectMapper mapper) {
+        return new PortalReader(new PostgrestClient(rest.restUrl(), rest.apiKey(), rest.requestTimeout(), mapper), rest.pageSize());
     }
 }

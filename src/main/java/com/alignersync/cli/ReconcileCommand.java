@@ -1,15 +1,12 @@
 package com.alignersync.cli;
 
-import com.alignersync.app.Daemon;
 import com.alignersync.app.ExitCodes;
 import com.alignersync.app.StartupException;
 import com.alignersync.config.ConfigException;
-import com.alignersync.reconcile.PortalReader;
 import com.alignersync.reconcile.ReconcileResult;
 import com.alignersync.reconcile.Reconciler;
 import com.alignersync.sink.LedgerKeys;
 import com.alignersync.sink.SinkRuntime;
-import com.alignersync.source.poll.PostgrestClient;
 import com.alignersync.state.DataDirectory;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -58,21 +55,17 @@ final class ReconcileCommand implements Callable<Integer> {
             err.println(e.getMessage());
             return ExitCodes.CONFIG;
         }
-        // Deletes write dead letters into data/ when refused: only the holder of the data directory may.
-        DataDirectory lock = null;
-        if (!dryRun) {
-            try {
-                lock = Daemon.lock(setup.dataDir());
-            } catch (StartupException e) {
-                err.println(e.getMessage() + "; while it runs, ask it with POST /api/sync/reconcile");
-                return e.exitCode();
-            }
+        DataDirectory lock;
+        try {
+            lock = setup.lockIfWriting(!dryRun, "while it runs, ask it with POST /api/sync/reconcile");
+        } catch (StartupException e) {
+            err.println(e.getMessage());
+            return e.exitCode();
         }
         Clock clock = Clock.systemUTC();
         try (DataDirectory held = lock;
              SinkRuntime runtime = SinkRuntime.open(setup.sqlServer(), setup.sink(), setup.dataDir(), new SimpleMeterRegistry(), mapper, clock)) {
-            PostgrestClient client = new PostgrestClient(setup.rest().restUrl(), setup.rest().apiKey(), setup.rest().requestTimeout(), mapper);
-            Reconciler reconciler = new Reconciler(new PortalReader(client, setup.rest().pageSize()),
+            Reconciler reconciler = new Reconciler(setup.portalReader(mapper),
                     new LedgerKeys(runtime.database().dataSource(), runtime.database().dialect()), runtime.sink(),
                     setup.reconcile().maxDeletePercent(), clock);
             ReconcileResult result = reconciler.run(dryRun, "command");

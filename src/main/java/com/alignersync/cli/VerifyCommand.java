@@ -1,16 +1,13 @@
 package com.alignersync.cli;
 
-import com.alignersync.app.Daemon;
 import com.alignersync.app.ExitCodes;
 import com.alignersync.app.StartupException;
 import com.alignersync.config.ConfigException;
-import com.alignersync.reconcile.PortalReader;
 import com.alignersync.reconcile.Verifier;
 import com.alignersync.reconcile.VerifyReport;
 import com.alignersync.sink.ClinicRows;
 import com.alignersync.sink.LedgerKeys;
 import com.alignersync.sink.SinkRuntime;
-import com.alignersync.source.poll.PostgrestClient;
 import com.alignersync.state.DataDirectory;
 import com.alignersync.state.LastVerifyStore;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -70,20 +67,17 @@ final class VerifyCommand implements Callable<Integer> {
             err.println(e.getMessage());
             return ExitCodes.CONFIG;
         }
-        DataDirectory lock = null;
-        if (repair) {
-            try {
-                lock = Daemon.lock(setup.dataDir());
-            } catch (StartupException e) {
-                err.println(e.getMessage() + "; verify without --repair runs beside it");
-                return e.exitCode();
-            }
+        DataDirectory lock;
+        try {
+            lock = setup.lockIfWriting(repair, "verify without --repair runs beside it");
+        } catch (StartupException e) {
+            err.println(e.getMessage());
+            return e.exitCode();
         }
         Clock clock = Clock.systemUTC();
         try (DataDirectory held = lock;
              SinkRuntime runtime = SinkRuntime.open(setup.sqlServer(), setup.sink(), setup.dataDir(), new SimpleMeterRegistry(), mapper, clock)) {
-            PostgrestClient client = new PostgrestClient(setup.rest().restUrl(), setup.rest().apiKey(), setup.rest().requestTimeout(), mapper);
-            Verifier verifier = new Verifier(new PortalReader(client, setup.rest().pageSize()),
+            Verifier verifier = new Verifier(setup.portalReader(mapper),
                     new ClinicRows(runtime.database().dataSource(), runtime.database().dialect(), setup.sqlServer().timeZone()),
                     new LedgerKeys(runtime.database().dataSource(), runtime.database().dialect()),
                     repair ? runtime.sink() : null, mapper, clock);

@@ -33,6 +33,8 @@ public final class SinkStatus implements StatusSource, ReadinessCheck {
     /** How many parked changes the status lists (newest first); the count covers all of them. */
     static final int RECENT_DEAD_LETTERS = 20;
     private static final int MAX_REASON = 300;
+    /** The sink's prefix for SQL Server's own refusal; the server's text after it may quote row values. */
+    private static final java.util.regex.Pattern SQL_SERVER_REFUSAL = java.util.regex.Pattern.compile("^(SQL Server refused the write \\([^)]*\\)):.*", java.util.regex.Pattern.DOTALL);
 
     private record CountedFile(long size, long modified, int count, List<Map<String, Object>> recent) {
     }
@@ -150,6 +152,18 @@ public final class SinkStatus implements StatusSource, ReadinessCheck {
     }
 
     /**
+     * A reason fit for the unauthenticated status: SQL Server's message text (2628 and 245 quote
+     * the value, a trigger's THROW anything) stays in the dead-letter file; status keeps the number.
+     */
+    static String publicReason(String reason) {
+        java.util.regex.Matcher refusal = SQL_SERVER_REFUSAL.matcher(reason);
+        if (refusal.matches()) {
+            return refusal.group(1) + "; SQL Server's message is in the dead-letter file ('aligner-sync dead-letters list')";
+        }
+        return reason.length() > MAX_REASON ? reason.substring(0, MAX_REASON) + "..." : reason;
+    }
+
+    /**
      * The newest parked changes first, each with its reason and what it was (input, table, key,
      * operation): enough to decide on a replay, never the row's values.
      */
@@ -160,7 +174,7 @@ public final class SinkStatus implements StatusSource, ReadinessCheck {
             DeadLetterLog.Entry entry = entries.get(i);
             Map<String, Object> item = new LinkedHashMap<>();
             item.put("at", entry.at());
-            item.put("reason", entry.reason().length() > MAX_REASON ? entry.reason().substring(0, MAX_REASON) + "..." : entry.reason());
+            item.put("reason", publicReason(entry.reason()));
             if (entry.event() != null) {
                 item.put("input", entry.event().path("input").asText(null));
                 item.put("table", entry.event().path("table").asText(null));

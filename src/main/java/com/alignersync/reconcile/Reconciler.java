@@ -4,6 +4,7 @@ import com.alignersync.event.ChangeEvent;
 import com.alignersync.event.ChangeEvents;
 import com.alignersync.event.Input;
 import com.alignersync.event.Op;
+import com.alignersync.event.SourcePosition;
 import com.alignersync.event.SourceTable;
 import com.alignersync.sink.BatchResult;
 import com.alignersync.sink.LedgerKeys;
@@ -139,8 +140,9 @@ public final class Reconciler {
         }
         for (int from = 0; from < toDelete.size(); from += DELETES_PER_BATCH) {
             List<ChangeEvent> deletes = new ArrayList<>();
+            Instant goneBy = clock.instant(); // the portal was just re-checked without these keys
             for (long key : toDelete.subList(from, Math.min(toDelete.size(), from + DELETES_PER_BATCH))) {
-                deletes.add(deleteOf(key));
+                deletes.add(deleteOf(key, goneBy));
             }
             BatchResult result = sink.apply(deletes);
             Map<Outcome, Integer> counts = result.counts();
@@ -151,11 +153,15 @@ public final class Reconciler {
     }
 
     /**
-     * The delete the portal's replication would have sent: only the key is known, so the version
-     * is left to the sink, which places it just after the version it applied last.
+     * The delete the portal's replication would have sent: only the key is known. Its version is
+     * left to the sink, which places it after the version it applied last and not before
+     * {@code goneBy}, when the portal was seen without the row: so a copy of any edit made before
+     * the delete (a parked dead letter replayed, a poll page or webhook still in flight) is stale
+     * and cannot bring the note back.
      */
-    static ChangeEvent deleteOf(long noteId) {
-        return ChangeEvents.of(Input.RECONCILE, SourceTable.ALIGNER_NOTES, Op.DELETE, Map.of("note_id", noteId), null);
+    static ChangeEvent deleteOf(long noteId, Instant goneBy) {
+        return ChangeEvents.of(Input.RECONCILE, SourceTable.ALIGNER_NOTES, Op.DELETE, Map.of("note_id", noteId), null)
+                .withPosition(new SourcePosition(0, goneBy));
     }
 
     /** The keys of {@code from} that {@code in} lacks; both ascending. */

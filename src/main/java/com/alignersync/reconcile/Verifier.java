@@ -275,11 +275,12 @@ public final class Verifier {
             Map<Long, LedgerEntry> written = ledger.entries(SourceTable.ALIGNER_NOTES, work.extraNotes);
             skipped += work.extraNotes.size() - written.size();
             Set<Long> back = portal.present(SourceTable.ALIGNER_NOTES, written.keySet());
+            java.time.Instant goneBy = clock.instant();
             for (Long key : written.keySet()) {
                 if (back.contains(key)) {
                     skipped++;
                 } else {
-                    changes.add(Reconciler.deleteOf(key));
+                    changes.add(Reconciler.deleteOf(key, goneBy));
                 }
             }
         }

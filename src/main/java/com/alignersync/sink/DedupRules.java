@@ -70,14 +70,15 @@ public final class DedupRules {
     /**
      * A repair copy ({@code verify --repair}) re-asserts the portal's current row: SQL Server was
      * changed behind the ledger's back, so a verdict that writes nothing because the ledger
-     * already holds this content (duplicate, rule 6's same content, an echo) writes again; the
-     * writer still touches only the columns that differ. Older copies stay stale, and an
-     * equal-version conflict is decided as for any copy.
+     * already holds this content (a duplicate, rule 6's same content) writes again; the writer
+     * still touches only the columns that differ, and the ledger keeps its two-way bookkeeping
+     * (LSN, echo window). An echo is never written, repair or not (that would restart the
+     * ping-pong), older copies stay stale, and an equal-version conflict is decided as for any copy.
      */
     public static Decision decideRepair(LedgerEntry applied, Incoming in, long nowMicros, Duration echoWindow) {
         Decision decision = decide(applied, in, nowMicros, echoWindow);
         return switch (decision.verdict()) {
-            case DUPLICATE, SAME_CONTENT, ECHO -> new Decision(Verdict.APPLY, fresh(in, null, null), TieBreak.NONE);
+            case DUPLICATE, SAME_CONTENT -> new Decision(Verdict.APPLY, decision.next(), TieBreak.NONE);
             default -> decision;
         };
     }

@@ -1,14 +1,20 @@
 package com.alignersync.sink;
 
+import com.alignersync.event.Input;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * What the sink's last attempts say about SQL Server, for status and readiness: fine, retrying a
  * transient failure, waiting on a lock a clinic session holds (and since when), or misconfigured
- * (with the fix). Cleared by the next commit.
+ * (with the fix). Kept per input and cleared by that input's next commit, so a webhook that
+ * commits does not hide a CDC batch stuck on a missing right; status shows the worst.
  */
 public final class SinkHealth {
 
@@ -42,21 +48,38 @@ public final class SinkHealth {
     private static final Snapshot OK = new Snapshot(State.OK, null, null, null);
 
     private final Clock clock;
-    private volatile Snapshot current = OK;
+    private final Map<Input, Snapshot> byInput = new EnumMap<>(Input.class);
 
     SinkHealth(Clock clock) {
         this.clock = clock;
     }
 
-    public Snapshot snapshot() {
-        return current;
+    /** The worst condition of any input (the later enum constant is the worse). */
+    public synchronized Snapshot snapshot() {
+        return byInput.values().stream().max(Comparator.comparing(Snapshot::state)).orElse(OK);
     }
 
-    synchronized void committed() {
-        current = OK;
+    synchronized void committed(Set<Input> inputs) {
+        inputs.forEach(byInput::remove);
     }
 
-    synchronized void failed(SqlErrors.Kind kind, SQLException e) {
+    synchronized void failed(Set<Input> inputs, SqlErrors.Kind kind, SQLException e) {
+        for (Input input : inputs) {
+            failed(input, kind, e);
+        }
+    }
+
+    /** A misconfiguration the sink concluded itself (every row refused the same way), with its fix. */
+    synchronized void misconfigured(Set<Input> inputs, String detail, String fix) {
+        for (Input input : inputs) {
+            Snapshot current = byInput.getOrDefault(input, OK);
+            Instant since = current.state() == State.MISCONFIGURED ? current.since() : clock.instant();
+            byInput.put(input, new Snapshot(State.MISCONFIGURED, since, detail, fix));
+        }
+    }
+
+    private void failed(Input input, SqlErrors.Kind kind, SQLException e) {
+        Snapshot current = byInput.getOrDefault(input, OK);
         State state = switch (kind) {
             case MISCONFIGURED -> State.MISCONFIGURED;
             case TRANSIENT -> isLockWait(e) ? State.WAITING_ON_LOCK : State.RETRYING;
@@ -66,7 +89,7 @@ public final class SinkHealth {
             return;
         }
         Instant since = current.state() == state ? current.since() : clock.instant();
-        current = new Snapshot(state, since, SqlErrors.describe(e), SqlErrors.fix(e));
+        byInput.put(input, new Snapshot(state, since, SqlErrors.describe(e), SqlErrors.fix(e)));
     }
 
     /** 1222 lock request time-out, or a statement cancelled by its query timeout (most often a lock wait too). */

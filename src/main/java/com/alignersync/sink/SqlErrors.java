@@ -59,6 +59,11 @@ public final class SqlErrors {
     }
 
     public static Kind classify(SQLException e) {
+        // Before the exception's class: the pool wraps a refused login (18456) or a failed session
+        // setting in SQLTransientConnectionException, and a wrong password must not look transient.
+        if (fix(e) != null) {
+            return Kind.MISCONFIGURED;
+        }
         if (e instanceof SQLTransientException || e instanceof SQLRecoverableException) {
             return Kind.TRANSIENT;
         }
@@ -69,17 +74,26 @@ public final class SqlErrors {
                 || SQLSERVER_TRANSIENT.contains(code)) {
             return Kind.TRANSIENT;
         }
-        if (fix(e) != null) {
-            return Kind.MISCONFIGURED;
-        }
         if (state.startsWith("23") || state.startsWith("22") || SQLSERVER_EVENT.contains(code)) {
             return Kind.EVENT;
         }
         return Kind.REFUSED;
     }
 
-    /** For a misconfiguration: what the operator must do; null for any other error. */
+    /** For a misconfiguration, here or in the causes the pool wrapped it in: what the operator must do; null otherwise. */
     public static String fix(SQLException e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof SQLException sql) {
+                String fix = ownFix(sql);
+                if (fix != null) {
+                    return fix;
+                }
+            }
+        }
+        return null;
+    }
+
+    private static String ownFix(SQLException e) {
         String fix = SQLSERVER_MISCONFIGURED.get(e.getErrorCode());
         if (fix == null && !state(e).startsWith("S")) {
             // SQL Server's states start with S (S0001...); H2's are the standard five characters.

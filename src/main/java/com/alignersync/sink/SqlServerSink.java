@@ -19,6 +19,8 @@ import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.EnumSet;
+import java.util.Set;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -119,6 +121,9 @@ public final class SqlServerSink {
                 throw new LedgerMissingException("the ledger table " + SqlDialect.LEDGER + " does not exist or predates this release: run"
                         + " 'java -jar target/aligner-sync.jar init' (or 'init --print' for a DBA to run)", e);
             }
+            if (SqlErrors.fix(e) != null) {
+                throw new SinkMisconfiguredException("SQL Server refuses the daemon (" + SqlErrors.describe(e) + "); fix: " + SqlErrors.fix(e), e);
+            }
             throw new SinkUnavailableException("SQL Server is not reachable: " + SqlErrors.describe(e), e);
         }
     }
@@ -147,7 +152,7 @@ public final class SqlServerSink {
                 metrics.recordFailedBatch();
                 throw e;
             }
-            health.committed();
+            health.committed(plan.inputs());
         }
         List<EventOutcome> parked = result.outcomes().stream().filter(o -> o.outcome() == Outcome.DEAD_LETTER).toList();
         for (EventOutcome o : parked) {
@@ -168,7 +173,7 @@ public final class SqlServerSink {
 
     /** The whole batch in one transaction; on SQL Server's refusal, key by key (see the class comment). */
     private BatchResult applyPlan(List<ChangeEvent> events, Plan plan) throws SinkUnavailableException {
-        Failures failures = new Failures();
+        Failures failures = new Failures(plan.inputs());
         while (true) {
             EventOutcome[] outcomes = Arrays.copyOf(plan.ignored(), events.size());
             try {
@@ -176,7 +181,9 @@ public final class SqlServerSink {
                 return new BatchResult(Arrays.asList(outcomes), conflicts);
             } catch (SQLException e) {
                 SqlErrors.Kind kind = failures.record(e, "a batch of " + plan.groups().size() + " keys");
-                if (kind == SqlErrors.Kind.EVENT || (kind == SqlErrors.Kind.REFUSED && failures.sameRefusals() >= config.isolateAfterFailures())) {
+                // Refusals that keep changing their number get the same end, a little later.
+                if (kind == SqlErrors.Kind.EVENT || (kind == SqlErrors.Kind.REFUSED && (failures.sameRefusals() >= config.isolateAfterFailures()
+                        || failures.refusals() >= 2 * config.isolateAfterFailures()))) {
                     log.warn("sink: SQL Server refused a batch of {} keys ({}); applying it key by key, each in its own transaction,"
                             + " to park only the change it refuses", plan.groups().size(), SqlErrors.describe(e));
                     return isolate(events, plan);
@@ -191,17 +198,24 @@ public final class SqlServerSink {
         EventOutcome[] outcomes = Arrays.copyOf(plan.ignored(), events.size());
         int conflicts = 0;
         int parkedKeys = 0;
+        int committedKeys = 0;
+        Integer sameError = null;
         for (Map.Entry<GroupKey, List<Integer>> group : plan.groups().entrySet()) {
             Map<GroupKey, List<Integer>> one = Map.of(group.getKey(), group.getValue());
-            Failures failures = new Failures();
+            Failures failures = new Failures(plan.inputs());
             while (true) {
                 try {
                     conflicts += inTransaction(connection -> applyKeys(connection, events, one, outcomes));
+                    committedKeys++;
                     break;
                 } catch (SQLException e) {
                     SqlErrors.Kind kind = failures.record(e, group.getKey().table().tableName() + " key " + group.getKey().key());
                     if (kind == SqlErrors.Kind.EVENT || kind == SqlErrors.Kind.REFUSED) {
                         parkedKeys++;
+                        sameError = parkedKeys == 1 || (sameError != null && sameError == e.getErrorCode()) ? Integer.valueOf(e.getErrorCode()) : null;
+                        if (committedKeys == 0 && sameError != null && parkedKeys >= SYSTEMIC_REFUSAL_KEYS) {
+                            throw systemicRefusal(e, plan.inputs());
+                        }
                         String reason = "SQL Server refused the write (error " + e.getErrorCode() + ", SQLState " + e.getSQLState() + "): "
                                 + e.getMessage();
                         for (int index : group.getValue()) {
@@ -221,19 +235,42 @@ public final class SqlServerSink {
     }
 
     /**
+     * Keys that, each alone and none committing, SQL Server refuses with the same error before
+     * the sink stops calling it a bad row: a column added NOT NULL without default, a clinic
+     * trigger broken for every row. Parking them all would empty the stream into dead letters.
+     */
+    static final int SYSTEMIC_REFUSAL_KEYS = 5;
+
+    private SinkMisconfiguredException systemicRefusal(SQLException e, Set<Input> inputs) {
+        // The number only: SQL Server's text may quote a row's value, and health is shown unauthenticated.
+        String detail = "SQL Server refuses every row the same way (error " + e.getErrorCode() + ", SQLState " + e.getSQLState() + ")";
+        String fix = "this is no bad row: the clinic's tables or triggers changed, or a right is missing. Fix it in SQL Server;"
+                + " nothing was parked and the inputs hold their positions, so the changes land once it is fixed";
+        health.misconfigured(inputs, detail, fix);
+        log.error("sink: writes stopped: {}: {}. Fix: {}", detail, e.getMessage(), fix);
+        return new SinkMisconfiguredException(detail + "; fix: " + fix, e);
+    }
+
+    /**
      * The failures of one batch (or one key): retries transient ones with backoff up to
      * {@code sink.retry.max-attempts}, counts identical refusals, and turns misconfiguration or
      * exhausted retries into {@link SinkUnavailableException}.
      */
     private final class Failures {
+        private final Set<Input> inputs;
         private int transientFailures;
         private int sameRefusals;
+        private int refusals;
         private int attempts;
         private SQLException lastRefusal;
 
+        Failures(Set<Input> inputs) {
+            this.inputs = inputs;
+        }
+
         SqlErrors.Kind record(SQLException e, String what) throws SinkUnavailableException {
             SqlErrors.Kind kind = SqlErrors.classify(e);
-            health.failed(kind, e);
+            health.failed(inputs, kind, e);
             attempts++;
             switch (kind) {
                 case MISCONFIGURED -> {
@@ -254,6 +291,7 @@ public final class SqlServerSink {
                     boolean same = lastRefusal != null && lastRefusal.getErrorCode() == e.getErrorCode()
                             && java.util.Objects.equals(lastRefusal.getSQLState(), e.getSQLState());
                     sameRefusals = same ? sameRefusals + 1 : 1;
+                    refusals++;
                     lastRefusal = e;
                     log.warn("sink: SQL Server refused {} ({} time(s) the same way): {}", what, sameRefusals, SqlErrors.describe(e));
                 }
@@ -265,6 +303,10 @@ public final class SqlServerSink {
 
         int sameRefusals() {
             return sameRefusals;
+        }
+
+        int refusals() {
+            return refusals;
         }
 
         void backoff() throws SinkUnavailableException {
@@ -383,7 +425,8 @@ public final class SqlServerSink {
     }
 
     /** Events grouped by key, keys in one global order so that concurrent transactions lock alike. */
-    private record Plan(EventOutcome[] ignored, Map<GroupKey, List<Integer>> groups) {
+    /** @param inputs the inputs the batch came from (one, except for a dead-letter replay): whose health it tells */
+    private record Plan(EventOutcome[] ignored, Map<GroupKey, List<Integer>> groups, Set<Input> inputs) {
     }
 
     private record GroupKey(SourceTable table, long key) {
@@ -402,7 +445,9 @@ public final class SqlServerSink {
                 groups.computeIfAbsent(new GroupKey(event.table(), event.key()), k -> new ArrayList<>(1)).add(i);
             }
         }
-        return new Plan(ignored, groups);
+        Set<Input> inputs = EnumSet.noneOf(Input.class);
+        events.forEach(event -> inputs.add(event.input()));
+        return new Plan(ignored, groups, inputs);
     }
 
     /**
@@ -479,7 +524,7 @@ public final class SqlServerSink {
         int conflicts = 0;
         for (int index : indexes) {
             ChangeEvent event = events.get(index);
-            long version = event.hasKnownVersion() ? event.version() : versionForUnversionedDelete(state, event);
+            long version = notInTheFuture(event.hasKnownVersion() ? event.version() : versionForUnversionedDelete(state, event), event);
             // A repair copy (verify --repair) re-asserts the portal's row against SQL Server changed behind the ledger's back.
             boolean repair = event.input() == Input.RECONCILE && !event.isDelete();
             DedupRules.Decision decision = repair
@@ -519,6 +564,30 @@ public final class SqlServerSink {
             state = decision.next();
         }
         return new KeyDecision(key, winner, state, conflicts);
+    }
+
+    /**
+     * How far a version may be ahead of the daemon's clock before it is taken for a client clock
+     * running ahead (or local time stored as UTC) rather than a real edit time.
+     */
+    static final Duration FUTURE_VERSION_MARGIN = Duration.ofMinutes(5);
+
+    /**
+     * A future-dated row is applied, but the ledger records it at most {@link #FUTURE_VERSION_MARGIN}
+     * ahead of now: recorded at its own version, it would make every real edit of the key in the
+     * meantime (its updated_at is the portal trigger's now()) look stale and lose it. A later copy
+     * of the same row is capped later and so is a same-content copy, never a revert; an older copy
+     * stays older.
+     */
+    private long notInTheFuture(long version, ChangeEvent event) {
+        long limit = nowMicros() + FUTURE_VERSION_MARGIN.toNanos() / 1000;
+        if (version <= limit) {
+            return version;
+        }
+        log.warn("sink: {} from {} is dated {} ahead of this clock (a client clock ahead, or local time stored as UTC?);"
+                + " applied, recorded as {} minutes ahead so later real edits of it still win", event.describe(), event.input(),
+                Duration.ofNanos((version - nowMicros()) * 1000), FUTURE_VERSION_MARGIN.toMinutes());
+        return limit;
     }
 
     private static String tieBreakRule(DedupRules.TieBreak tieBreak) {

@@ -96,6 +96,24 @@ class ReconcilerTest {
     }
 
     @Test
+    void aCopyOfAnEditMadeBeforeTheDeleteArrivingAfterReconcileDoesNotBringTheNoteBack() throws Exception {
+        doctorNotes(1, 3);
+        rig.deliverAll(SourceTable.ALIGNER_NOTES);
+        // The doctor edited note 2 (its copy still in flight: a parked dead letter, a webhook in a lock wait), then deleted it.
+        Map<String, Object> edited = new java.util.HashMap<>(com.alignersync.sink.support.TestEvents.noteRow(2, 7, "Doctor", "edited", false, 0));
+        long applied = ((Number) ledgerEntry(2).get("APPLIEDVERSION")).longValue();
+        edited.put("updated_at", com.alignersync.event.ChangeEvents.fromMicros(applied + 1_000).toString()); // 1 ms after, before the delete
+        portal.execute("DELETE FROM aligner_notes WHERE note_id = 2");
+        assertEquals(1, rig.reconciler(100).run(false, "test").deleted());
+
+        com.alignersync.sink.BatchResult late = rig.sink.apply(List.of(com.alignersync.event.ChangeEvents.of(
+                com.alignersync.event.Input.WEBHOOK, SourceTable.ALIGNER_NOTES, com.alignersync.event.Op.UPDATE, null, edited)));
+
+        assertEquals(com.alignersync.sink.Outcome.STALE, late.outcomes().get(0).outcome(), late.outcomes().get(0).detail());
+        assertNull(rig.note(2), "the reconcile delete is not undone by an older edit");
+    }
+
+    @Test
     void withDeleteModeIgnoreTheRowStaysAndTheTombstoneIsRecorded() throws Exception {
         rig.close();
         rig = new ReconcileRig(rest, dataDir, DeleteMode.IGNORE);

@@ -183,6 +183,37 @@ class SinkUnderSqlServerFailuresTest {
     }
 
     @Test
+    void aCommitFromAnotherInputDoesNotHideAnInputStuckOnAMissingRight() throws Exception {
+        target.insertBatch(40, 3187, 14);
+        sqlServer.statementFails("dbo.tblAlignerBatches", 40, SqlServerError.PERMISSION_DENIED, -1);
+        SqlServerSink sink = sink(FAST);
+        List<ChangeEvent> cdcBatch = List.of(TestEvents.daysChange(Input.CDC, 40, 14, 21, 3));
+        assertThrows(SinkMisconfiguredException.class, () -> sink.apply(cdcBatch));
+
+        assertEquals(Outcome.APPLIED, sink.apply(List.of(doctorNote(Input.WEBHOOK, Op.CREATE, 1, "a webhook", 0))).outcomes().get(0).outcome());
+
+        assertEquals(SinkHealth.State.MISCONFIGURED, sink.health().snapshot().state(), "CDC is still stuck on the missing right");
+        sqlServer.disarm();
+        sink.apply(cdcBatch);
+        assertEquals(SinkHealth.State.OK, sink.health().snapshot().state());
+    }
+
+    @Test
+    void everyRowRefusedTheSameWayStopsWritesInsteadOfParkingThemAll() throws Exception {
+        // A column added NOT NULL without a default: every insert fails with 515.
+        for (long id = 1; id <= 8; id++) {
+            sqlServer.triggerFails(NOTES, id, SqlServerError.NULL_NOT_ALLOWED, Effect.RAISE, -1);
+        }
+        SqlServerSink sink = sink(FAST);
+
+        SinkMisconfiguredException e = assertThrows(SinkMisconfiguredException.class, () -> sink.apply(notes(8)));
+
+        assertTrue(e.getMessage().contains("error 515"), e.getMessage());
+        assertEquals(0, deadLetters.count(), "nothing parked: the inputs hold their positions until the clinic fixes it");
+        assertEquals(SinkHealth.State.MISCONFIGURED, sink.health().snapshot().state());
+    }
+
+    @Test
     void aMissingTableIsAMisconfigurationNotADeadLetter() throws Exception {
         sqlServer.statementFails(NOTES, 1, SqlServerError.INVALID_OBJECT, -1);
 

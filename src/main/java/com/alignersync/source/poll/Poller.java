@@ -78,8 +78,8 @@ public final class Poller {
     /** Guarded by {@link #oneAtATime}: the future-dated rows seen by the poll in progress, per stream. */
     private final List<String> futureRows = new ArrayList<>();
     private volatile String futureRowsWarning;
-    /** Rows whose cursor column cannot be parsed, parked once per run (they are re-read by every poll). */
-    private final java.util.Set<String> parkedUnplaceable = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** Invalid rows no cursor can pass (an unreadable time, or one after the portal's clock), parked once per run: every poll re-reads them. */
+    private final java.util.Set<String> parkedOncePerRun = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     private Poller(PollConfig config, PostgrestClient client, SqlServerSink sink, DeadLetterLog deadLetters,
                    PollStateStore store, Clock clock, ObjectMapper mapper, PollState state) {
@@ -291,11 +291,14 @@ public final class Poller {
                     BatchResult result = sink.apply(page.events());
                     result.counts().forEach(counts::outcome);
                     // Rows at or behind the stored cursor were seen (and parked) by an earlier poll: the overlap re-reads them.
+                    // A row no cursor can pass (its time unreadable, or after the portal's clock) is re-read by every
+                    // poll: it is parked once per run instead.
+                    Instant cursorBound = portalNow.minus(CLOCK_MARGIN);
                     int parked = 0;
                     for (InvalidRow invalid : page.invalid()) {
-                        boolean fresh = invalid.position() != null
+                        boolean fresh = invalid.position() != null && !invalid.position().ts().isAfter(cursorBound)
                                 ? invalid.position().isAfter(stored)
-                                : parkedUnplaceable.add(stream.name() + "#" + invalid.row().path(stream.keyColumn()).asText()
+                                : parkedOncePerRun.add(stream.name() + "#" + invalid.row().path(stream.keyColumn()).asText()
                                         + "#" + invalid.row().path(stream.tsColumn()).asText());
                         if (fresh) {
                             deadLetters.parkRaw(Input.POLL, invalid.reason(), invalid.row());

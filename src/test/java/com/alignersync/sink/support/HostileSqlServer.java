@@ -67,7 +67,7 @@ public final class HostileSqlServer implements DataSource {
         final Touch touch;
         final Effect effect;
         final SqlServerError error;
-        final long holdUntilNanos;
+        volatile long holdUntilNanos;
         final AtomicInteger remaining;
         public final AtomicInteger fired = new AtomicInteger();
 
@@ -98,6 +98,11 @@ public final class HostileSqlServer implements DataSource {
                 }
             }
             return false;
+        }
+
+        /** The clinic session commits and lets go of its lock now. */
+        public void release() {
+            holdUntilNanos = System.nanoTime();
         }
 
         boolean take() {

@@ -342,6 +342,22 @@ class PollerTest {
     }
 
     @Test
+    void aRowThatCanNeverApplyDatedInTheFutureIsParkedOnceThoughTheCursorCannotPassIt() throws Exception {
+        portalBatches(1, 1, Instant.now().plus(2, ChronoUnit.HOURS)); // the Date header is the real clock
+        clinicBatches(clinic, 1, 1);
+        Poller poller = poller(config(rest.restUrl(), 1000, Duration.ofSeconds(10), NotesCursor.CREATED_EDITED), clinic, dataDir);
+        for (int poll = 0; poll < 2; poll++) {
+            rest.rewriteNext(body -> body); // created_at page of notes
+            rest.rewriteNext(body -> body); // edited_at page of notes
+            rest.rewriteNext(body -> body.replaceFirst("\"days\":10", "\"days\":\"ten\""));
+            assertTrue(poller.poll().ok());
+        }
+
+        assertEquals(1, new DeadLetterLog(dataDir, new ObjectMapper(), Clock.systemUTC()).readAll().stream().filter(e -> e.raw() != null).count(),
+                "re-read by every poll (the cursor stays below the portal's clock), parked once");
+    }
+
+    @Test
     void dryRunListsWhatWouldApplyAndWritesNothing() throws Exception {
         portalBatches(1, 3, NOW.minus(1, ChronoUnit.HOURS));
         clinicBatches(clinic, 1, 3);
