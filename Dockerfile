@@ -19,5 +19,5 @@ EXPOSE 3000
 HEALTHCHECK --interval=30s --timeout=5s CMD ["sh", "-c", "exec 3<>/dev/tcp/127.0.0.1/${PORT:-3000}"]
 # JVM options as in connector-config/aligner-sync.service (docs/benchmarks.md, "Footprint"); the
 # class-data archive is used once a training run has written it into the data volume (see the unit file).
-ENTRYPOINT ["java", "-XX:+UseSerialGC", "-Xms16m", "-Xmx128m", "-XX:TieredStopAtLevel=1", "-XX:+ExitOnOutOfMemoryError", "-XX:SharedArchiveFile=/var/lib/aligner-sync/aligner-sync.jsa", "-jar", "/app/aligner-sync.jar"]
+ENTRYPOINT ["java", "-XX:+UseSerialGC", "-Xms16m", "-Xmx256m", "-XX:TieredStopAtLevel=1", "-XX:+ExitOnOutOfMemoryError", "-XX:SharedArchiveFile=/var/lib/aligner-sync/aligner-sync.jsa", "-jar", "/app/aligner-sync.jar"]
 CMD ["run"]

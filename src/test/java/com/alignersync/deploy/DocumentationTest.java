@@ -111,7 +111,7 @@ class DocumentationTest {
     }
 
     /** The JVM options measured in docs/benchmarks.md ("Footprint"), the same wherever the daemon is started. */
-    private static final String SHIPPED_JVM_OPTIONS = "-XX:+UseSerialGC -Xms16m -Xmx128m -XX:TieredStopAtLevel=1 -XX:+ExitOnOutOfMemoryError";
+    private static final String SHIPPED_JVM_OPTIONS = "-XX:+UseSerialGC -Xms16m -Xmx256m -XX:TieredStopAtLevel=1 -XX:+ExitOnOutOfMemoryError";
 
     @Test
     void everyShippedStartUsesTheMeasuredJvmOptions() throws Exception {

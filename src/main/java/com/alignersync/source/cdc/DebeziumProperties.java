@@ -9,6 +9,9 @@ import java.util.Set;
 /** The engine's configuration, derived from {@link CdcConfig}; {@code debezium.source.*} pass-through wins. */
 public final class DebeziumProperties {
 
+    /** Bytes of change records the engine may hold ahead of the sink. */
+    static final long MAX_QUEUE_BYTES = 16L * 1024 * 1024;
+
     public static final String ENGINE_NAME = "aligner-sync-cdc";
     public static final String TOPIC_PREFIX = "aligner_sync";
     public static final String HEARTBEAT_TABLE = "public.aligner_sync_heartbeat";
@@ -49,6 +52,9 @@ public final class DebeziumProperties {
         p.setProperty("table.include.list", heartbeatTable ? TABLES + "," + HEARTBEAT_TABLE : TABLES);
         p.setProperty("snapshot.mode", config.snapshotMode());
         p.setProperty("poll.interval.ms", Long.toString(config.pollInterval().toMillis()));
+        // The engine's queue is bounded by count (8192) and, here, by bytes: a catch-up of long notes
+        // (tens of KiB each) must not fill the heap before the sink drains it.
+        p.setProperty("max.queue.size.in.bytes", Long.toString(MAX_QUEUE_BYTES));
         p.setProperty("heartbeat.interval.ms", Long.toString(config.heartbeatInterval().toMillis()));
         if (heartbeatTable) {
             p.setProperty("heartbeat.action.query", config.heartbeatActionQuery());

@@ -36,6 +36,13 @@ class DebeziumPropertiesTest {
     }
 
     @Test
+    void theEnginesQueueIsBoundedByBytesSoLongNotesCannotFillTheHeap() {
+        // With -Xmx128m and no byte bound, a catch-up of 20,000 notes of 22 KiB ended in OutOfMemoryError.
+        Properties p = DebeziumProperties.of(config("", Map.of()), Path.of("o.json"));
+        assertEquals(Long.toString(16L * 1024 * 1024), p.getProperty("max.queue.size.in.bytes"));
+    }
+
+    @Test
     void aHeartbeatQueryAddsTheHeartbeatTableToTheCapturedTables() {
         Properties p = DebeziumProperties.of(config("INSERT INTO public.aligner_sync_heartbeat (id) VALUES (1)", Map.of()), Path.of("o.json"));
         assertEquals("INSERT INTO public.aligner_sync_heartbeat (id) VALUES (1)", p.getProperty("heartbeat.action.query"));
