@@ -11,14 +11,11 @@ import com.alignersync.sink.Outcome;
 import com.alignersync.sink.support.H2ClinicTarget;
 import com.alignersync.source.poll.PollSummary;
 import com.alignersync.source.poll.Poller;
-import com.alignersync.source.poll.support.FakePostgrest;
 import com.alignersync.source.poll.support.PollFixture;
-import com.alignersync.support.PortalPostgres;
+import com.alignersync.source.poll.support.PortalBehindRest;
 import java.nio.file.Path;
 import java.time.temporal.ChronoUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,30 +25,14 @@ import org.junit.jupiter.api.io.TempDir;
  * change?" is decided against what the ledger says was last applied. The clinic's own edit of
  * Days, not yet forwarded to the portal, must survive a portal row bumped for another reason.
  */
-class ClinicEditSurvivesPollTest {
-
-    static PortalPostgres portal;
-    static FakePostgrest rest;
+class ClinicEditSurvivesPollTest extends PortalBehindRest {
 
     @TempDir
     Path dataDir;
     H2ClinicTarget clinic;
 
-    @BeforeAll
-    static void startPortal() throws Exception {
-        portal = PortalPostgres.start();
-        rest = FakePostgrest.start(portal.dataSource(), PollFixture.KEY);
-    }
-
-    @AfterAll
-    static void stopPortal() throws Exception {
-        rest.close();
-        portal.close();
-    }
-
     @BeforeEach
     void setUp() throws Exception {
-        portal.execute("TRUNCATE aligner_notes, aligner_batches");
         clinic = new H2ClinicTarget();
     }
 

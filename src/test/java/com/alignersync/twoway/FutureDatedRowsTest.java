@@ -15,9 +15,8 @@ import com.alignersync.source.poll.KeysetCursor;
 import com.alignersync.source.poll.PollInput;
 import com.alignersync.source.poll.PollSummary;
 import com.alignersync.source.poll.Poller;
-import com.alignersync.source.poll.support.FakePostgrest;
 import com.alignersync.source.poll.support.PollFixture;
-import com.alignersync.support.PortalPostgres;
+import com.alignersync.source.poll.support.PortalBehindRest;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -26,9 +25,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,31 +36,14 @@ import org.junit.jupiter.api.io.TempDir;
  * clock (PostgREST's {@code Date} header); a row whose timestamp cannot be read is parked and
  * the poll goes on.
  */
-class FutureDatedRowsTest {
-
-    static PortalPostgres portal;
-    static FakePostgrest rest;
+class FutureDatedRowsTest extends PortalBehindRest {
 
     @TempDir
     Path dataDir;
     H2ClinicTarget clinic;
 
-    @BeforeAll
-    static void startPortal() throws Exception {
-        portal = PortalPostgres.start();
-        // Its answers carry a Date header from the real clock: the portal's clock, here.
-        rest = FakePostgrest.start(portal.dataSource(), PollFixture.KEY);
-    }
-
-    @AfterAll
-    static void stopPortal() throws Exception {
-        rest.close();
-        portal.close();
-    }
-
     @BeforeEach
     void setUp() throws Exception {
-        portal.execute("TRUNCATE aligner_notes, aligner_batches");
         clinic = new H2ClinicTarget();
         clinicBatches(clinic, 1, 3);
     }

@@ -14,45 +14,26 @@ import com.alignersync.sink.Outcome;
 import com.alignersync.sink.support.HostileClinicTarget;
 import com.alignersync.sink.support.HostileSqlServer.Effect;
 import com.alignersync.sink.support.SqlServerError;
-import com.alignersync.source.poll.support.FakePostgrest;
 import com.alignersync.source.poll.support.PollFixture;
-import com.alignersync.support.PortalPostgres;
+import com.alignersync.source.poll.support.PortalBehindRest;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** A poll page holding a row SQL Server refuses, or meeting a misconfigured sink. */
-class PollUnderSqlServerFailuresTest {
-
-    static PortalPostgres portal;
-    static FakePostgrest rest;
+class PollUnderSqlServerFailuresTest extends PortalBehindRest {
 
     @TempDir
     Path dataDir;
     HostileClinicTarget clinic;
 
-    @BeforeAll
-    static void startPortal() throws Exception {
-        portal = PortalPostgres.start();
-        rest = FakePostgrest.start(portal.dataSource(), PollFixture.KEY);
-    }
-
-    @AfterAll
-    static void stopPortal() throws Exception {
-        rest.close();
-        portal.close();
-    }
-
     @BeforeEach
     void setUp() throws Exception {
-        portal.execute("TRUNCATE aligner_notes, aligner_batches");
         clinic = new HostileClinicTarget();
     }
 

@@ -17,11 +17,10 @@ import com.alignersync.config.PollConfig.NotesCursor;
 import com.alignersync.sink.DeadLetterLog;
 import com.alignersync.sink.Outcome;
 import com.alignersync.sink.support.H2ClinicTarget;
-import com.alignersync.source.poll.support.FakePostgrest;
 import com.alignersync.source.poll.support.PollFixture;
 import com.alignersync.state.PollStateStore;
 import com.alignersync.state.StateFileException;
-import com.alignersync.support.PortalPostgres;
+import com.alignersync.source.poll.support.PortalBehindRest;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
@@ -36,9 +35,7 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -46,33 +43,14 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** The poll input end to end: real Postgres behind the fake PostgREST, the real sink into H2. */
-class PollerTest {
-
-    static PortalPostgres portal;
-    static FakePostgrest rest;
+class PollerTest extends PortalBehindRest {
 
     @TempDir
     Path dataDir;
     H2ClinicTarget clinic;
 
-    @BeforeAll
-    static void startPortal() throws Exception {
-        portal = PortalPostgres.start();
-        rest = FakePostgrest.start(portal.dataSource(), PollFixture.KEY);
-    }
-
-    @AfterAll
-    static void stopPortal() throws Exception {
-        rest.close();
-        portal.close();
-    }
-
     @BeforeEach
     void setUp() throws Exception {
-        portal.execute("TRUNCATE aligner_notes, aligner_batches");
-        rest.maxRows(1000);
-        rest.clearRequests();
-        rest.clearFaults();
         clinic = new H2ClinicTarget();
     }
 
