@@ -8,8 +8,10 @@ import com.alignersync.sink.SqlServerSink;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -69,34 +71,27 @@ final class GroupCommit implements AutoCloseable {
             failQueued();
         }
         try {
-            return pending.done().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            pending.done().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
-            // Answered now; the writer skips an entry that is already done, and completing it here wins any race.
-            if (pending.done().completeExceptionally(e)) {
-                throw new SinkUnavailableException("SQL Server did not commit within " + timeout.toMillis()
-                        + " ms (webhook.sink-timeout-ms); " + sink.health().snapshot().state().name().toLowerCase(java.util.Locale.ROOT)
-                        .replace('_', ' ') + "; the change may still land, a redelivery is safe", null);
-            }
-            return completed(pending);
+            // Answer now; the writer skips an entry that is already done. Had it completed meanwhile, its answer stands.
+            pending.done().completeExceptionally(new SinkUnavailableException("SQL Server did not commit within " + timeout.toMillis()
+                    + " ms (webhook.sink-timeout-ms); " + sink.health().snapshot().state().name().toLowerCase(Locale.ROOT).replace('_', ' ')
+                    + "; the change may still land, a redelivery is safe", null));
         } catch (ExecutionException e) {
-            if (e.getCause() instanceof SinkUnavailableException unavailable) {
-                throw unavailable;
-            }
-            throw new IllegalStateException("the sink failed: " + e.getCause(), e.getCause());
+            // read below, like any other answer
         }
+        return outcomeOf(pending.done());
     }
 
-    private static EventOutcome completed(Pending pending) throws SinkUnavailableException {
+    /** The answer of a completed entry: its outcome, or what kept it from committing. */
+    private static EventOutcome outcomeOf(CompletableFuture<EventOutcome> done) throws SinkUnavailableException {
         try {
-            return pending.done().get();
-        } catch (ExecutionException e) {
+            return done.join();
+        } catch (CompletionException e) {
             if (e.getCause() instanceof SinkUnavailableException unavailable) {
                 throw unavailable;
             }
             throw new IllegalStateException("the sink failed: " + e.getCause(), e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new SinkUnavailableException("interrupted", e);
         }
     }
 
