@@ -6,6 +6,7 @@ import com.alignersync.sink.Outcome;
 import com.alignersync.sink.SinkHealth;
 import com.alignersync.sink.SinkMetrics;
 import com.alignersync.sink.SinkUnavailableException;
+import com.alignersync.sink.SqlErrors;
 import com.alignersync.sink.SqlServerSink;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -33,8 +34,6 @@ public final class SinkStatus implements StatusSource, ReadinessCheck {
     /** How many parked changes the status lists (newest first); the count covers all of them. */
     static final int RECENT_DEAD_LETTERS = 20;
     private static final int MAX_REASON = 300;
-    /** The sink's prefix for SQL Server's own refusal; the server's text after it may quote row values. */
-    private static final java.util.regex.Pattern SQL_SERVER_REFUSAL = java.util.regex.Pattern.compile("^(SQL Server refused the write \\([^)]*\\)):.*", java.util.regex.Pattern.DOTALL);
 
     private record CountedFile(long size, long modified, int count, List<Map<String, Object>> recent) {
     }
@@ -151,16 +150,10 @@ public final class SinkStatus implements StatusSource, ReadinessCheck {
         }
     }
 
-    /**
-     * A reason fit for the unauthenticated status: SQL Server's message text (2628 and 245 quote
-     * the value, a trigger's THROW anything) stays in the dead-letter file; status keeps the number.
-     */
+    /** A reason fit for the unauthenticated status: no SQL Server text (see {@link SqlErrors#withoutServerText}), bounded in length. */
     static String publicReason(String reason) {
-        java.util.regex.Matcher refusal = SQL_SERVER_REFUSAL.matcher(reason);
-        if (refusal.matches()) {
-            return refusal.group(1) + "; SQL Server's message is in the dead-letter file ('aligner-sync dead-letters list')";
-        }
-        return reason.length() > MAX_REASON ? reason.substring(0, MAX_REASON) + "..." : reason;
+        String shown = SqlErrors.withoutServerText(reason);
+        return shown.length() > MAX_REASON ? shown.substring(0, MAX_REASON) + "..." : shown;
     }
 
     /**

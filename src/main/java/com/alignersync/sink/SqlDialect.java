@@ -3,6 +3,7 @@ package com.alignersync.sink;
 import com.alignersync.event.SourceTable;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.Collections;
 import java.util.List;
 
@@ -107,7 +108,7 @@ public enum SqlDialect {
      * writers queue in the sink, bounded there) and refuses {@code SET LOCK_TIMEOUT} to a login
      * that is not an admin: null.
      */
-    public String sessionSettings(java.time.Duration lockTimeout) {
+    public String sessionSettings(Duration lockTimeout) {
         return this == SQL_SERVER
                 ? "SET LOCK_TIMEOUT " + lockTimeout.toMillis() + "; EXEC sp_set_session_context @key = N'aligner_sync', @value = 1;"
                 : null;

@@ -5,6 +5,8 @@ import java.sql.SQLRecoverableException;
 import java.sql.SQLTransientException;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The one error classifier: what a SQL error means for the batch that met it. The numbers are
@@ -109,6 +111,24 @@ public final class SqlErrors {
     public static boolean isPermissionDenied(SQLException e) {
         int code = e.getErrorCode();
         return code == 229 || code == 230 || code == 262 || code == 1088 || (code == 90096 && !state(e).startsWith("S"));
+    }
+
+    private static final String REFUSED_WRITE = "SQL Server refused the write";
+    private static final Pattern REFUSED_WRITE_REASON = Pattern.compile("^(" + REFUSED_WRITE + " \\([^)]*\\)):.*", Pattern.DOTALL);
+
+    /** A dead letter's reason for a row SQL Server refused: its error number, SQLState and text. */
+    public static String refusedWrite(SQLException e) {
+        return REFUSED_WRITE + " (error " + e.getErrorCode() + ", SQLState " + e.getSQLState() + "): " + e.getMessage();
+    }
+
+    /**
+     * A reason without SQL Server's own text, for what is shown unauthenticated (status, the
+     * console): messages such as 2628 and 245 quote the row's value, a trigger's THROW anything.
+     */
+    public static String withoutServerText(String reason) {
+        Matcher refused = REFUSED_WRITE_REASON.matcher(reason);
+        return refused.matches() ? refused.group(1) + "; SQL Server's message is in the dead-letter file ('aligner-sync dead-letters list')"
+                : reason;
     }
 
     /** A log-safe one-line description: SQL state, vendor code and the driver's message. */

@@ -24,6 +24,7 @@ import java.util.Set;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
@@ -216,8 +217,7 @@ public final class SqlServerSink {
                         if (committedKeys == 0 && sameError != null && parkedKeys >= SYSTEMIC_REFUSAL_KEYS) {
                             throw systemicRefusal(e, plan.inputs());
                         }
-                        String reason = "SQL Server refused the write (error " + e.getErrorCode() + ", SQLState " + e.getSQLState() + "): "
-                                + e.getMessage();
+                        String reason = SqlErrors.refusedWrite(e);
                         for (int index : group.getValue()) {
                             Outcome planned = outcomes[index] == null ? null : outcomes[index].outcome();
                             if (planned == null || planned == Outcome.APPLIED || planned == Outcome.UNCHANGED) {
@@ -289,7 +289,7 @@ public final class SqlServerSink {
                 }
                 case REFUSED -> {
                     boolean same = lastRefusal != null && lastRefusal.getErrorCode() == e.getErrorCode()
-                            && java.util.Objects.equals(lastRefusal.getSQLState(), e.getSQLState());
+                            && Objects.equals(lastRefusal.getSQLState(), e.getSQLState());
                     sameRefusals = same ? sameRefusals + 1 : 1;
                     refusals++;
                     lastRefusal = e;
