@@ -38,14 +38,14 @@ public final class AllBenchmarks {
             new Anchor("Debezium Server", "23,000 ops/s", "440 ms", "16 vCPU", "same vendor benchmark, published, not measured here"));
 
     private record Mode(boolean quick, int sinkEvents, int cdcCommits, int cdcChanges, int pollRows, int webhookSeconds,
-                        int webhookWarmUp, int daemonSamples, int daemonIdleSeconds) {
+                        int webhookWarmUp, int daemonSamples, int daemonIdleSeconds, int rounds) {
     }
 
     public static void main(String[] args) throws Exception {
         boolean quick = List.of(args).contains("--quick");
         Mode mode = quick
-                ? new Mode(true, 20_000, 200, 20_000, 20_000, 5, 2, 5, 15)
-                : new Mode(false, 100_000, 1_000, 100_000, 100_000, 30, 5, 20, 60);
+                ? new Mode(true, 20_000, 200, 20_000, 20_000, 5, 2, 5, 15, 1)
+                : new Mode(false, 100_000, 1_000, 100_000, 100_000, 30, 5, 20, 60, 3);
         long started = System.nanoTime();
         List<Figure> figures = new ArrayList<>();
         List<String> skipped = new ArrayList<>();
@@ -58,13 +58,15 @@ public final class AllBenchmarks {
                 sink.upsertRate(), sink.ratioToUpsert(), "(fairer baseline, context)", null));
 
         section("CDC");
-        CdcBenchmark.Result cdc = CdcBenchmark.measure(mode.cdcCommits(), mode.cdcChanges(), 10);
+        CdcBenchmark.Result cdc = CdcBenchmark.measure(mode.cdcCommits(), mode.cdcChanges(), 10, mode.rounds());
         figures.add(new Figure("CDC catch-up vs Debezium engine alone", "events/s", cdc.sinkRate(), "engine alone events/s",
                 cdc.engineRate(), cdc.ratio(), "ratio >= 0.9", cdc.ratio() >= 0.9));
+        figures.add(new Figure("CDC JVM CPU per event through the sink", "us", cdc.sinkCpuMicrosPerEvent(), "engine alone us/event",
+                cdc.engineCpuMicrosPerEvent(), cdc.sinkCpuMicrosPerEvent() / cdc.engineCpuMicrosPerEvent(), "(context)", null));
         figures.add(new Figure("CDC latency p99 (commit -> row in target)", "ms", cdc.p99Ms(), null, null, null, "(context)", null));
 
         section("poll");
-        PollBenchmark.Result poll = PollBenchmark.measure(mode.pollRows(), 1_000);
+        PollBenchmark.Result poll = PollBenchmark.measure(mode.pollRows(), 1_000, mode.rounds());
         figures.add(new Figure("poll catch-up vs fetching alone", "rows/s", poll.pollRate(), "fetch only rows/s",
                 poll.fetchRate(), poll.ratio(), "ratio >= 0.9", poll.ratio() >= 0.9));
 

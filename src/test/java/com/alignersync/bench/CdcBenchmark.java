@@ -4,11 +4,11 @@ import com.alignersync.config.CdcConfig;
 import com.alignersync.config.PostgresUrl;
 import com.alignersync.config.SinkConfig;
 import com.alignersync.event.Input;
+import com.alignersync.sink.ClinicDatabase;
 import com.alignersync.sink.DeadLetterLog;
 import com.alignersync.sink.Outcome;
 import com.alignersync.sink.SinkMetrics;
 import com.alignersync.sink.SqlServerSink;
-import com.alignersync.sink.support.H2ClinicTarget;
 import com.alignersync.source.cdc.CdcInput;
 import com.alignersync.source.cdc.CdcState;
 import com.alignersync.source.cdc.DebeziumProperties;
@@ -28,7 +28,9 @@ import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -57,22 +59,32 @@ public final class CdcBenchmark {
 
     /** One run's figures: (a) commit-to-visible latency in ms, (b) catch-up rates of the engine alone and through the sink. */
     public record Result(int commits, double p50Ms, double p90Ms, double p99Ms, double maxMs, int changes, double engineRate,
-                         double sinkRate) {
+                         double sinkRate, double engineCpuMicrosPerEvent, double sinkCpuMicrosPerEvent) {
+        /** The median rounds' rates: the ratio of the two medians. */
         public double ratio() {
             return sinkRate / engineRate;
         }
+    }
+
+    /** One catch-up round: both rates, and this JVM's CPU time per event in each run (the decoder's and, with the sink, the handler's and H2's). */
+    private record Round(double engineRate, double sinkRate, double engineCpu, double sinkCpu) {
     }
 
     public static void main(String[] args) throws Exception {
         int commits = args.length > 0 ? Integer.parseInt(args[0]) : 1_000;
         int changes = args.length > 1 ? Integer.parseInt(args[1]) : 100_000;
         int pollMs = args.length > 2 ? Integer.parseInt(args[2]) : 10;
-        measure(commits, changes, pollMs);
+        int rounds = args.length > 3 ? Integer.parseInt(args[3]) : 3;
+        measure(commits, changes, pollMs, rounds);
         System.exit(0);
     }
 
-    /** Both runs against one embedded PostgreSQL; prints as it goes and returns the figures. */
-    public static Result measure(int commits, int changes, int pollMs) throws Exception {
+    /**
+     * Both runs against one embedded PostgreSQL; prints as it goes and returns the figures. The
+     * catch-up runs {@code rounds} times (fresh slots and rows each time) and reports the median
+     * rates: one round's ratio moved from 0.67 to 1.14 between runs on the shared machine.
+     */
+    public static Result measure(int commits, int changes, int pollMs, int rounds) throws Exception {
         quietLibraries();
         System.out.printf("aligner-sync CDC benchmark: PostgreSQL 17 (embedded, synchronous_commit=on) -> Debezium %s (pgoutput)"
                         + " -> sink -> H2 MODE=MSSQLServer in memory; poll.interval.ms=%d; %d cores%n",
@@ -81,9 +93,21 @@ public final class CdcBenchmark {
         try (PortalPostgres portal = PortalPostgres.start()) {
             portal.execute(Files.readString(Path.of("connector-config/supabase-setup.sql")));
             long[] latencies = latency(portal, work.resolve("latency"), commits, pollMs);
-            double[] rates = catchUp(portal, work.resolve("catch-up"), changes, pollMs);
+            portal.execute("SELECT pg_drop_replication_slot('bench_latency')");
+            List<Round> done = new ArrayList<>();
+            for (int round = 1; round <= rounds; round++) {
+                done.add(catchUp(portal, work.resolve("catch-up-" + round), changes, pollMs, round));
+            }
+            double engine = SinkBenchmark.median(done.stream().mapToDouble(Round::engineRate).toArray());
+            double sink = SinkBenchmark.median(done.stream().mapToDouble(Round::sinkRate).toArray());
+            double engineCpu = SinkBenchmark.median(done.stream().mapToDouble(Round::engineCpu).toArray());
+            double sinkCpu = SinkBenchmark.median(done.stream().mapToDouble(Round::sinkCpu).toArray());
+            if (rounds > 1) {
+                System.out.printf("%n    median of %d rounds: engine alone %,9.0f events/s, through the sink %,9.0f events/s, ratio %4.2f;"
+                        + " JVM CPU %4.1f / %4.1f us per event%n", rounds, engine, sink, sink / engine, engineCpu, sinkCpu);
+            }
             return new Result(commits, ms(pct(latencies, 50)), ms(pct(latencies, 90)), ms(pct(latencies, 99)),
-                    ms(latencies[latencies.length - 1]), changes, rates[0], rates[1]);
+                    ms(latencies[latencies.length - 1]), changes, engine, sink, engineCpu, sinkCpu);
         }
     }
 
@@ -93,7 +117,7 @@ public final class CdcBenchmark {
                 Duration.ofMinutes(10), Map.of());
     }
 
-    private record Rig(H2ClinicTarget target, SinkMetrics metrics, CdcInput input) {
+    private record Rig(ClinicDatabase target, SinkMetrics metrics, CdcInput input) {
         long decided() {
             long n = 0;
             for (Outcome outcome : Outcome.values()) {
@@ -105,7 +129,7 @@ public final class CdcBenchmark {
 
     private static Rig rig(PortalPostgres portal, Path dataDir, String slot, int pollMs) throws Exception {
         Files.createDirectories(dataDir);
-        H2ClinicTarget target = new H2ClinicTarget();
+        ClinicDatabase target = BenchClinic.open("cdc-bench");
         SinkMetrics metrics = new SinkMetrics(new SimpleMeterRegistry());
         DeadLetterLog deadLetters = new DeadLetterLog(dataDir, new ObjectMapper(), Clock.systemUTC());
         SqlServerSink sink = new SqlServerSink(target.dataSource(), target.dialect(), SinkConfig.defaults(), ZoneOffset.UTC,
@@ -162,15 +186,18 @@ public final class CdcBenchmark {
         return nanos;
     }
 
-    /** @return events/s of the engine alone and through the sink */
-    private static double[] catchUp(PortalPostgres portal, Path dataDir, int changes, int pollMs) throws Exception {
+    /** One round: the same changes read by the engine alone and through the sink, each from its own slot. */
+    private static Round catchUp(PortalPostgres portal, Path dataDir, int changes, int pollMs, int round) throws Exception {
         portal.execute("TRUNCATE aligner_notes");
+        String sinkSlot = "bench_sink_" + round;
+        String rawSlot = "bench_raw_" + round;
         // Both slots exist before the changes, so each run reads the same 'changes' from its own slot.
-        Rig rig = rig(portal, dataDir.resolve("sink"), "bench_sink", pollMs);
+        Rig rig = rig(portal, dataDir.resolve("sink"), sinkSlot, pollMs);
         rig.input().start();
         awaitStreaming(rig.input());
         rig.input().stop();
-        RawEngine raw = new RawEngine(config(portal, "bench_raw", pollMs), dataDir.resolve("raw"));
+        rig.target().close();
+        RawEngine raw = new RawEngine(config(portal, rawSlot, pollMs), dataDir.resolve("raw"));
         raw.run(0);
 
         long started = System.nanoTime();
@@ -182,14 +209,18 @@ public final class CdcBenchmark {
                         + " SELECT g, g % 500, 'Doctor', 'catch-up note ' || g FROM generate_series(" + from + ", " + to + ") g");
             }
         }
-        System.out.printf("%n(b) catch-up: %,d inserts made while stopped, in transactions of %d rows (%.1f s to make)%n",
-                changes, ROWS_PER_TRANSACTION, (System.nanoTime() - started) / 1e9);
+        System.out.printf("%n(b) catch-up, round %d: %,d inserts made while stopped, in transactions of %d rows (%.1f s to make)%n",
+                round, changes, ROWS_PER_TRANSACTION, (System.nanoTime() - started) / 1e9);
 
+        long cpu = processCpuNanos();
         double rawSeconds = raw.run(changes);
+        double rawCpu = (processCpuNanos() - cpu) / 1e3 / changes;
         double rawRate = changes / rawSeconds;
-        System.out.printf("    engine alone (no sink): %,d events in %6.2f s = %,9.0f events/s%n", changes, rawSeconds, rawRate);
+        System.out.printf("    engine alone (no sink): %,d events in %6.2f s = %,9.0f events/s; JVM CPU %5.1f us/event%n",
+                changes, rawSeconds, rawRate, rawCpu);
 
-        Rig sinkRig = rig(portal, dataDir.resolve("sink"), "bench_sink", pollMs);
+        Rig sinkRig = rig(portal, dataDir.resolve("sink"), sinkSlot, pollMs);
+        cpu = processCpuNanos();
         sinkRig.input().start();
         awaitStreaming(sinkRig.input());
         long t0 = System.nanoTime();
@@ -197,17 +228,32 @@ public final class CdcBenchmark {
             Thread.sleep(2);
         }
         double sinkSeconds = (System.nanoTime() - t0) / 1e9;
+        double sinkCpu = (processCpuNanos() - cpu) / 1e3 / changes;
         sinkRig.input().stop();
         double sinkRate = changes / sinkSeconds;
-        System.out.printf("    through the sink:       %,d events in %6.2f s = %,9.0f events/s (applied %,d, target rows %,d)%n",
-                changes, sinkSeconds, sinkRate, sinkRig.metrics().count(Input.CDC, Outcome.APPLIED),
-                ((Number) sinkRig.target().query("SELECT COUNT(*) AS N FROM dbo.tblAlignerNotes").get(0).get("N")).longValue());
+        System.out.printf("    through the sink:       %,d events in %6.2f s = %,9.0f events/s; JVM CPU %5.1f us/event"
+                        + " (applied %,d, target rows %,d)%n", changes, sinkSeconds, sinkRate, sinkCpu,
+                sinkRig.metrics().count(Input.CDC, Outcome.APPLIED), countNotes(sinkRig.target()));
         System.out.printf("    ratio:                  %6.2f (through the sink / engine alone)%n", sinkRate / rawRate);
         sinkRig.target().close();
-        for (String slot : new String[] {"bench_sink", "bench_raw", "bench_latency"}) {
+        for (String slot : new String[] {sinkSlot, rawSlot}) {
             portal.execute("SELECT pg_drop_replication_slot('" + slot + "')");
         }
-        return new double[] {rawRate, sinkRate};
+        return new Round(rawRate, sinkRate, rawCpu, sinkCpu);
+    }
+
+    /** CPU time of this JVM, all threads: the engine's decoder, the handler, the sink and the in-memory H2 target. */
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
+    }
+
+    private static long countNotes(ClinicDatabase target) throws java.sql.SQLException {
+        try (Connection c = target.dataSource().getConnection(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM dbo.tblAlignerNotes")) {
+            rs.next();
+            return rs.getLong(1);
+        }
     }
 
     /** The engine with our configuration and offset store, and a handler that only counts and marks processed. */

@@ -52,11 +52,16 @@ public final class PollBenchmark {
     public static void main(String[] args) throws Exception {
         int rows = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
         int pageSize = args.length > 1 ? Integer.parseInt(args[1]) : 1_000;
-        measure(rows, pageSize);
+        int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 3;
+        measure(rows, pageSize, rounds);
     }
 
-    /** Prints as it goes and returns the figures. */
-    public static Result measure(int rows, int pageSize) throws Exception {
+    /**
+     * Prints as it goes and returns the figures: the medians of {@code rounds} rounds of fetching
+     * alone and polling, after a warm-up round of both (before, the poll ran once, cold, against a
+     * warmed-up fetch).
+     */
+    public static Result measure(int rows, int pageSize, int rounds) throws Exception {
         int batches = rows / 2;
         int notes = rows - batches;
         System.out.printf("aligner-sync poll benchmark: %,d changed rows (%,d batches, %,d new Doctor notes) spread over 23 h,"
@@ -79,43 +84,53 @@ public final class PollBenchmark {
             streams.add(CursorStream.batches());
             Instant from = now.minus(24, ChronoUnit.HOURS).minus(10, ChronoUnit.MINUTES);
 
-            fetchOnly(client, streams, from, pageSize); // warm-up: JIT, Postgres buffers
-            long[] cpu = busyTicks();
-            long fetchStarted = System.nanoTime();
-            int fetched = fetchOnly(client, streams, from, pageSize);
-            double fetchSeconds = (System.nanoTime() - fetchStarted) / 1e9;
-            System.out.printf("fetch only: %,d rows in %.2f s (same queries and pages, JSON parsed, nothing applied); machine CPU busy %.0f%%%n",
-                    fetched, fetchSeconds, busyPercent(cpu, busyTicks()));
-
-            Path dataDir = Files.createTempDirectory("poll-bench");
-            try (ClinicDatabase database = clinic(batches)) {
-                Clock clock = Clock.systemUTC();
-                DeadLetterLog deadLetters = new DeadLetterLog(dataDir, mapper, clock);
-                SqlServerSink sink = new SqlServerSink(database.dataSource(), database.dialect(), SinkConfig.defaults(), ZoneId.of("UTC"),
-                        deadLetters, new SinkMetrics(new SimpleMeterRegistry()), clock);
-                PollConfig config = new PollConfig(true, rest.restUrl(), KEY, Duration.ofMinutes(60), pageSize, Duration.ofMinutes(10),
-                        Duration.ofHours(24), Duration.ofSeconds(60), PollConfig.NotesCursor.CREATED_EDITED);
-                Poller poller = Poller.open(config, client, sink, deadLetters, new PollStateStore(dataDir, mapper), clock, mapper);
-                System.gc();
-                long[] pollCpu = busyTicks();
-                long pollStarted = System.nanoTime();
-                PollSummary summary = poller.poll();
-                double pollSeconds = (System.nanoTime() - pollStarted) / 1e9;
-                System.out.printf("poll machine CPU busy %.0f%%%n", busyPercent(pollCpu, busyTicks()));
-                if (!summary.ok()) {
-                    throw new IllegalStateException("poll failed: " + summary.error());
+            // Round 0 warms up (JIT, Postgres buffers) and is not counted; each round polls into a fresh clinic and state.
+            double[] fetchRates = new double[rounds];
+            double[] pollRates = new double[rounds];
+            for (int round = 0; round <= rounds; round++) {
+                String label = round == 0 ? "warm-up" : "round " + round;
+                long[] cpu = busyTicks();
+                long fetchStarted = System.nanoTime();
+                int fetched = fetchOnly(client, streams, from, pageSize);
+                double fetchSeconds = (System.nanoTime() - fetchStarted) / 1e9;
+                System.out.printf("%s: fetch only: %,d rows in %.2f s (same queries and pages, JSON parsed, nothing applied); machine CPU busy %.0f%%%n",
+                        label, fetched, fetchSeconds, busyPercent(cpu, busyTicks()));
+                PollSummary summary;
+                double pollSeconds;
+                Path dataDir = Files.createTempDirectory("poll-bench");
+                try (ClinicDatabase database = clinic(batches)) {
+                    Clock clock = Clock.systemUTC();
+                    DeadLetterLog deadLetters = new DeadLetterLog(dataDir, mapper, clock);
+                    SqlServerSink sink = new SqlServerSink(database.dataSource(), database.dialect(), SinkConfig.defaults(), ZoneId.of("UTC"),
+                            deadLetters, new SinkMetrics(new SimpleMeterRegistry()), clock);
+                    PollConfig config = new PollConfig(true, rest.restUrl(), KEY, Duration.ofMinutes(60), pageSize, Duration.ofMinutes(10),
+                            Duration.ofHours(24), Duration.ofSeconds(60), PollConfig.NotesCursor.CREATED_EDITED);
+                    Poller poller = Poller.open(config, client, sink, deadLetters, new PollStateStore(dataDir, mapper), clock, mapper);
+                    System.gc();
+                    long[] pollCpu = busyTicks();
+                    long pollStarted = System.nanoTime();
+                    summary = poller.poll();
+                    pollSeconds = (System.nanoTime() - pollStarted) / 1e9;
+                    if (!summary.ok()) {
+                        throw new IllegalStateException("poll failed: " + summary.error());
+                    }
+                    int pages = summary.streams().stream().mapToInt(s -> s.pages()).sum();
+                    System.out.printf("%s: poll:       %,d rows in %.2f s, %d requests; applied %,d, dead letters %,d; state file %,d bytes;"
+                                    + " machine CPU busy %.0f%%%n", label, summary.fetched(), pollSeconds, pages, summary.total(Outcome.APPLIED),
+                            summary.total(Outcome.DEAD_LETTER) + summary.invalid(), Files.size(dataDir.resolve(PollStateStore.FILE_NAME)),
+                            busyPercent(pollCpu, busyTicks()));
                 }
-                int pages = summary.streams().stream().mapToInt(s -> s.pages()).sum();
-                System.out.printf("poll:       %,d rows in %.2f s, %d requests; applied %,d, dead letters %,d; state file %,d bytes%n",
-                        summary.fetched(), pollSeconds, pages, summary.total(Outcome.APPLIED),
-                        summary.total(Outcome.DEAD_LETTER) + summary.invalid(), Files.size(dataDir.resolve(PollStateStore.FILE_NAME)));
-                double pollRate = summary.fetched() / pollSeconds;
-                double fetchRate = fetched / fetchSeconds;
-                System.out.printf("%ncatch-up (fetch + apply): %,10.0f rows/s, %.2f s total%n", pollRate, pollSeconds);
-                System.out.printf("fetch only:               %,10.0f rows/s, %.2f s total%n", fetchRate, fetchSeconds);
-                System.out.printf("ratio:                    %10.2f (catch-up / fetch only)%n", pollRate / fetchRate);
-                return new Result(summary.fetched(), fetchRate, pollRate);
+                if (round > 0) {
+                    fetchRates[round - 1] = fetched / fetchSeconds;
+                    pollRates[round - 1] = summary.fetched() / pollSeconds;
+                }
             }
+            double pollRate = SinkBenchmark.median(pollRates);
+            double fetchRate = SinkBenchmark.median(fetchRates);
+            System.out.printf("%ncatch-up (fetch + apply): %,10.0f rows/s (median of %d rounds)%n", pollRate, rounds);
+            System.out.printf("fetch only:               %,10.0f rows/s (median of %d rounds)%n", fetchRate, rounds);
+            System.out.printf("ratio:                    %10.2f (catch-up / fetch only)%n", pollRate / fetchRate);
+            return new Result(rows, fetchRate, pollRate);
         }
     }
 
@@ -165,18 +180,12 @@ public final class PollBenchmark {
     }
 
     private static ClinicDatabase clinic(int batches) throws Exception {
-        ClinicDatabase database = ClinicDatabase.open(new SqlServerConfig(
-                "jdbc:h2:mem:poll-bench-" + System.nanoTime() + ";MODE=MSSQLServer;DB_CLOSE_DELAY=-1", "", "", 2, ZoneId.of("UTC")));
+        ClinicDatabase database = BenchClinic.open("poll-bench");
         try (Connection c = database.dataSource().getConnection(); Statement s = c.createStatement()) {
-            s.execute("CREATE SCHEMA IF NOT EXISTS dbo");
-            for (String ddl : ClinicSchema.clinicTables()) {
-                s.execute(ddl);
-            }
             s.execute("INSERT INTO dbo.tblAlignerBatches (AlignerBatchID, AlignerSetID, BatchSequence, Days)"
                     + " SELECT X, MOD(X, 900), 1, 14 FROM SYSTEM_RANGE(1, " + batches + ")");
             c.commit();
         }
-        database.initLedger();
         return database;
     }
 }

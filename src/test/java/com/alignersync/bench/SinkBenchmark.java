@@ -70,18 +70,39 @@ public final class SinkBenchmark {
         System.out.printf("ratio:        %10.2f (sink / plain upsert)%n", result.ratioToUpsert());
     }
 
-    /** Warm-up, then the sink, the plain insert and the plain upsert, one after another in this JVM. */
+    /**
+     * Rounds of the three runs, interleaved so that a burst of other work on the machine falls on
+     * all three alike; each figure is the median of its rounds. One round of a 100,000-row insert
+     * lasts a fifth of a second, so a single GC or scheduler pause moved the baseline by 4x
+     * between single runs (155,000-630,000 rows/s on the same quiet machine).
+     */
+    static final int ROUNDS = 5;
+
+    /** Warm-up, then {@link #ROUNDS} rounds of the sink, the plain insert and the plain upsert, in this JVM. */
     public static Result measure(int events) throws Exception {
-        System.out.printf("aligner-sync sink benchmark: %,d events (mixed notes and batches, 10%% duplicates, 5%% stale), batches of %d, H2 MODE=MSSQLServer in memory, %d cores%n",
-                events, BATCH, Runtime.getRuntime().availableProcessors());
+        System.out.printf("aligner-sync sink benchmark: %,d events (mixed notes and batches, 10%% duplicates, 5%% stale), batches of %d,"
+                + " H2 MODE=MSSQLServer in memory, %d cores, median of %d rounds%n", events, BATCH, Runtime.getRuntime().availableProcessors(), ROUNDS);
         runSink("warm-up", Math.min(events, 20_000), false, new EnumMap<>(Outcome.class));
         runPlainUpsert("warm-up", Math.min(events, 20_000), false);
         runPlainInsert("warm-up", Math.min(events, 20_000), false);
+        double[] sink = new double[ROUNDS];
+        double[] insert = new double[ROUNDS];
+        double[] upsert = new double[ROUNDS];
         Map<Outcome, Integer> outcomes = new EnumMap<>(Outcome.class);
-        double sinkRate = runSink("measured", events, true, outcomes);
-        double insertRate = runPlainInsert("measured", events, true);
-        double upsertRate = runPlainUpsert("measured", events, true);
-        return new Result(events, sinkRate, insertRate, upsertRate, outcomes);
+        for (int round = 0; round < ROUNDS; round++) {
+            Map<Outcome, Integer> counts = new EnumMap<>(Outcome.class);
+            sink[round] = runSink("round-" + round, events, true, counts);
+            insert[round] = runPlainInsert("round-" + round, events, true);
+            upsert[round] = runPlainUpsert("round-" + round, events, true);
+            outcomes = counts;
+        }
+        return new Result(events, median(sink), median(insert), median(upsert), outcomes);
+    }
+
+    static double median(double[] values) {
+        double[] sorted = values.clone();
+        java.util.Arrays.sort(sorted);
+        return sorted.length % 2 == 1 ? sorted[sorted.length / 2] : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
     }
 
     /** 85% new versions, 10% exact repeats of an earlier event, 5% older versions of a key already moved on. */
@@ -124,20 +145,6 @@ public final class SinkBenchmark {
         return out;
     }
 
-    private static ClinicDatabase freshDatabase(String name) throws Exception {
-        ClinicDatabase database = ClinicDatabase.open(new SqlServerConfig(
-                "jdbc:h2:mem:" + name + ";MODE=MSSQLServer;DB_CLOSE_DELAY=-1", "", "", 2, ZoneId.of("UTC")));
-        try (Connection c = database.dataSource().getConnection(); Statement s = c.createStatement()) {
-            s.execute("CREATE SCHEMA IF NOT EXISTS dbo");
-            for (String ddl : ClinicSchema.clinicTables()) {
-                s.execute(ddl);
-            }
-            c.commit();
-        }
-        database.initLedger();
-        return database;
-    }
-
     private static void seedBatches(ClinicDatabase database) throws Exception {
         try (Connection c = database.dataSource().getConnection();
              PreparedStatement insert = c.prepareStatement(
@@ -154,7 +161,7 @@ public final class SinkBenchmark {
     private static double runSink(String label, int count, boolean report, Map<Outcome, Integer> counts) throws Exception {
         List<ChangeEvent> events = workload(count);
         Path dataDir = Files.createTempDirectory("sink-bench");
-        try (ClinicDatabase database = freshDatabase("sink-" + label)) {
+        try (ClinicDatabase database = BenchClinic.open("sink-" + label)) {
             seedBatches(database);
             SinkMetrics metrics = new SinkMetrics(new SimpleMeterRegistry());
             SqlServerSink sink = new SqlServerSink(database.dataSource(), database.dialect(), SinkConfig.defaults(), ZoneId.of("UTC"),
@@ -182,7 +189,7 @@ public final class SinkBenchmark {
      */
     private static double runPlainUpsert(String label, int count, boolean report) throws Exception {
         List<ChangeEvent> events = workload(count);
-        try (ClinicDatabase database = freshDatabase("upsert-" + label)) {
+        try (ClinicDatabase database = BenchClinic.open("upsert-" + label)) {
             seedBatches(database);
             System.gc();
             long started = System.nanoTime();
@@ -243,7 +250,8 @@ public final class SinkBenchmark {
     }
 
     private static double runPlainInsert(String label, int count, boolean report) throws Exception {
-        try (ClinicDatabase database = freshDatabase("plain-" + label)) {
+        try (ClinicDatabase database = BenchClinic.open("plain-" + label)) {
+            System.gc();
             long started = System.nanoTime();
             try (Connection c = database.dataSource().getConnection();
                  PreparedStatement notes = c.prepareStatement("INSERT INTO dbo.tblAlignerNotes"
