@@ -79,6 +79,10 @@ class DaemonTest {
     }
 
     private DaemonConfig config() {
+        return DaemonConfig.from(new ConfigReader(Settings.of(configValues())));
+    }
+
+    private Map<String, String> configValues() {
         Map<String, String> values = new HashMap<>();
         values.put("sqlserver.jdbc-url", target.jdbcUrl());
         values.put("data.dir", dataDir.toString());
@@ -90,7 +94,7 @@ class DaemonTest {
         values.put("supabase.service-role-key", REST_KEY);
         values.put("cdc.slot-name", "daemon_test");
         values.put("cdc.slot-check-interval-ms", "1000");
-        return DaemonConfig.from(new ConfigReader(Settings.of(values)));
+        return values;
     }
 
     private Daemon start() throws Exception {
@@ -135,6 +139,23 @@ class DaemonTest {
             }
             Thread.sleep(50);
         }
+    }
+
+    @Test
+    void aTakenPortStopsTheStartWithTheHttpExitCodeAndLeavesNothingRunning() throws Exception {
+        DaemonConfig config;
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+            Map<String, String> values = new HashMap<>(configValues());
+            values.put("http.port", String.valueOf(taken.getLocalPort()));
+            config = DaemonConfig.from(new ConfigReader(Settings.of(values)));
+            StartupException refused = assertThrows(StartupException.class, () -> Daemon.start(config, Daemon.lock(dataDir), Clock.systemUTC()));
+            assertEquals(ExitCodes.HTTP, refused.exitCode());
+            assertTrue(refused.getMessage().contains("is the port in use? set PORT"), refused.getMessage());
+        }
+        // The inputs that started before the HTTP server were stopped again: the data directory is unlocked and the
+        // slot is free, so the same configuration starts once the port is.
+        daemon = Daemon.start(config, Daemon.lock(dataDir), Clock.systemUTC());
+        await("the CDC input streams again", () -> "streaming".equalsIgnoreCase(status().path("cdc").path("state").asText()));
     }
 
     @Test
