@@ -66,7 +66,10 @@ public final class CdcBenchmark {
         }
     }
 
-    /** One catch-up round: both rates, and this JVM's CPU time per event in each run (the decoder's and, with the sink, the handler's and H2's). */
+    /**
+     * One catch-up round: both rates, and this JVM's CPU time per event over the same window as the rate (streaming to
+     * the last event; the engine's start is outside it): the decoder's and, with the sink, the handler's and H2's.
+     */
     private record Round(double engineRate, double sinkRate, double engineCpu, double sinkCpu) {
     }
 
@@ -212,18 +215,17 @@ public final class CdcBenchmark {
         System.out.printf("%n(b) catch-up, round %d: %,d inserts made while stopped, in transactions of %d rows (%.1f s to make)%n",
                 round, changes, ROWS_PER_TRANSACTION, (System.nanoTime() - started) / 1e9);
 
-        long cpu = processCpuNanos();
         double rawSeconds = raw.run(changes);
-        double rawCpu = (processCpuNanos() - cpu) / 1e3 / changes;
+        double rawCpu = raw.cpuNanos() / 1e3 / changes;
         double rawRate = changes / rawSeconds;
         System.out.printf("    engine alone (no sink): %,d events in %6.2f s = %,9.0f events/s; JVM CPU %5.1f us/event%n",
                 changes, rawSeconds, rawRate, rawCpu);
 
         Rig sinkRig = rig(portal, dataDir.resolve("sink"), sinkSlot, pollMs);
-        cpu = processCpuNanos();
         sinkRig.input().start();
         awaitStreaming(sinkRig.input());
         long t0 = System.nanoTime();
+        long cpu = processCpuNanos();
         while (sinkRig.decided() < changes) {
             Thread.sleep(2);
         }
@@ -260,6 +262,12 @@ public final class CdcBenchmark {
     private static final class RawEngine {
         private final CdcConfig config;
         private final Path dataDir;
+        private long cpuNanos;
+
+        /** This JVM's CPU time over the last {@link #run}'s measured window (polling started to the last event). */
+        long cpuNanos() {
+            return cpuNanos;
+        }
 
         RawEngine(CdcConfig config, Path dataDir) {
             this.config = config;
@@ -272,11 +280,14 @@ public final class CdcBenchmark {
             AtomicLong seen = new AtomicLong();
             AtomicLong pollingAt = new AtomicLong();
             AtomicLong doneAt = new AtomicLong();
+            AtomicLong cpuAtPolling = new AtomicLong();
+            AtomicLong cpuAtDone = new AtomicLong();
             DebeziumEngine<RecordChangeEvent<SourceRecord>> engine = DebeziumEngine.create(ChangeEventFormat.of(Connect.class))
                     .using(DebeziumProperties.of(config, dataDir.resolve("offsets.json")))
                     .using(new DebeziumEngine.ConnectorCallback() {
                         @Override
                         public void pollingStarted() {
+                            cpuAtPolling.set(processCpuNanos());
                             pollingAt.set(System.nanoTime());
                         }
                     })
@@ -284,6 +295,7 @@ public final class CdcBenchmark {
                         for (RecordChangeEvent<SourceRecord> record : records) {
                             if (record.record().value() instanceof Struct value && value.schema().field("op") != null
                                     && seen.incrementAndGet() == expected) {
+                                cpuAtDone.set(processCpuNanos());
                                 doneAt.set(System.nanoTime());
                             }
                             committer.markProcessed(record);
@@ -298,6 +310,7 @@ public final class CdcBenchmark {
             }
             engine.close();
             executor.shutdown();
+            cpuNanos = cpuAtDone.get() - cpuAtPolling.get();
             return expected == 0 ? 0 : (doneAt.get() - pollingAt.get()) / 1e9;
         }
     }
