@@ -1,8 +1,10 @@
 package com.alignersync.app;
 
+import com.alignersync.config.ConfigKeys;
 import com.alignersync.config.DaemonConfig;
 import com.alignersync.http.DeadLetterReplayRoute;
 import com.alignersync.http.HttpServer;
+import com.alignersync.http.RequestAuthenticator;
 import com.alignersync.ops.SinkStatus;
 import com.alignersync.ops.StatusHistory;
 import com.alignersync.ops.StatusSource;
@@ -183,14 +185,20 @@ public final class Daemon implements AutoCloseable {
 
         http = new HttpServer(config.http(), statusSources, sinkStatus, registry, clock);
         webhook.registerOn(http);
+        // The operator routes take the bearer secret only: a webhook signature does not cover the path, so a
+        // captured delivery must not be able to trigger a poll, a reconcile or a replay.
+        RequestAuthenticator operator = webhook.authenticator().bearerOnly();
+        if (!webhook.authenticator().isOpen() && !config.webhook().hasBearerSecret()) {
+            log.warn("daemon: {} is not set: the operator routes (POST /api/sync/poll, /api/sync/reconcile,"
+                    + " /api/sync/dead-letters/replay) refuse every request, as they take only the bearer secret", ConfigKeys.WEBHOOK_SECRET.label());
+        }
         if (poll != null) {
-            new PollTrigger(poll, webhook.authenticator()).registerOn(http);
+            new PollTrigger(poll, operator).registerOn(http);
         }
         // The console's replay button: the same replay as the CLI's, behind the poll trigger's authentication.
-        new DeadLetterReplayRoute(new DeadLetterReplay(sink.deadLetters(), sink.sink(), mapper),
-                webhook.authenticator()).registerOn(http);
+        new DeadLetterReplayRoute(new DeadLetterReplay(sink.deadLetters(), sink.sink(), mapper), operator).registerOn(http);
         if (reconcile != null) {
-            new ReconcileTrigger(reconcile, webhook.authenticator()).registerOn(http);
+            new ReconcileTrigger(reconcile, operator).registerOn(http);
         }
         if (reconcile != null) {
             reconcile.start();

@@ -26,7 +26,8 @@ public final class ConfigKeys {
     public static final ConfigKey SQLSERVER_PASSWORD = key("sqlserver.password", "SQLSERVER_PASSWORD", "", true,
             "SQL Server password");
     public static final ConfigKey WEBHOOK_SECRET = key("webhook.secret", "WEBHOOK_SECRET", null, true,
-            "Shared secret the Supabase webhooks send as 'Authorization: Bearer <secret>'");
+            "Shared secret the Supabase webhooks send as 'Authorization: Bearer <secret>'; also the only credential the"
+                    + " operator routes (POST /api/sync/poll, /api/sync/reconcile, /api/sync/dead-letters/replay) accept");
     public static final ConfigKey DATA_DIR = key("data.dir", "DATA_DIR", "data", false,
             "Directory for offsets, poll cursors, dead letters and the lock file");
     public static final ConfigKey PORT = key("http.port", "PORT", "3000", false,
@@ -65,7 +66,8 @@ public final class ConfigKeys {
                     + " Standard Webhooks signature; none: accept unauthenticated webhooks (only on a closed network; warns)");
     public static final ConfigKey WEBHOOK_SIGNING_SECRET = key("webhook.signing-secret", null, null, true,
             "Standard Webhooks signing secret, v1,whsec_<base64> (or whsec_<base64>); when set, requests signed with"
-                    + " webhook-id, webhook-timestamp and webhook-signature headers are accepted too");
+                    + " webhook-id, webhook-timestamp and webhook-signature headers are accepted too, on the webhook only (a"
+                    + " signature does not cover the path, so the operator routes take only webhook.secret)");
     public static final ConfigKey WEBHOOK_SIGNATURE_TOLERANCE_SECONDS = key("webhook.signature-tolerance-seconds", null, "300", false,
             "How far a signed request's webhook-timestamp may be from this machine's clock, in seconds (replay protection)");
     public static final ConfigKey WEBHOOK_MAX_BODY_BYTES = key("webhook.max-body-bytes", null, "1048576", false,

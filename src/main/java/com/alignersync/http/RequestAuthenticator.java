@@ -4,8 +4,10 @@ import java.util.Optional;
 import java.util.function.Function;
 
 /**
- * Decides whether a request may drive the daemon (the webhook's shared secret or signature,
- * reused by every route that makes it write to SQL Server).
+ * Decides whether a request may drive the daemon. The webhook accepts its shared secret or a
+ * Standard Webhooks signature; the operator routes that make the daemon act (poll, reconcile,
+ * dead-letter replay) get one that accepts the shared secret only, since a signature does not
+ * cover the path and a captured delivery could otherwise be replayed against them.
  */
 @FunctionalInterface
 public interface RequestAuthenticator {

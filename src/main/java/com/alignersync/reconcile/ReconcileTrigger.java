@@ -9,8 +9,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@code POST /api/sync/reconcile[?dry_run=true]}: a reconcile pass now (after one in
- * progress), answering its result. Protected like the webhook and the poll trigger, since it
- * deletes rows in SQL Server. 200 when the pass completed; 502 when the REST API failed; 503
+ * progress), answering its result. Protected like the poll trigger, by the bearer secret only
+ * (never a webhook signature, which does not cover the path), since it deletes rows in SQL
+ * Server. 200 when the pass completed; 502 when the REST API failed; 503
  * when SQL Server did; 409 when the mass-delete guard refused it.
  */
 public final class ReconcileTrigger {

@@ -12,19 +12,26 @@ import com.alignersync.source.poll.support.FakePostgrest;
 import com.alignersync.support.PortalPostgres;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.alignersync.source.webhook.WebhookTestServer;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -79,10 +86,11 @@ class DaemonTest {
     }
 
     private DaemonConfig config() {
-        return DaemonConfig.from(new ConfigReader(Settings.of(configValues())));
+        return config(Map.of());
     }
 
-    private Map<String, String> configValues() {
+    /** The test configuration with {@code changes} applied; a null value unsets the key. */
+    private DaemonConfig config(Map<String, String> changes) {
         Map<String, String> values = new HashMap<>();
         values.put("sqlserver.jdbc-url", target.jdbcUrl());
         values.put("data.dir", dataDir.toString());
@@ -94,11 +102,22 @@ class DaemonTest {
         values.put("supabase.service-role-key", REST_KEY);
         values.put("cdc.slot-name", "daemon_test");
         values.put("cdc.slot-check-interval-ms", "1000");
-        return values;
+        changes.forEach((key, value) -> {
+            if (value == null) {
+                values.remove(key);
+            } else {
+                values.put(key, value);
+            }
+        });
+        return DaemonConfig.from(new ConfigReader(Settings.of(values)));
     }
 
     private Daemon start() throws Exception {
-        daemon = Daemon.start(config(), Daemon.lock(dataDir), Clock.systemUTC());
+        return start(config());
+    }
+
+    private Daemon start(DaemonConfig config) throws Exception {
+        daemon = Daemon.start(config, Daemon.lock(dataDir), Clock.systemUTC());
         await("the CDC input streams", () -> "streaming".equalsIgnoreCase(status().path("cdc").path("state").asText()));
         await("the start-up poll is done", () -> !status().path("poll").path("lastResult").isNull());
         return daemon;
@@ -118,6 +137,22 @@ class DaemonTest {
                 .header("Authorization", "Bearer " + SECRET)
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpResponse<String> post(String path, Map<String, String> headers, String body) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + daemon.httpPort() + path))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));
+        headers.forEach(request::header);
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** The Standard Webhooks headers a signed delivery of {@code body} carries, signed now. */
+    private static Map<String, String> signedDelivery(String id, String body) throws Exception {
+        String timestamp = Long.toString(Instant.now().getEpochSecond());
+        Mac mac = Mac.getInstance("HmacSHA256");
+        mac.init(new SecretKeySpec(WebhookTestServer.SIGNING_KEY, "HmacSHA256"));
+        String signature = Base64.getEncoder().encodeToString(mac.doFinal((id + "." + timestamp + "." + body).getBytes(StandardCharsets.UTF_8)));
+        return Map.of("webhook-id", id, "webhook-timestamp", timestamp, "webhook-signature", "v1," + signature);
     }
 
     /** The body Supabase's webhook trigger sends for this row: to_jsonb of the new and the old row. */
@@ -145,9 +180,7 @@ class DaemonTest {
     void aTakenPortStopsTheStartWithTheHttpExitCodeAndLeavesNothingRunning() throws Exception {
         DaemonConfig config;
         try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
-            Map<String, String> values = new HashMap<>(configValues());
-            values.put("http.port", String.valueOf(taken.getLocalPort()));
-            config = DaemonConfig.from(new ConfigReader(Settings.of(values)));
+            config = config(Map.of("http.port", String.valueOf(taken.getLocalPort())));
             StartupException refused = assertThrows(StartupException.class, () -> Daemon.start(config, Daemon.lock(dataDir), Clock.systemUTC()));
             assertEquals(ExitCodes.HTTP, refused.exitCode());
             assertTrue(refused.getMessage().contains("is the port in use? set PORT"), refused.getMessage());
@@ -218,6 +251,54 @@ class DaemonTest {
             return cdcApplied == 1; // summed: the edit may straddle a minute boundary
         });
         assertTrue(status().path("sink").path("recentDeadLetters").isArray());
+    }
+
+    private static final List<String> OPERATOR_ROUTES = List.of("/api/sync/poll", "/api/sync/reconcile", "/api/sync/dead-letters/replay");
+
+    @Test
+    void signedWebhookReplayedAgainstOperatorRoutesIsRefused() throws Exception {
+        start(config(Map.of("webhook.signing-secret", WebhookTestServer.SIGNING_SECRET)));
+        String body = webhookBodyForBatch(12044, 14);
+        Map<String, String> captured = signedDelivery("msg_captured", body);
+        HttpResponse<String> delivered = post("/api/sync/webhook", captured, body);
+        assertEquals(200, delivered.statusCode(), "the webhook itself still takes signed deliveries: " + delivered.body());
+
+        // Whoever saw that delivery (a log, a proxy) replays its headers and body against the operator routes:
+        // the signature covers id.timestamp.body, not the path, so it proves nothing about them.
+        for (String path : OPERATOR_ROUTES) {
+            HttpResponse<String> replayed = post(path, captured, body);
+            assertEquals(401, replayed.statusCode(), path + ": " + replayed.body());
+            assertTrue(replayed.body().contains("Bearer"), path + ": " + replayed.body());
+        }
+    }
+
+    @Test
+    void operatorRoutesAcceptTheBearerSecret() throws Exception {
+        start(config(Map.of("webhook.signing-secret", WebhookTestServer.SIGNING_SECRET)));
+        for (String path : List.of("/api/sync/poll?dry_run=true", "/api/sync/reconcile?dry_run=true", "/api/sync/dead-letters/replay")) {
+            HttpResponse<String> answer = post(path, Map.of("Authorization", "Bearer " + SECRET), "");
+            assertEquals(200, answer.statusCode(), path + ": " + answer.body());
+        }
+    }
+
+    @Test
+    void operatorRoutesWithoutBearerSecretNameTheKeyToSet() throws Exception {
+        Map<String, String> signingOnly = new HashMap<>();
+        signingOnly.put("webhook.secret", null);
+        signingOnly.put("webhook.signing-secret", WebhookTestServer.SIGNING_SECRET);
+        start(config(signingOnly));
+        String body = webhookBodyForBatch(12044, 14);
+        Map<String, String> signed = signedDelivery("msg_signing_only", body);
+        assertEquals(200, post("/api/sync/webhook", signed, body).statusCode(), "the webhook takes the signature");
+
+        for (String path : OPERATOR_ROUTES) {
+            for (Map<String, String> credentials : List.of(signed, Map.of("Authorization", "Bearer " + SECRET), Map.<String, String>of())) {
+                HttpResponse<String> refused = post(path, credentials, body);
+                assertEquals(401, refused.statusCode(), path + ": " + refused.body());
+                String message = json.readTree(refused.body()).path("message").asText();
+                assertTrue(message.contains("webhook.secret") && message.contains("WEBHOOK_SECRET"), path + ": " + message);
+            }
+        }
     }
 
     @Test

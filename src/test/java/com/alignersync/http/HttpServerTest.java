@@ -36,18 +36,12 @@ class HttpServerTest {
     Path dataDir;
 
     @Test
-    void anotherPartCanAddARouteProtectedByTheWebhookAuthenticatorBeforeStartButNotAfter() throws Exception {
+    void anotherPartCanAddAnOperatorRouteProtectedByTheBearerSecretBeforeStartButNotAfter() throws Exception {
         try (WebhookTestServer http = new WebhookTestServer(dataDir,
                 WebhookTestServer.config(WebhookConfig.Auth.BEARER, WebhookTestServer.SECRET, null, 1_048_576), Clock.systemUTC(),
-                (server, webhook) -> server.post("/api/sync/poll", ctx -> {
-                    // As the manual poll trigger would do it.
-                    Optional<String> refused = webhook.authenticator().rejectReason(ctx::header, ctx.bodyAsBytes());
-                    if (refused.isPresent()) {
-                        JsonResponses.error(ctx, 401, "unauthorized", refused.get(), null);
-                        return;
-                    }
-                    JsonResponses.send(ctx, 202, Map.of("poll", "started"));
-                }))) {
+                // As the manual poll trigger does it.
+                (server, webhook) -> server.postProtected("/api/sync/poll", webhook.authenticator().bearerOnly(),
+                        ctx -> JsonResponses.send(ctx, 202, Map.of("poll", "started"))))) {
             HttpRequest.Builder poll = HttpRequest.newBuilder(http.uri("/api/sync/poll")).POST(HttpRequest.BodyPublishers.noBody());
             assertEquals(401, http.send(poll.build()).status());
             Answer answer = http.send(poll.header("Authorization", "Bearer " + WebhookTestServer.SECRET).build());

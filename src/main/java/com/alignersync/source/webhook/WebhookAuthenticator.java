@@ -1,5 +1,6 @@
 package com.alignersync.source.webhook;
 
+import com.alignersync.config.ConfigKeys;
 import com.alignersync.config.WebhookConfig;
 import java.nio.charset.StandardCharsets;
 import java.security.InvalidKeyException;
@@ -19,8 +20,11 @@ import javax.crypto.spec.SecretKeySpec;
  * (what users add to a Supabase Database Webhook), or a Standard Webhooks signature
  * ({@code webhook-id}, {@code webhook-timestamp}, {@code webhook-signature: v1,<base64>} =
  * HMAC-SHA256 over {@code id.timestamp.body}) when a signing secret is configured. Either
- * suffices. Comparisons take the same time whatever the guess. Not tied to the webhook route:
- * any endpoint that must be protected alike (e.g. a manual poll trigger) can use it.
+ * suffices. Comparisons take the same time whatever the guess.
+ *
+ * <p>The operator routes (manual poll, reconcile, dead-letter replay) use {@link #bearerOnly()}
+ * instead: a signature covers {@code id.timestamp.body} but not the path, so a delivery captured
+ * from a log or a proxy would otherwise be accepted by them too while its timestamp is in tolerance.
  */
 public final class WebhookAuthenticator implements RequestAuthenticator {
 
@@ -90,6 +94,34 @@ public final class WebhookAuthenticator implements RequestAuthenticator {
             return Optional.of(bearerProblem == null ? signatureProblem : bearerProblem + "; " + signatureProblem);
         }
         return Optional.of(bearerProblem);
+    }
+
+    /**
+     * The authentication of the operator routes ({@code POST /api/sync/poll}, {@code /api/sync/reconcile},
+     * {@code /api/sync/dead-letters/replay}): the bearer secret only, compared in constant time as for the
+     * webhook. Never a Standard Webhooks signature: it binds id, timestamp and body but not the path, so a
+     * captured webhook delivery replayed against these routes would pass. Without a bearer secret configured
+     * every request is refused, naming the key to set. With {@code webhook.auth=none} every request passes,
+     * as on the webhook.
+     */
+    public RequestAuthenticator bearerOnly() {
+        return (header, body) -> {
+            if (isOpen()) {
+                return Optional.empty();
+            }
+            if (bearerDigest == null) {
+                return Optional.of("this route takes only the bearer secret, and " + ConfigKeys.WEBHOOK_SECRET.label()
+                        + " is not set here: set it to a long random value and send 'Authorization: Bearer <secret>'"
+                        + " (a webhook signature is not accepted here: it does not cover the path)");
+            }
+            String authorization = header.apply("Authorization");
+            if (authorization == null) {
+                return Optional.of("missing credentials: send 'Authorization: Bearer <WEBHOOK_SECRET>'"
+                        + (header.apply(SIGNATURE_HEADER) != null
+                                ? "; a webhook signature is not accepted here: it does not cover the path" : ""));
+            }
+            return Optional.ofNullable(checkBearer(authorization));
+        };
     }
 
     private String checkBearer(String authorization) {

@@ -5,12 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.alignersync.config.WebhookConfig;
+import com.alignersync.http.RequestAuthenticator;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Base64;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -29,7 +31,7 @@ class WebhookAuthenticatorTest {
         return new WebhookAuthenticator(WebhookTestServer.config(WebhookConfig.Auth.BEARER, secret, signingKey, 1_048_576), clock);
     }
 
-    private static Optional<String> check(WebhookAuthenticator auth, Map<String, String> headers, byte[] body) {
+    private static Optional<String> check(RequestAuthenticator auth, Map<String, String> headers, byte[] body) {
         Map<String, String> lower = new HashMap<>();
         headers.forEach((k, v) -> lower.put(k.toLowerCase(Locale.ROOT), v));
         return auth.rejectReason(name -> lower.get(name.toLowerCase(Locale.ROOT)), body);
@@ -122,5 +124,55 @@ class WebhookAuthenticatorTest {
         assertTrue(open.isOpen());
         assertEquals(Optional.empty(), check(open, Map.of(), BODY));
         assertEquals("none", open.describe());
+    }
+
+    // --- bearerOnly(): the operator routes (poll, reconcile, dead-letter replay) ---
+
+    @Test
+    void signedWebhookReplayedAgainstOperatorRoutesIsRefused() {
+        WebhookAuthenticator auth = authenticator(SECRET, WebhookTestServer.SIGNING_KEY);
+        long ts = NOW.getEpochSecond();
+        Map<String, String> captured = signed("msg_1", ts, v1(auth, "msg_1", ts, BODY));
+        assertEquals(Optional.empty(), check(auth, captured, BODY), "the webhook takes it");
+
+        Optional<String> refused = check(auth.bearerOnly(), captured, BODY);
+        assertTrue(refused.isPresent(), "a signature does not cover the path, so it proves nothing about an operator route");
+        assertTrue(refused.get().contains("Authorization: Bearer"), refused.get());
+        assertTrue(refused.get().contains("signature"), refused.get());
+        // A wrong bearer next to a valid signature is refused too (on the webhook the signature would carry it).
+        Map<String, String> both = new HashMap<>(captured);
+        both.put("Authorization", "Bearer wrong");
+        assertEquals("the bearer secret does not match", check(auth.bearerOnly(), both, BODY).orElseThrow());
+    }
+
+    @Test
+    void operatorRoutesAcceptTheBearerSecret() {
+        RequestAuthenticator operator = authenticator(SECRET, WebhookTestServer.SIGNING_KEY).bearerOnly();
+        assertEquals(Optional.empty(), check(operator, Map.of("Authorization", "Bearer " + SECRET), BODY));
+        assertEquals(Optional.empty(), check(operator, Map.of("Authorization", "bearer " + SECRET), new byte[0]));
+        String sameLength = SECRET.substring(0, SECRET.length() - 1) + "X";
+        for (String wrong : new String[] {sameLength, SECRET + SECRET, "", "x"}) {
+            Optional<String> reason = check(operator, Map.of("Authorization", "Bearer " + wrong), BODY);
+            assertTrue(reason.isPresent(), wrong);
+            assertFalse(reason.get().contains(SECRET), reason.get());
+        }
+        assertTrue(check(operator, Map.of(), BODY).orElseThrow().startsWith("missing credentials"));
+    }
+
+    @Test
+    void operatorRoutesWithoutBearerSecretNameTheKeyToSet() {
+        WebhookAuthenticator signingOnly = authenticator(null, WebhookTestServer.SIGNING_KEY);
+        long ts = NOW.getEpochSecond();
+        Map<String, String> signedHeaders = signed("msg_1", ts, v1(signingOnly, "msg_1", ts, BODY));
+        for (Map<String, String> headers : List.of(signedHeaders, Map.of("Authorization", "Bearer " + SECRET), Map.<String, String>of())) {
+            String reason = check(signingOnly.bearerOnly(), headers, BODY).orElseThrow();
+            assertTrue(reason.contains("webhook.secret") && reason.contains("WEBHOOK_SECRET"), reason);
+        }
+    }
+
+    @Test
+    void operatorRoutesInOpenModeLetEverythingThroughAsBefore() {
+        WebhookAuthenticator open = new WebhookAuthenticator(WebhookTestServer.config(WebhookConfig.Auth.NONE, null, null, 1024), clock);
+        assertEquals(Optional.empty(), check(open.bearerOnly(), Map.of(), BODY));
     }
 }
