@@ -200,6 +200,7 @@ public final class Daemon implements AutoCloseable {
         if (reconcile != null) {
             new ReconcileTrigger(reconcile, operator).registerOn(http);
         }
+
         if (reconcile != null) {
             reconcile.start();
             started.push(new Stoppable("reconcile", reconcile));
