@@ -144,7 +144,7 @@ public final class Daemon implements AutoCloseable {
             Poller poller;
             try {
                 poller = Poller.open(config.poll(), client, sink.sink(), sink.deadLetters(),
-                        new PollStateStore(dataDirectory.root(), mapper), clock, mapper);
+                        new PollStateStore(dataDirectory.root(), mapper), clock);
             } catch (StateFileException e) {
                 throw new StartupException(ExitCodes.STATE, e.getMessage(), e);
             }

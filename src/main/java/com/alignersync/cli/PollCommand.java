@@ -124,7 +124,7 @@ final class PollCommand implements Callable<Integer> {
             PostgrestClient client = new PostgrestClient(pollConfig.restUrl(), pollConfig.apiKey(), pollConfig.requestTimeout(), mapper);
             Poller poller;
             try {
-                poller = Poller.open(pollConfig, client, sink, deadLetters, new PollStateStore(dataDir, mapper), clock, mapper);
+                poller = Poller.open(pollConfig, client, sink, deadLetters, new PollStateStore(dataDir, mapper), clock);
             } catch (StateFileException e) {
                 err.println(e.getMessage());
                 return ExitCodes.STATE;

@@ -105,7 +105,7 @@ public final class PollBenchmark {
                             deadLetters, new SinkMetrics(new SimpleMeterRegistry()), clock);
                     PollConfig config = new PollConfig(true, rest.restUrl(), KEY, Duration.ofMinutes(60), pageSize, Duration.ofMinutes(10),
                             Duration.ofHours(24), Duration.ofSeconds(60), PollConfig.NotesCursor.CREATED_EDITED);
-                    Poller poller = Poller.open(config, client, sink, deadLetters, new PollStateStore(dataDir, mapper), clock, mapper);
+                    Poller poller = Poller.open(config, client, sink, deadLetters, new PollStateStore(dataDir, mapper), clock);
                     System.gc();
                     long[] pollCpu = busyTicks();
                     long pollStarted = System.nanoTime();

@@ -6,6 +6,7 @@ import com.alignersync.event.ChangeEvents;
 import com.alignersync.event.ColumnType;
 import com.alignersync.event.Input;
 import com.alignersync.event.InvalidChangeException;
+import com.alignersync.event.JsonRows;
 import com.alignersync.event.Op;
 import com.alignersync.event.SourceTable;
 import com.alignersync.sink.BatchResult;
@@ -20,7 +21,7 @@ import com.alignersync.state.PollState.StoredCursor;
 import com.alignersync.state.PollStateStore;
 import com.alignersync.state.StateFileException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -66,7 +67,6 @@ public final class Poller {
     private final DeadLetterLog deadLetters;
     private final PollStateStore store;
     private final Clock clock;
-    private final ObjectMapper mapper;
     private final ReentrantLock oneAtATime = new ReentrantLock();
     /** Fetches the next page while the previous one commits; its one thread ends when idle. */
     private final ExecutorService prefetcher = prefetchThread();
@@ -82,14 +82,13 @@ public final class Poller {
     private final java.util.Set<String> parkedOncePerRun = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     private Poller(PollConfig config, PostgrestClient client, SqlServerSink sink, DeadLetterLog deadLetters,
-                   PollStateStore store, Clock clock, ObjectMapper mapper, PollState state) {
+                   PollStateStore store, Clock clock, PollState state) {
         this.config = config;
         this.client = client;
         this.sink = sink;
         this.deadLetters = deadLetters;
         this.store = store;
         this.clock = clock;
-        this.mapper = mapper;
         this.state = state;
         publishCursors();
     }
@@ -100,13 +99,13 @@ public final class Poller {
      * @throws StateFileException the state file is corrupt: refuse to start rather than guess
      */
     public static Poller open(PollConfig config, PostgrestClient client, SqlServerSink sink, DeadLetterLog deadLetters,
-                              PollStateStore store, Clock clock, ObjectMapper mapper) throws StateFileException {
+                              PollStateStore store, Clock clock) throws StateFileException {
         PollState state = store.load().orElse(PollState.empty());
         if (state.legacy()) {
             log.info("poll: {} was written by the Node.js poller (lastNotesSync {}, lastBatchesSync {}); starting from those"
                     + " watermarks and upgrading the file on the first committed page", store.file(), state.lastNotesSync(), state.lastBatchesSync());
         }
-        return new Poller(config, client, sink, deadLetters, store, clock, mapper, state);
+        return new Poller(config, client, sink, deadLetters, store, clock, state);
     }
 
     /** Runs one poll now, or waits for the one running and then runs. */
@@ -474,12 +473,11 @@ public final class Poller {
             placed.add(position);
             last = position;
             try {
-                if (!row.isObject()) {
+                if (!(row instanceof ObjectNode object)) {
                     throw new InvalidChangeException("row", "is not a JSON object");
                 }
-                @SuppressWarnings("unchecked")
-                Map<String, Object> values = mapper.convertValue(row, LinkedHashMap.class);
-                events.add(ChangeEvents.of(Input.POLL, stream.table(), Op.READ, null, values));
+                // Walks the tree directly: convertValue gave the same map through a token buffer, a fifth of this loop.
+                events.add(ChangeEvents.of(Input.POLL, stream.table(), Op.READ, null, JsonRows.toMap(object)));
             } catch (InvalidChangeException e) {
                 log.warn("poll {}: row {} can never apply ({}); parking it as a dead letter, the cursor passes it",
                         stream.name(), position, e.getMessage());

@@ -54,7 +54,7 @@ public final class PollFixture {
         SqlServerSink sink = new SqlServerSink(target.dataSource(), target.dialect(), FAST_RETRIES, ZoneOffset.UTC, deadLetters,
                 new SinkMetrics(new SimpleMeterRegistry()), clock);
         PostgrestClient client = new PostgrestClient(config.restUrl(), key, config.requestTimeout(), mapper);
-        return Poller.open(config, client, sink, deadLetters, new PollStateStore(dataDir, mapper), clock, mapper);
+        return Poller.open(config, client, sink, deadLetters, new PollStateStore(dataDir, mapper), clock);
     }
 
     /** Batches 1..count in the clinic with 14 days, as the forward sync would have created them. */
