@@ -80,7 +80,7 @@ final class VerifyCommand implements Callable<Integer> {
             Verifier verifier = new Verifier(setup.portalReader(mapper),
                     new ClinicRows(runtime.database().dataSource(), runtime.database().dialect(), setup.sqlServer().timeZone()),
                     new LedgerKeys(runtime.database().dataSource(), runtime.database().dialect()),
-                    repair ? runtime.sink() : null, mapper, clock);
+                    repair ? runtime.sink() : null, clock);
             VerifyReport report;
             TerminalProgress progress = TerminalProgress.forConsole(err);
             try {

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -84,8 +83,9 @@ public final class ChangeEventJson {
         if (node == null || node.isNull()) {
             return null;
         }
-        @SuppressWarnings("unchecked")
-        Map<String, Object> map = mapper.convertValue(node, LinkedHashMap.class);
-        return map;
+        if (!(node instanceof ObjectNode row)) {
+            throw new IllegalArgumentException("a row must be a JSON object, not " + node.getNodeType());
+        }
+        return JsonRows.toMap(row);
     }
 }

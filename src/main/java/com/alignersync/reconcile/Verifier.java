@@ -3,6 +3,7 @@ package com.alignersync.reconcile;
 import com.alignersync.event.ChangeEvent;
 import com.alignersync.event.ChangeEvents;
 import com.alignersync.event.Input;
+import com.alignersync.event.JsonRows;
 import com.alignersync.event.Op;
 import com.alignersync.event.SourceTable;
 import com.alignersync.sink.BatchResult;
@@ -14,12 +15,11 @@ import com.alignersync.sink.SinkUnavailableException;
 import com.alignersync.sink.SqlServerSink;
 import com.alignersync.source.poll.PostgrestException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -69,16 +69,14 @@ public final class Verifier {
     private final ClinicRows clinic;
     private final LedgerKeys ledger;
     private final SqlServerSink sink;
-    private final ObjectMapper mapper;
     private final Clock clock;
 
     /** @param sink null when the verifier only reports (no repair) */
-    public Verifier(PortalReader portal, ClinicRows clinic, LedgerKeys ledger, SqlServerSink sink, ObjectMapper mapper, Clock clock) {
+    public Verifier(PortalReader portal, ClinicRows clinic, LedgerKeys ledger, SqlServerSink sink, Clock clock) {
         this.portal = portal;
         this.clinic = clinic;
         this.ledger = ledger;
         this.sink = sink;
-        this.mapper = mapper;
         this.clock = clock;
     }
 
@@ -318,8 +316,11 @@ public final class Verifier {
                     long key = PortalReader.keyOf(table, row);
                     after = key;
                     try {
-                        @SuppressWarnings("unchecked")
-                        Map<String, Object> values = mapper.convertValue(row, LinkedHashMap.class);
+                        if (!(row instanceof ObjectNode object)) {
+                            throw new IllegalArgumentException("the portal's row is not a JSON object: " + row.getNodeType());
+                        }
+                        // The same conversion as the poll's and the webhook's, so a row hashes alike whichever input read it.
+                        Map<String, Object> values = JsonRows.toMap(object);
                         page.add(new PortalRow(key, ChangeEvents.of(Input.RECONCILE, table, Op.READ, null, values), null));
                     } catch (IllegalArgumentException e) { // InvalidChangeException, or a value Jackson cannot map
                         page.add(new PortalRow(key, null, e.getMessage()));

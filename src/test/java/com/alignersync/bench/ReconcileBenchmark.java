@@ -89,7 +89,7 @@ public final class ReconcileBenchmark {
                 c.commit();
             }
             Verifier verifier = new Verifier(reader, new ClinicRows(database.dataSource(), database.dialect(), ZoneId.of("UTC")),
-                    ledger, sink, mapper, clock);
+                    ledger, sink, clock);
             VerifyReport report = verifier.run(false, 10, Verifier.Progress.NONE);
             System.out.printf("verify:            %,d rows compared in %.2f s, %,d drift rows (expected 10 different NoteText)%n",
                     report.compared(), report.millis() / 1000.0, report.drift());

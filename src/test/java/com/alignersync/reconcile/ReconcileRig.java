@@ -55,7 +55,7 @@ final class ReconcileRig implements AutoCloseable {
     }
 
     Verifier verifier() {
-        return new Verifier(portalReader, new ClinicRows(clinic.dataSource(), clinic.dialect(), ZoneOffset.UTC), ledger, sink, mapper,
+        return new Verifier(portalReader, new ClinicRows(clinic.dataSource(), clinic.dialect(), ZoneOffset.UTC), ledger, sink,
                 Clock.systemUTC());
     }
 
