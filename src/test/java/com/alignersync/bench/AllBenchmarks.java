@@ -161,7 +161,7 @@ public final class AllBenchmarks {
             String value = f.unit().equals("requests") ? String.format(Locale.ROOT, "%,.0f", f.value()) : number(f.value());
             out.append(String.format(Locale.ROOT, format, f.figure(), (value + " " + shortUnit(f.unit())).trim(),
                     f.baselineName() == null ? "-" : f.baselineName(), f.baseline() == null ? "-" : number(f.baseline()),
-                    f.ratio() == null ? "-" : String.format(Locale.ROOT, "%.2f", f.ratio()), f.goal(),
+                    f.ratio() == null ? "-" : String.format(Locale.ROOT, "%.3f", f.ratio()), f.goal(),
                     f.pass() == null ? "-" : f.pass() ? "pass" : "MISS"));
         }
         out.append(String.format(Locale.ROOT, "%nPublished by their vendors, NOT measured here (other hardware, other workload):%n"));

@@ -49,14 +49,8 @@ public final class SinkBenchmark {
      * One run's figures: the sink, and in the same run a plain batched insert of as many rows and a
      * plain batched upsert (MERGE on the key, no ledger, no reads) of the same events.
      */
-    public record Result(int events, double sinkRate, double insertRate, double upsertRate, Map<Outcome, Integer> outcomes) {
-        public double ratioToInsert() {
-            return sinkRate / insertRate;
-        }
-
-        public double ratioToUpsert() {
-            return sinkRate / upsertRate;
-        }
+    public record Result(int events, double sinkRate, double insertRate, double upsertRate, double ratioToInsert, double ratioToUpsert,
+                         Map<Outcome, Integer> outcomes) {
     }
 
     public static void main(String[] args) throws Exception {
@@ -72,7 +66,8 @@ public final class SinkBenchmark {
 
     /**
      * Rounds of the three runs, interleaved so that a burst of other work on the machine falls on
-     * all three alike; each figure is the median of its rounds. One round of a 100,000-row insert
+     * all three alike; each rate is the median of its rounds, each ratio the median of the rounds' own ratios
+     * (a sink round against the insert and upsert of the same round). One round of a 100,000-row insert
      * lasts a fifth of a second, so a single GC or scheduler pause moved the baseline by 4x
      * between single runs (155,000-630,000 rows/s on the same quiet machine).
      */
@@ -88,15 +83,19 @@ public final class SinkBenchmark {
         double[] sink = new double[ROUNDS];
         double[] insert = new double[ROUNDS];
         double[] upsert = new double[ROUNDS];
+        double[] toInsert = new double[ROUNDS];
+        double[] toUpsert = new double[ROUNDS];
         Map<Outcome, Integer> outcomes = new EnumMap<>(Outcome.class);
         for (int round = 0; round < ROUNDS; round++) {
             Map<Outcome, Integer> counts = new EnumMap<>(Outcome.class);
             sink[round] = runSink("round-" + round, events, true, counts);
             insert[round] = runPlainInsert("round-" + round, events, true);
             upsert[round] = runPlainUpsert("round-" + round, events, true);
+            toInsert[round] = sink[round] / insert[round];
+            toUpsert[round] = sink[round] / upsert[round];
             outcomes = counts;
         }
-        return new Result(events, median(sink), median(insert), median(upsert), outcomes);
+        return new Result(events, median(sink), median(insert), median(upsert), median(toInsert), median(toUpsert), outcomes);
     }
 
     static double median(double[] values) {
