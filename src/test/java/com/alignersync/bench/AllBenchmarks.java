@@ -19,7 +19,7 @@ import java.util.Map;
  * {@code target/benchmarks.json}. Run with (see docs/benchmarks.md):
  * <pre>mvn -q -DskipTests package exec:java -Dexec.mainClass=com.alignersync.bench.AllBenchmarks [-Dexec.args=--quick]</pre>
  * {@code --quick} (about two minutes) runs smaller workloads and the daemon only with the shipped
- * JVM options; the full run (about seven minutes) also starts the daemon with no JVM options as the
+ * JVM options; the full run (about eight minutes) also starts the daemon with no JVM options as the
  * footprint baseline. The daemon figures need the jar, hence {@code package} in the command.
  */
 public final class AllBenchmarks {
