@@ -1,6 +1,5 @@
 package com.alignersync.app;
 
-import com.alignersync.config.ConfigKeys;
 import com.alignersync.config.DaemonConfig;
 import com.alignersync.http.DeadLetterReplayRoute;
 import com.alignersync.http.HttpServer;
@@ -187,11 +186,8 @@ public final class Daemon implements AutoCloseable {
         webhook.registerOn(http);
         // The operator routes take the bearer secret only: a webhook signature does not cover the path, so a
         // captured delivery must not be able to trigger a poll, a reconcile or a replay.
+        // Without a bearer secret they refuse everything: the webhook input warns in the log and in status.
         RequestAuthenticator operator = webhook.authenticator().bearerOnly();
-        if (!webhook.authenticator().isOpen() && !config.webhook().hasBearerSecret()) {
-            log.warn("daemon: {} is not set: the operator routes (POST /api/sync/poll, /api/sync/reconcile,"
-                    + " /api/sync/dead-letters/replay) refuse every request, as they take only the bearer secret", ConfigKeys.WEBHOOK_SECRET.label());
-        }
         if (poll != null) {
             new PollTrigger(poll, operator).registerOn(http);
         }

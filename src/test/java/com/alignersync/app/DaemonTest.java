@@ -299,6 +299,9 @@ class DaemonTest {
                 assertTrue(message.contains("webhook.secret") && message.contains("WEBHOOK_SECRET"), path + ": " + message);
             }
         }
+        // Not only in the start-up log: status, the console and /ready's readers see it for as long as it lasts.
+        String warnings = status().path("summary").path("warnings").toString();
+        assertTrue(warnings.contains("WEBHOOK_SECRET") && warnings.contains("/api/sync/poll"), warnings);
     }
 
     @Test

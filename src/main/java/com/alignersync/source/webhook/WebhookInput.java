@@ -1,5 +1,6 @@
 package com.alignersync.source.webhook;
 
+import com.alignersync.config.ConfigKeys;
 import com.alignersync.config.WebhookConfig;
 import com.alignersync.event.ChangeEvent;
 import com.alignersync.http.HttpServer;
@@ -49,11 +50,19 @@ public final class WebhookInput implements AutoCloseable {
         this.config = config;
         this.authenticator = new WebhookAuthenticator(config, clock);
         this.sink = new GroupCommit(sink, config.sinkTimeout());
-        this.stats = new WebhookStats(registry, clock, config.enabled(), config.enabled() ? authenticator.describe() : "-", warnings());
+        List<String> warnings = warnings();
+        warnings.forEach(warning -> log.warn("webhook: {}", warning));
+        this.stats = new WebhookStats(registry, clock, config.enabled(), config.enabled() ? authenticator.describe() : "-", warnings);
     }
 
+    /** Configuration risks, logged at start and shown in status for as long as the daemon runs. */
     private List<String> warnings() {
         List<String> warnings = new ArrayList<>();
+        if (!authenticator.isOpen() && !config.hasBearerSecret()) {
+            // The operator routes take this secret only (WebhookAuthenticator.bearerOnly), whether webhooks are on or not.
+            warnings.add(ConfigKeys.WEBHOOK_SECRET.label() + " is not set: the operator routes (POST /api/sync/poll,"
+                    + " /api/sync/reconcile, /api/sync/dead-letters/replay) take only the bearer secret and refuse every request");
+        }
         if (!config.enabled()) {
             return warnings;
         }
