@@ -101,8 +101,7 @@ public final class DaemonBenchmark {
             Process daemon = builder.start();
             try {
                 String base = "http://127.0.0.1:" + httpPort;
-                awaitTrue(Duration.ofSeconds(120), () -> get(http, base + "/ready").statusCode() == 200
-                        && get(http, base + "/api/sync/status").body().contains("\"state\":\"streaming\""));
+                awaitReady(http, base);
                 startSeconds = (System.nanoTime() - launched) / 1e9;
                 System.out.printf("aligner-sync daemon benchmark (%d samples per input, %d cores), JVM options %s, working directory %s%n",
                         samples, Runtime.getRuntime().availableProcessors(), jvmOptions.isEmpty() ? "none" : String.join(" ", jvmOptions), dir);
@@ -173,9 +172,7 @@ public final class DaemonBenchmark {
                 long relaunched = System.nanoTime();
                 Process again = builder.start();
                 try {
-                    String base = "http://127.0.0.1:" + httpPort;
-                    awaitTrue(Duration.ofSeconds(120), () -> get(http, base + "/ready").statusCode() == 200
-                            && get(http, base + "/api/sync/status").body().contains("\"state\":\"streaming\""));
+                    awaitReady(http, "http://127.0.0.1:" + httpPort);
                     restarts[i] = (System.nanoTime() - relaunched) / 1e9;
                 } finally {
                     again.destroy();
@@ -230,6 +227,12 @@ public final class DaemonBenchmark {
             }
         }
         return total;
+    }
+
+    /** Ready as an operator sees it: /ready answers 200 and CDC streams. */
+    private static void awaitReady(HttpClient http, String base) throws InterruptedException {
+        awaitTrue(Duration.ofSeconds(120), () -> get(http, base + "/ready").statusCode() == 200
+                && get(http, base + "/api/sync/status").body().contains("\"state\":\"streaming\""));
     }
 
     private static HttpResponse<String> get(HttpClient http, String url) {
