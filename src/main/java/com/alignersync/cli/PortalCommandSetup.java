@@ -1,5 +1,6 @@
 package com.alignersync.cli;
 
+import com.alignersync.config.ConfigException;
 import com.alignersync.config.ConfigKeys;
 import com.alignersync.config.ConfigReader;
 import com.alignersync.config.PollConfig;
@@ -7,6 +8,7 @@ import com.alignersync.config.ReconcileConfig;
 import com.alignersync.config.SinkConfig;
 import com.alignersync.config.SqlServerConfig;
 import com.alignersync.app.Daemon;
+import com.alignersync.app.ExitCodes;
 import com.alignersync.app.StartupException;
 import com.alignersync.reconcile.PortalReader;
 import com.alignersync.source.poll.PostgrestClient;
@@ -35,6 +37,27 @@ record PortalCommandSetup(SqlServerConfig sqlServer, SinkConfig sink, PollConfig
         ReconcileConfig reconcile = ReconcileConfig.from(reader);
         reader.throwIfProblems();
         return new PortalCommandSetup(sqlServer, sink, rest, reconcile, dataDir);
+    }
+
+    /** The configuration, and the data directory's lock when the run writes (else null). */
+    record Opened(PortalCommandSetup setup, DataDirectory lock) {
+    }
+
+    /**
+     * What {@code reconcile} and {@code verify} do first: read the configuration, then take the
+     * lock if this run writes ({@link #lockIfWriting}).
+     *
+     * @throws StartupException with {@link ExitCodes#CONFIG} listing every configuration problem,
+     *                          or the lock's own exit code when the directory is held
+     */
+    static Opened open(ConfigReader reader, boolean writes, String whileItRuns) throws StartupException {
+        PortalCommandSetup setup;
+        try {
+            setup = read(reader);
+        } catch (ConfigException e) {
+            throw new StartupException(ExitCodes.CONFIG, e.getMessage(), e);
+        }
+        return new Opened(setup, setup.lockIfWriting(writes, whileItRuns));
     }
 
     /**

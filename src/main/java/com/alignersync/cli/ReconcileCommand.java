@@ -2,7 +2,6 @@ package com.alignersync.cli;
 
 import com.alignersync.app.ExitCodes;
 import com.alignersync.app.StartupException;
-import com.alignersync.config.ConfigException;
 import com.alignersync.reconcile.ReconcileResult;
 import com.alignersync.reconcile.Reconciler;
 import com.alignersync.sink.LedgerKeys;
@@ -48,22 +47,16 @@ final class ReconcileCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         ObjectMapper mapper = new ObjectMapper();
-        PortalCommandSetup setup;
+        PortalCommandSetup.Opened opened;
         try {
-            setup = PortalCommandSetup.read(config.reader());
-        } catch (ConfigException e) {
-            err.println(e.getMessage());
-            return ExitCodes.CONFIG;
-        }
-        DataDirectory lock;
-        try {
-            lock = setup.lockIfWriting(!dryRun, "while it runs, ask it with POST /api/sync/reconcile");
+            opened = PortalCommandSetup.open(config.reader(), !dryRun, "while it runs, ask it with POST /api/sync/reconcile");
         } catch (StartupException e) {
             err.println(e.getMessage());
             return e.exitCode();
         }
+        PortalCommandSetup setup = opened.setup();
         Clock clock = Clock.systemUTC();
-        try (DataDirectory held = lock;
+        try (DataDirectory held = opened.lock();
              SinkRuntime runtime = SinkRuntime.open(setup.sqlServer(), setup.sink(), setup.dataDir(), new SimpleMeterRegistry(), mapper, clock)) {
             Reconciler reconciler = new Reconciler(setup.portalReader(mapper),
                     new LedgerKeys(runtime.database().dataSource(), runtime.database().dialect()), runtime.sink(),

@@ -2,7 +2,6 @@ package com.alignersync.cli;
 
 import com.alignersync.app.ExitCodes;
 import com.alignersync.app.StartupException;
-import com.alignersync.config.ConfigException;
 import com.alignersync.reconcile.Verifier;
 import com.alignersync.reconcile.VerifyReport;
 import com.alignersync.sink.ClinicRows;
@@ -60,22 +59,16 @@ final class VerifyCommand implements Callable<Integer> {
             return ExitCodes.CONFIG;
         }
         ObjectMapper mapper = new ObjectMapper();
-        PortalCommandSetup setup;
+        PortalCommandSetup.Opened opened;
         try {
-            setup = PortalCommandSetup.read(config.reader());
-        } catch (ConfigException e) {
-            err.println(e.getMessage());
-            return ExitCodes.CONFIG;
-        }
-        DataDirectory lock;
-        try {
-            lock = setup.lockIfWriting(repair, "verify without --repair runs beside it");
+            opened = PortalCommandSetup.open(config.reader(), repair, "verify without --repair runs beside it");
         } catch (StartupException e) {
             err.println(e.getMessage());
             return e.exitCode();
         }
+        PortalCommandSetup setup = opened.setup();
         Clock clock = Clock.systemUTC();
-        try (DataDirectory held = lock;
+        try (DataDirectory held = opened.lock();
              SinkRuntime runtime = SinkRuntime.open(setup.sqlServer(), setup.sink(), setup.dataDir(), new SimpleMeterRegistry(), mapper, clock)) {
             Verifier verifier = new Verifier(setup.portalReader(mapper),
                     new ClinicRows(runtime.database().dataSource(), runtime.database().dialect(), setup.sqlServer().timeZone()),

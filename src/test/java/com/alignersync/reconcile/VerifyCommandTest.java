@@ -168,4 +168,16 @@ class VerifyCommandTest {
             assertEquals(0, run("reconcile", "--dry-run", "--config", configFile.toString()), out + err);
         }
     }
+
+    @Test
+    void withoutThePortalsRestApiVerifyAndReconcileExitWithTheConfigCodeNamingTheKey() throws Exception {
+        Files.writeString(configFile, String.join("\n",
+                "sqlserver.jdbc-url=" + rig.clinic.jdbcUrl(),
+                "data.dir=" + dir.resolve("data"),
+                "cdc.enabled=false"));
+        for (String command : new String[] {"verify", "reconcile"}) {
+            assertEquals(com.alignersync.app.ExitCodes.CONFIG, run(command, "--config", configFile.toString()), out + err);
+            assertTrue(err.contains("supabase.url"), command + ": " + err);
+        }
+    }
 }
