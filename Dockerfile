@@ -17,7 +17,8 @@ USER aligner-sync
 ENV DATA_DIR=/var/lib/aligner-sync LOG_DIR=/var/log/aligner-sync
 EXPOSE 3000
 HEALTHCHECK --interval=30s --timeout=5s CMD ["sh", "-c", "exec 3<>/dev/tcp/127.0.0.1/${PORT:-3000}"]
-# JVM options as in connector-config/aligner-sync.service (docs/benchmarks.md, "Footprint"); the
-# class-data archive is used once a training run has written it into the data volume (see the unit file).
-ENTRYPOINT ["java", "-XX:+UseSerialGC", "-Xms16m", "-Xmx256m", "-XX:TieredStopAtLevel=1", "-XX:+ExitOnOutOfMemoryError", "-XX:SharedArchiveFile=/var/lib/aligner-sync/aligner-sync.jsa", "-jar", "/app/aligner-sync.jar"]
+# connector-config/aligner-sync.sh starts the jar with the shipped JVM options (docs/benchmarks.md,
+# "Footprint") and keeps the class-data archive in the data volume current: the first container of a new
+# image writes it when it stops, later ones start about a second sooner.
+ENTRYPOINT ["/app/connector-config/aligner-sync.sh"]
 CMD ["run"]

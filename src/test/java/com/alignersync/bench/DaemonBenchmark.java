@@ -31,37 +31,78 @@ public final class DaemonBenchmark {
 
     private static final String REST_KEY = "sb_secret_benchmark";
 
-    /** Restarts in the same data directory; the restart figure is their median. */
+    /** Restarts in the same data directory unless told otherwise; the restart figure is their median. */
     static final int RESTARTS = 5;
 
     /**
      * One run's figures: seconds from launch to ready, p50 of each input's end-to-end latency in
      * ms, resident memory after idling in MiB, and the exit code of a SIGTERM (-1: none).
      */
-    public record Result(List<String> jvmOptions, double startSeconds, double restartSeconds, double cdcP50Ms, double webhookP50Ms,
+    public record Result(Launch launch, double startSeconds, double restartSeconds, double cdcP50Ms, double webhookP50Ms,
                          double pollP50Ms, long idleRssMiB, long postgresRssMiB, int exitCode) {
     }
 
+    /** Arguments: SAMPLES IDLE_SECONDS, then "shipped" (the launcher script) or the JVM options to start java with. */
     public static void main(String[] args) throws Exception {
         int samples = args.length > 0 ? Integer.parseInt(args[0]) : 20;
         int idleSeconds = args.length > 1 ? Integer.parseInt(args[1]) : 300;
-        List<String> jvmOptions = args.length > 2 && !args[2].isBlank() ? List.of(args[2].trim().split("\\s+")) : List.of();
-        measure(samples, idleSeconds, jvmOptions);
+        String how = args.length > 2 ? args[2].trim() : "";
+        Launch launch = how.equals("shipped")
+                ? Launch.shipped(Files.createTempDirectory("aligner-sync-cds").resolve("aligner-sync.jsa"))
+                : Launch.java(how.isBlank() ? List.of() : List.of(how.split("\\s+")));
+        measure(samples, idleSeconds, RESTARTS, launch);
     }
 
-    /** The JVM options of the shipped systemd unit's ExecStart (what {@code java} gets before {@code -jar}). */
+    /** The launcher every shipped start goes through (the systemd unit, the image, the README). */
+    static final Path LAUNCHER = Path.of("connector-config/aligner-sync.sh");
+
+    /** The shipped JVM options: the launcher's {@code JVM_OPTIONS}. */
     public static List<String> shippedJvmOptions() throws IOException {
-        for (String line : Files.readAllLines(Path.of("connector-config/aligner-sync.service"))) {
-            if (line.startsWith("ExecStart=")) {
-                List<String> words = List.of(line.substring("ExecStart=".length()).trim().split("\\s+"));
-                return words.subList(1, words.indexOf("-jar"));
+        for (String line : Files.readAllLines(LAUNCHER)) {
+            if (line.startsWith("JVM_OPTIONS=\"")) {
+                return List.of(line.substring("JVM_OPTIONS=\"".length(), line.length() - 1).split("\\s+"));
             }
         }
-        throw new IllegalStateException("no ExecStart in connector-config/aligner-sync.service");
+        throw new IllegalStateException("no JVM_OPTIONS in " + LAUNCHER);
     }
 
-    /** Launches the jar with these JVM options; prints as it goes and returns the figures. */
-    public static Result measure(int samples, int idleSeconds, List<String> jvmOptions) throws Exception {
+    /**
+     * How the jar is started: {@code java} with these options, or (the shipped way) through the
+     * launcher script, which adds the shipped options and keeps a class-data archive at {@code archive}.
+     */
+    public record Launch(String description, List<String> jvmOptions, Path archive) {
+
+        static Launch java(List<String> jvmOptions) {
+            return new Launch(jvmOptions.isEmpty() ? "java, no JVM options" : "java " + String.join(" ", jvmOptions), jvmOptions, null);
+        }
+
+        static Launch shipped(Path archive) {
+            return new Launch(LAUNCHER + " (shipped options, class-data archive " + archive + ")", List.of(), archive);
+        }
+
+        ProcessBuilder processBuilder(Path jar, Path workingDirectory) {
+            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+            List<String> command = new ArrayList<>();
+            if (archive == null) {
+                command.add(java);
+                command.addAll(jvmOptions);
+                command.addAll(List.of("-jar", jar.toString()));
+            } else {
+                command.add(LAUNCHER.toAbsolutePath().toString());
+            }
+            command.addAll(List.of("run", "--embedded"));
+            ProcessBuilder builder = new ProcessBuilder(command).directory(workingDirectory.toFile());
+            if (archive != null) {
+                builder.environment().put("JAVA", java);
+                builder.environment().put("ALIGNER_SYNC_JAR", jar.toString());
+                builder.environment().put("ALIGNER_SYNC_CDS", archive.toString());
+            }
+            return builder;
+        }
+    }
+
+    /** Launches the jar; prints as it goes and returns the figures. */
+    public static Result measure(int samples, int idleSeconds, int restartCount, Launch launch) throws Exception {
         double startSeconds;
         double cdcP50;
         double webhookP50;
@@ -84,12 +125,7 @@ public final class DaemonBenchmark {
         HttpClient http = HttpClient.newHttpClient();
 
         try (FakePostgrest rest = FakePostgrest.start(portal, REST_KEY)) {
-            List<String> command = new ArrayList<>();
-            command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-            command.addAll(jvmOptions);
-            command.addAll(List.of("-jar", jar.toString(), "run", "--embedded"));
-            ProcessBuilder builder = new ProcessBuilder(command)
-                    .directory(dir.toFile())
+            ProcessBuilder builder = launch.processBuilder(jar, dir)
                     .redirectErrorStream(true)
                     .redirectOutput(dir.resolve("daemon.out").toFile());
             builder.environment().put("PORT", String.valueOf(httpPort));
@@ -103,8 +139,8 @@ public final class DaemonBenchmark {
                 String base = "http://127.0.0.1:" + httpPort;
                 awaitReady(http, base);
                 startSeconds = (System.nanoTime() - launched) / 1e9;
-                System.out.printf("aligner-sync daemon benchmark (%d samples per input, %d cores), JVM options %s, working directory %s%n",
-                        samples, Runtime.getRuntime().availableProcessors(), jvmOptions.isEmpty() ? "none" : String.join(" ", jvmOptions), dir);
+                System.out.printf("aligner-sync daemon benchmark (%d samples per input, %d cores), started as %s, working directory %s%n",
+                        samples, Runtime.getRuntime().availableProcessors(), launch.description(), dir);
                 System.out.printf("start to ready (jar launch -> /ready 200 and CDC streaming, first run: initdb included): %.2f s%n", startSeconds);
 
                 String clinicUrl = "jdbc:h2:file:" + dir.resolve("data/embedded/clinic").toAbsolutePath() + ";MODE=MSSQLServer;AUTO_SERVER=TRUE";
@@ -167,8 +203,8 @@ public final class DaemonBenchmark {
             // The usual start of a service: the same data directory again (no initdb, no new slot). A single start
             // moved by a second or more between runs on the shared machine: the median of RESTARTS.
             builder.redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("daemon.out").toFile()));
-            double[] restarts = new double[RESTARTS];
-            for (int i = 0; i < RESTARTS; i++) {
+            double[] restarts = new double[restartCount];
+            for (int i = 0; i < restartCount; i++) {
                 long relaunched = System.nanoTime();
                 Process again = builder.start();
                 try {
@@ -183,7 +219,7 @@ public final class DaemonBenchmark {
             System.out.printf("restart to ready (same data directory: no initdb, slot and offsets exist): %.2f s, the median of %s s%n",
                     restartSeconds, java.util.Arrays.toString(restarts).replaceAll("(\\.\\d\\d)\\d+", "$1"));
         }
-        return new Result(jvmOptions, startSeconds, restartSeconds, cdcP50, webhookP50, pollP50, idleRss, pgRss, exitCode);
+        return new Result(launch, startSeconds, restartSeconds, cdcP50, webhookP50, pollP50, idleRss, pgRss, exitCode);
     }
 
     private static int days(Statement read, long batchId) {
