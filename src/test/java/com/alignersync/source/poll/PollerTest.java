@@ -112,6 +112,35 @@ class PollerTest extends PortalBehindRest {
         assertEquals(new KeysetCursor(t0, 1L), poller.cursors().get("aligner_batches.updated_at"), "the cursor never moves back");
     }
 
+    @Test
+    void aPageReadAheadThatCannotBePlacedFailsThePollOnlyAfterThePageBeforeItCommitted() throws Exception {
+        Instant t = NOW.minus(1, ChronoUnit.HOURS);
+        portalBatches(1, 5, t);
+        clinicBatches(clinic, 1, 5);
+        Poller poller = poller(config(rest.restUrl(), 2, Duration.ofSeconds(10), NotesCursor.CREATED_EDITED), clinic, dataDir);
+        // The page holding batch 3 comes back with that row's key missing: the poller cannot place it. That page is
+        // fetched (and converted) on the prefetch thread while the page before it commits.
+        for (int i = 0; i < 10; i++) {
+            rest.rewriteNext(body -> body.replace("\"aligner_batch_id\":3,", ""));
+        }
+
+        PollSummary failed = poller.poll();
+        rest.clearFaults();
+
+        assertFalse(failed.ok());
+        assertEquals("rest", failed.error().kind());
+        assertTrue(failed.error().message().contains("cannot place it in the keyset order"), failed.error().message());
+        assertEquals(10, daysOf(1), "the page before it committed");
+        assertEquals(10, daysOf(2), "the page before it committed");
+        assertEquals(14, daysOf(3));
+        assertEquals(14, daysOf(4));
+        assertEquals(new KeysetCursor(t, 2L), poller.cursors().get("aligner_batches.updated_at"),
+                "the cursor stands after the committed page, before the one that failed");
+
+        assertTrue(poller.poll().ok(), "the next poll reads the page again");
+        assertEquals(10, daysOf(5));
+    }
+
     /** A first poll sets the cursor; then new rows arrive and the next poll fails in the given way. */
     private Poller pollerWithCursorAndNewRows(PollConfig config, String key) throws Exception {
         portalBatches(1, 1, NOW.minus(2, ChronoUnit.HOURS));
