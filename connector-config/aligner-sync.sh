@@ -43,11 +43,15 @@ if [ "$archive" != off ]; then
     if [ -f "$archive" ] && "$java" -XX:SharedArchiveFile="$archive" -Xshare:on -cp "$jar" -version >/dev/null 2>&1; then
         cds=-XX:SharedArchiveFile=$archive
     elif [ "${1:-}" = run ]; then
-        mkdir -p "$(dirname "$archive")"
-        rm -f "$archive"
-        cds=-XX:ArchiveClassesAtExit=$archive
-        echo "aligner-sync.sh: no class-data archive for this jar and JVM yet: this run writes $archive when it stops;" \
-            "starts after that are about a second faster" >&2
+        # An archive that cannot be written costs the speed-up only, never the start.
+        if mkdir -p "$(dirname "$archive")" 2>/dev/null && rm -f "$archive" 2>/dev/null && [ -w "$(dirname "$archive")" ]; then
+            cds=-XX:ArchiveClassesAtExit=$archive
+            echo "aligner-sync.sh: no class-data archive for this jar and JVM yet: this run writes $archive when it stops;" \
+                "starts after that are about a second faster" >&2
+        else
+            echo "aligner-sync.sh: cannot write the class-data archive $archive (set ALIGNER_SYNC_CDS to a writable path, or off);" \
+                "running without it" >&2
+        fi
     fi
 fi
 

@@ -23,7 +23,9 @@ import org.junit.jupiter.api.Test;
  */
 class DockerComposeTest {
 
-    private static final Set<String> RUNTIME_VARIABLES = Set.of("LOG_DIR", "JAVA_TOOL_OPTIONS");
+    /** Read by the runtime around the daemon (logback, the JVM, the image's launcher), not by the daemon's configuration. */
+    private static final Set<String> RUNTIME_VARIABLES = Set.of("LOG_DIR", "JAVA_TOOL_OPTIONS", "JAVA", "JAVA_OPTS", "ALIGNER_SYNC_JAR",
+            "ALIGNER_SYNC_CDS");
 
     private final JsonNode compose = read();
 
@@ -43,6 +45,16 @@ class DockerComposeTest {
         String portalCommand = compose.path("services").path("portal-db").path("command").toString();
         assertTrue(portalCommand.contains("wal_level=logical"), portalCommand);
         assertEquals("mcr.microsoft.com/mssql/server:2022-latest", compose.path("services").path("clinic-db").path("image").asText());
+    }
+
+    @Test
+    void theDaemonRunsThroughTheImagesLauncher() {
+        JsonNode daemon = compose.path("services").path("aligner-sync");
+        // The image's entry point is the launcher: a command would become its arguments ("aligner-sync.sh sh -c ...").
+        assertTrue(daemon.path("command").isMissingNode(), "a command is passed to the launcher as arguments: " + daemon.path("command"));
+        String entrypoint = daemon.path("entrypoint").toString();
+        assertTrue(entrypoint.contains("/app/connector-config/aligner-sync.sh init && exec /app/connector-config/aligner-sync.sh run"),
+                "init, then the daemon with the shipped JVM options and class-data archive: " + entrypoint);
     }
 
     @Test

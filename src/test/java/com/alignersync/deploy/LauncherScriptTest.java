@@ -103,6 +103,18 @@ class LauncherScriptTest {
     }
 
     @Test
+    void anArchiveThatCannotBeWrittenNeverKeepsTheDaemonFromStarting() throws Exception {
+        Path notADirectory = Files.writeString(dir.resolve("a-file"), "");
+        Path unwritable = notADirectory.resolve("aligner-sync.jsa");
+        Run run = launch(Map.of("ALIGNER_SYNC_CDS", unwritable.toString()), "run");
+        assertEquals(0, run.exitCode(), run.output());
+        assertEquals(List.of("run"), run.arguments(), "the daemon started");
+        assertFalse(run.jvmOptions().stream().anyMatch(o -> o.contains("Archive")), run.output());
+        assertTrue(run.output().contains("cannot write the class-data archive " + unwritable + " (set ALIGNER_SYNC_CDS to a writable"
+                + " path, or off); running without it"), run.output());
+    }
+
+    @Test
     void aMissingJarIsNamedWithTheFix() throws Exception {
         Run run = launch(Map.of("ALIGNER_SYNC_JAR", dir.resolve("nowhere.jar").toString()), "run");
         assertEquals(2, run.exitCode());
