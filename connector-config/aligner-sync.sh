@@ -38,13 +38,21 @@ if [ ! -f "$jar" ]; then
 fi
 archive=${ALIGNER_SYNC_CDS:-${DATA_DIR:-data}/aligner-sync.jsa}
 
+# shellcheck disable=SC2086 # JVM_OPTIONS and JAVA_OPTS are lists of options without spaces
+maps() { "$java" $JVM_OPTIONS ${JAVA_OPTS:-} "$@" -Xshare:on -cp "$jar" -version >/dev/null 2>&1; }
+
 cds=""
 if [ "$archive" != off ]; then
-    if [ -f "$archive" ] && "$java" -XX:SharedArchiveFile="$archive" -Xshare:on -cp "$jar" -version >/dev/null 2>&1; then
+    # Checked with the run's own options: an archive fits a heap mode (compressed pointers or not) as well as a jar and a JVM.
+    if [ -f "$archive" ] && maps -XX:SharedArchiveFile="$archive"; then
         cds=-XX:SharedArchiveFile=$archive
     elif [ "${1:-}" = run ]; then
-        # An archive that cannot be written costs the speed-up only, never the start.
-        if mkdir -p "$(dirname "$archive")" 2>/dev/null && rm -f "$archive" 2>/dev/null && [ -w "$(dirname "$archive")" ]; then
+        # Writing one needs the JDK's own archive mapped (a JDK without one refuses to start at all), and a writable place.
+        # Neither is needed to run: without them the daemon starts as it would without this script's archive.
+        if ! maps; then
+            echo "aligner-sync.sh: this JVM cannot share classes with these options (no archive of its own?): running without" \
+                "a class-data archive" >&2
+        elif mkdir -p "$(dirname "$archive")" 2>/dev/null && rm -f "$archive" 2>/dev/null && [ -w "$(dirname "$archive")" ]; then
             cds=-XX:ArchiveClassesAtExit=$archive
             echo "aligner-sync.sh: no class-data archive for this jar and JVM yet: this run writes $archive when it stops;" \
                 "starts after that are about a second faster" >&2
@@ -56,5 +64,5 @@ if [ "$archive" != off ]; then
 fi
 
 # -Xlog:cds=error: writing the archive lists every class it leaves out (old class file versions) as a warning.
-# shellcheck disable=SC2086 # JVM_OPTIONS and JAVA_OPTS are lists of options without spaces
+# shellcheck disable=SC2086
 exec "$java" $JVM_OPTIONS ${cds:+"$cds"} -Xlog:cds=error ${JAVA_OPTS:-} -jar "$jar" "$@"

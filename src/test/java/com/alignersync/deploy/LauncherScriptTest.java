@@ -85,6 +85,18 @@ class LauncherScriptTest {
     }
 
     @Test
+    void optionsUnderWhichTheJvmCannotShareClassesStartTheDaemonWithoutAnArchive() throws Exception {
+        launch("run");
+        // Without compressed class pointers neither the JDK's own archive nor ours can be mapped, and a JVM asked to
+        // write one then refuses to start at all ("DynamicDumpSharedSpaces is unsupported when base CDS archive is not loaded").
+        Run other = launch(Map.of("JAVA_OPTS", "-XX:-UseCompressedClassPointers"), "run");
+        assertEquals(0, other.exitCode(), other.output());
+        assertEquals(List.of("run"), other.arguments(), "the daemon started");
+        assertFalse(other.jvmOptions().stream().anyMatch(o -> o.contains("Archive")), other.output());
+        assertTrue(other.output().contains("this JVM cannot share classes with these options"), other.output());
+    }
+
+    @Test
     void otherCommandsMapAnArchiveButNeverWriteOne() throws Exception {
         Run status = launch("status");
         assertFalse(status.jvmOptions().stream().anyMatch(o -> o.contains("Archive")), status.output());
