@@ -73,10 +73,16 @@ public final class HttpServer {
 
     /**
      * A POST that makes the daemon act (poll, reconcile, replay): answered 401 with
-     * {@code WWW-Authenticate: Bearer} unless {@code authenticator} accepts the request.
+     * {@code WWW-Authenticate: Bearer} unless {@code authenticator} accepts the request, and 503
+     * {@code not_configured} naming the setting while the daemon cannot authenticate anyone.
      */
     public HttpServer postProtected(String path, RequestAuthenticator authenticator, Handler handler) {
         return post(path, ctx -> {
+            java.util.Optional<String> misconfigured = authenticator.misconfigured();
+            if (misconfigured.isPresent()) {
+                JsonResponses.error(ctx, 503, "not_configured", misconfigured.get(), null);
+                return;
+            }
             java.util.Optional<String> refused = authenticator.rejectReason(ctx::header, ctx.bodyAsBytes());
             if (refused.isPresent()) {
                 ctx.header("WWW-Authenticate", "Bearer");

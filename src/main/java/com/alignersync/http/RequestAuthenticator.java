@@ -14,4 +14,13 @@ public interface RequestAuthenticator {
 
     /** @return empty when the request is authenticated, else why not (never naming a secret) */
     Optional<String> rejectReason(Function<String, String> header, byte[] body);
+
+    /**
+     * Why no request can be accepted at all, whatever it sends (the daemon lacks the secret to
+     * check it against), with the setting that fixes it; empty when requests can be authenticated.
+     * Such a route answers 503, not 401: there are no credentials to ask the caller for.
+     */
+    default Optional<String> misconfigured() {
+        return Optional.empty();
+    }
 }

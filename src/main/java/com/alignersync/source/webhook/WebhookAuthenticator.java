@@ -101,26 +101,39 @@ public final class WebhookAuthenticator implements RequestAuthenticator {
      * {@code /api/sync/dead-letters/replay}): the bearer secret only, compared in constant time as for the
      * webhook. Never a Standard Webhooks signature: it binds id, timestamp and body but not the path, so a
      * captured webhook delivery replayed against these routes would pass. Without a bearer secret configured
-     * every request is refused, naming the key to set. With {@code webhook.auth=none} every request passes,
+     * nothing can be checked: {@link RequestAuthenticator#misconfigured()} names the key to set, and the
+     * routes answer 503 instead of asking for credentials. With {@code webhook.auth=none} every request passes,
      * as on the webhook.
      */
     public RequestAuthenticator bearerOnly() {
-        return (header, body) -> {
-            if (isOpen()) {
-                return Optional.empty();
+        return new RequestAuthenticator() {
+            @Override
+            public Optional<String> rejectReason(Function<String, String> header, byte[] body) {
+                if (isOpen()) {
+                    return Optional.empty();
+                }
+                Optional<String> misconfigured = misconfigured();
+                if (misconfigured.isPresent()) {
+                    return misconfigured;
+                }
+                String authorization = header.apply("Authorization");
+                if (authorization == null) {
+                    return Optional.of("missing credentials: send 'Authorization: Bearer <WEBHOOK_SECRET>'"
+                            + (header.apply(SIGNATURE_HEADER) != null
+                                    ? "; a webhook signature is not accepted here: it does not cover the path" : ""));
+                }
+                return Optional.ofNullable(checkBearer(authorization));
             }
-            if (bearerDigest == null) {
+
+            @Override
+            public Optional<String> misconfigured() {
+                if (isOpen() || bearerDigest != null) {
+                    return Optional.empty();
+                }
                 return Optional.of("this route takes only the bearer secret, and " + ConfigKeys.WEBHOOK_SECRET.label()
                         + " is not set here: set it to a long random value and send 'Authorization: Bearer <secret>'"
                         + " (a webhook signature is not accepted here: it does not cover the path)");
             }
-            String authorization = header.apply("Authorization");
-            if (authorization == null) {
-                return Optional.of("missing credentials: send 'Authorization: Bearer <WEBHOOK_SECRET>'"
-                        + (header.apply(SIGNATURE_HEADER) != null
-                                ? "; a webhook signature is not accepted here: it does not cover the path" : ""));
-            }
-            return Optional.ofNullable(checkBearer(authorization));
         };
     }
 

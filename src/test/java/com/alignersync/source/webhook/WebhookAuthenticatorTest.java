@@ -168,11 +168,16 @@ class WebhookAuthenticatorTest {
             String reason = check(signingOnly.bearerOnly(), headers, BODY).orElseThrow();
             assertTrue(reason.contains("webhook.secret") && reason.contains("WEBHOOK_SECRET"), reason);
         }
+        String misconfigured = signingOnly.bearerOnly().misconfigured().orElseThrow();
+        assertTrue(misconfigured.contains("webhook.secret") && misconfigured.contains("WEBHOOK_SECRET"), misconfigured);
+        assertEquals(Optional.empty(), authenticator(SECRET, WebhookTestServer.SIGNING_KEY).bearerOnly().misconfigured(),
+                "with a bearer secret the routes can be authenticated");
     }
 
     @Test
     void operatorRoutesInOpenModeLetEverythingThroughAsBefore() {
         WebhookAuthenticator open = new WebhookAuthenticator(WebhookTestServer.config(WebhookConfig.Auth.NONE, null, null, 1024), clock);
         assertEquals(Optional.empty(), check(open.bearerOnly(), Map.of(), BODY));
+        assertEquals(Optional.empty(), open.bearerOnly().misconfigured());
     }
 }
