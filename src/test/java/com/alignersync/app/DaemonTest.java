@@ -4,112 +4,31 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.alignersync.config.ConfigReader;
 import com.alignersync.config.DaemonConfig;
-import com.alignersync.config.Settings;
-import com.alignersync.sink.support.H2ClinicTarget;
-import com.alignersync.source.poll.support.FakePostgrest;
-import com.alignersync.support.PortalPostgres;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.alignersync.source.webhook.WebhookTestServer;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.BooleanSupplier;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The whole daemon in-process: real Postgres (CDC), the webhook over HTTP, the poller through the PostgREST stand-in, one H2 sink. */
-class DaemonTest {
-
-    private static final String SECRET = "daemon-test-secret-0123456789";
-    private static final String REST_KEY = "sb_secret_daemon_test";
-
-    static PortalPostgres portal;
-    static FakePostgrest rest;
-
-    @TempDir
-    Path dataDir;
-
-    H2ClinicTarget target;
-    Daemon daemon;
-    final HttpClient http = HttpClient.newHttpClient();
-    final ObjectMapper json = new ObjectMapper();
-
-    @BeforeAll
-    static void startPortal() throws Exception {
-        portal = PortalPostgres.startSetUp();
-        rest = FakePostgrest.start(portal.dataSource(), REST_KEY);
-    }
-
-    @AfterAll
-    static void stopPortal() throws Exception {
-        rest.close();
-        portal.close();
-    }
-
-    @BeforeEach
-    void setUp() throws Exception {
-        target = new H2ClinicTarget();
-        portal.execute("TRUNCATE aligner_notes, aligner_batches");
-        portal.execute("INSERT INTO aligner_batches (aligner_batch_id, aligner_set_id, days) VALUES (12044, 3187, 14)");
-        target.insertBatch(12044, 3187, 14);
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        if (daemon != null) {
-            daemon.close();
-        }
-        target.close();
-        portal.execute("SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = 'daemon_test'");
-    }
+class DaemonTest extends InProcessDaemon {
 
     private DaemonConfig config() {
         return config(Map.of());
-    }
-
-    /** The test configuration with {@code changes} applied; a null value unsets the key. */
-    private DaemonConfig config(Map<String, String> changes) {
-        Map<String, String> values = new HashMap<>();
-        values.put("sqlserver.jdbc-url", target.jdbcUrl());
-        values.put("data.dir", dataDir.toString());
-        values.put("http.port", "0");
-        values.put("http.bind-address", "127.0.0.1");
-        values.put("webhook.secret", SECRET);
-        values.put("supabase.db-url", portal.dbUrl());
-        values.put("supabase.url", rest.supabaseUrl());
-        values.put("supabase.service-role-key", REST_KEY);
-        values.put("cdc.slot-name", "daemon_test");
-        values.put("cdc.slot-check-interval-ms", "1000");
-        changes.forEach((key, value) -> {
-            if (value == null) {
-                values.remove(key);
-            } else {
-                values.put(key, value);
-            }
-        });
-        return DaemonConfig.from(new ConfigReader(Settings.of(values)));
     }
 
     private Daemon start() throws Exception {
@@ -121,15 +40,6 @@ class DaemonTest {
         await("the CDC input streams", () -> "streaming".equalsIgnoreCase(status().path("cdc").path("state").asText()));
         await("the start-up poll is done", () -> !status().path("poll").path("lastResult").isNull());
         return daemon;
-    }
-
-    private JsonNode status() {
-        try {
-            return json.readTree(http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + daemon.httpPort() + "/api/sync/status")).build(),
-                    HttpResponse.BodyHandlers.ofString()).body());
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     private HttpResponse<String> post(String path, String body) throws Exception {
@@ -163,16 +73,6 @@ class DaemonTest {
                      + " FROM aligner_batches b WHERE aligner_batch_id = " + id)) {
             rs.next();
             return rs.getString(1);
-        }
-    }
-
-    static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting until " + what);
-            }
-            Thread.sleep(50);
         }
     }
 

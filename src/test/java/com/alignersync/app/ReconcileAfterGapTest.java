@@ -4,136 +4,48 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.alignersync.config.ConfigReader;
 import com.alignersync.config.DaemonConfig;
-import com.alignersync.config.Settings;
 import com.alignersync.reconcile.PortalReader;
 import com.alignersync.reconcile.Verifier;
 import com.alignersync.reconcile.VerifyReport;
 import com.alignersync.sink.ClinicRows;
 import com.alignersync.sink.LedgerKeys;
-import com.alignersync.sink.support.H2ClinicTarget;
 import com.alignersync.source.poll.PostgrestClient;
-import com.alignersync.source.poll.support.FakePostgrest;
-import com.alignersync.support.PortalPostgres;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.ZoneOffset;
-import java.util.HashMap;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The whole daemon across a replication gap: inserts, updates and deletes made while there was no
  * slot, with the delete webhooks lost, end with SQL Server equal to the portal (the catch-up poll
  * brings the rows that exist, reconcile the deletes).
  */
-class ReconcileAfterGapTest {
-
-    private static final String SECRET = "gap-test-secret-0123456789";
-    private static final String REST_KEY = "sb_secret_gap_test";
-    private static final String SLOT = "gap_test";
-
-    static PortalPostgres portal;
-    static FakePostgrest rest;
-
-    @TempDir
-    Path dataDir;
-    H2ClinicTarget target;
-    Daemon daemon;
-    final HttpClient http = HttpClient.newHttpClient();
-    final ObjectMapper json = new ObjectMapper();
-
-    @BeforeAll
-    static void startPortal() throws Exception {
-        portal = PortalPostgres.startSetUp();
-        rest = FakePostgrest.start(portal.dataSource(), REST_KEY);
-    }
-
-    @AfterAll
-    static void stopPortal() throws Exception {
-        rest.close();
-        portal.close();
-    }
-
-    @BeforeEach
-    void setUp() throws Exception {
-        target = new H2ClinicTarget();
-        portal.execute("TRUNCATE aligner_notes, aligner_batches");
-        portal.execute("INSERT INTO aligner_batches (aligner_batch_id, aligner_set_id, days) VALUES (12044, 3187, 14)");
-        target.insertBatch(12044, 3187, 14);
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        if (daemon != null) {
-            daemon.close();
-        }
-        target.close();
-        dropSlot();
-    }
-
-    private static void dropSlot() throws Exception {
-        DaemonTest.await("the slot is released and dropped", () -> {
-            try {
-                portal.execute("SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = '" + SLOT + "'");
-                return true;
-            } catch (Exception e) {
-                return false; // still active for a moment after the engine stops
-            }
-        });
-    }
+class ReconcileAfterGapTest extends InProcessDaemon {
 
     private DaemonConfig config(boolean cdc) {
-        Map<String, String> values = new HashMap<>();
-        values.put("sqlserver.jdbc-url", target.jdbcUrl());
-        values.put("data.dir", dataDir.toString());
-        values.put("http.port", "0");
-        values.put("http.bind-address", "127.0.0.1");
-        values.put("webhook.secret", SECRET);
-        values.put("supabase.db-url", portal.dbUrl());
-        values.put("supabase.url", rest.supabaseUrl());
-        values.put("supabase.service-role-key", REST_KEY);
-        values.put("cdc.enabled", String.valueOf(cdc));
-        values.put("cdc.slot-name", SLOT);
-        values.put("cdc.slot-check-interval-ms", "1000");
-        return DaemonConfig.from(new ConfigReader(Settings.of(values)));
+        return config(Map.of("cdc.enabled", String.valueOf(cdc)));
     }
 
     private void start(boolean cdc) throws Exception {
         daemon = Daemon.start(config(cdc), Daemon.lock(dataDir), Clock.systemUTC());
         if (cdc) {
-            DaemonTest.await("the CDC input streams", () -> "streaming".equalsIgnoreCase(status().path("cdc").path("state").asText()));
+            await("the CDC input streams", () -> "streaming".equalsIgnoreCase(status().path("cdc").path("state").asText()));
         }
-        DaemonTest.await("the start-up poll is done", () -> !status().path("poll").path("lastResult").isNull());
+        await("the start-up poll is done", () -> !status().path("poll").path("lastResult").isNull());
     }
 
     private void stop() {
         daemon.close();
         daemon = null;
-    }
-
-    private JsonNode status() {
-        try {
-            return json.readTree(get("/api/sync/status").body());
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     private HttpResponse<String> get(String path) throws Exception {
@@ -174,7 +86,7 @@ class ReconcileAfterGapTest {
     }
 
     private void awaitEqualToThePortal() throws Exception {
-        DaemonTest.await("SQL Server equals the portal", () -> {
+        await("SQL Server equals the portal", () -> {
             try {
                 return verify().inSync();
             } catch (Exception e) {
@@ -187,7 +99,7 @@ class ReconcileAfterGapTest {
     void aSlotDroppedWhileTheDaemonWasDownEndsWithSqlServerEqualToThePortal() throws Exception {
         start(true);
         doctorNotes(1, 20);
-        DaemonTest.await("CDC carried the notes", () -> {
+        await("CDC carried the notes", () -> {
             try {
                 return target.note(20) != null;
             } catch (Exception e) {
