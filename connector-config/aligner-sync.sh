@@ -3,22 +3,26 @@
 # README start it through this script, so the options live here once (docs/benchmarks.md, "Footprint",
 # says why each is there; DocumentationTest keeps the Windows service file equal).
 #
-#   connector-config/aligner-sync.sh run [--embedded] [--config FILE]     # or any other command: status, check, ...
+#   sh connector-config/aligner-sync.sh run [--embedded] [--config FILE]     # or any other command: status, check, ...
 #
 # Class-data sharing (AppCDS): a JVM that maps an archive of the classes the daemon loads starts about a
 # second sooner and keeps a few MiB less resident. JDK 19+ keeps such an archive current by itself
 # (-XX:+AutoCreateSharedArchive); JDK 17 cannot, so this script does the same for `run`:
-#   - the archive was written for this jar and this JVM: the JVM maps it (-Xshare:on refuses a stale one,
-#     which is how it is checked, in a tenth of a second);
-#   - it is missing or stale (a new jar, another JDK): the daemon runs without it and the JVM writes it
-#     when the daemon exits, at the service's next stop; the start after that maps it.
-# Other commands map a current archive but never write one.
+#   - the archive was written for this jar, this JVM and these options: the JVM maps it (-Xshare:on refuses
+#     a stale one, which is how it is checked, in a tenth of a second);
+#   - it is missing or stale (a new jar, another JDK): the daemon runs without it and the JVM writes
+#     ARCHIVE.new when it exits. The daemon leaves ARCHIVE.new.complete beside it only when it started every
+#     part and stopped cleanly; the next start then takes ARCHIVE.new as the archive, and otherwise (a run
+#     that failed at start loaded a few classes only) drops it and writes it again.
+# Other commands map a current archive but never write one. Nothing about the archive keeps the daemon
+# from starting: where it cannot be written or mapped, the daemon runs without it.
 #
 # Environment:
 #   JAVA               the java to run (default: java on the PATH)
 #   ALIGNER_SYNC_JAR   the jar (default: aligner-sync.jar beside this directory, else target/aligner-sync.jar)
-#   ALIGNER_SYNC_CDS   the archive (default: $DATA_DIR/aligner-sync.jsa, DATA_DIR defaulting to ./data);
-#                      "off" turns class-data sharing off
+#   ALIGNER_SYNC_CDS   the archive (default: $DATA_DIR/aligner-sync.jsa, DATA_DIR defaulting to ./data; set it
+#                      when the data directory comes from data.dir in a properties file instead);
+#                      "off" turns class-data sharing off, as do -Xshare:off or archive options of your own
 #   JAVA_OPTS          more JVM options, after the shipped ones (a later option wins)
 set -eu
 
@@ -26,36 +30,51 @@ set -eu
 JVM_OPTIONS="-XX:+UseSerialGC -Xms16m -Xmx256m -XX:TieredStopAtLevel=1 -XX:+ExitOnOutOfMemoryError"
 
 java=${JAVA:-java}
-here=$(cd "$(dirname "$0")" && pwd)
+here=$(CDPATH='' cd -- "$(dirname -- "$0")" && pwd)
 jar=${ALIGNER_SYNC_JAR:-}
 if [ -z "$jar" ]; then
-    jar=$(dirname "$here")/aligner-sync.jar
-    [ -f "$jar" ] || jar=$(dirname "$here")/target/aligner-sync.jar
+    jar=$(dirname -- "$here")/aligner-sync.jar
+    [ -f "$jar" ] || jar=$(dirname -- "$here")/target/aligner-sync.jar
 fi
 if [ ! -f "$jar" ]; then
     echo "aligner-sync.sh: no jar at $jar: build it (mvn -q -DskipTests package) or set ALIGNER_SYNC_JAR" >&2
     exit 2
 fi
 archive=${ALIGNER_SYNC_CDS:-${DATA_DIR:-data}/aligner-sync.jsa}
+case " ${JAVA_TOOL_OPTIONS:-} ${JAVA_OPTS:-} " in
+    # The operator decides about class-data sharing; asked to write an archive with sharing off, the JVM would not start.
+    *" -Xshare:off "*|*SharedArchiveFile*|*ArchiveClassesAtExit*) archive=off ;;
+esac
 
 # shellcheck disable=SC2086 # JVM_OPTIONS and JAVA_OPTS are lists of options without spaces
-maps() { "$java" $JVM_OPTIONS ${JAVA_OPTS:-} "$@" -Xshare:on -cp "$jar" -version >/dev/null 2>&1; }
+maps() { "$java" $JVM_OPTIONS ${JAVA_OPTS:-} "$@" -Xshare:on -XX:ErrorFile=/dev/null -cp "$jar" -version >/dev/null 2>&1; }
 
 cds=""
+complete=""
 if [ "$archive" != off ]; then
+    pending=$archive.new
+    if [ -f "$pending" ]; then
+        if [ -f "$pending.complete" ]; then
+            mv -f -- "$pending" "$archive" 2>/dev/null || true
+        else
+            rm -f -- "$pending" 2>/dev/null || true
+        fi
+        rm -f -- "$pending.complete" 2>/dev/null || true
+    fi
     # Checked with the run's own options: an archive fits a heap mode (compressed pointers or not) as well as a jar and a JVM.
     if [ -f "$archive" ] && maps -XX:SharedArchiveFile="$archive"; then
-        cds=-XX:SharedArchiveFile=$archive
+        cds="-XX:SharedArchiveFile=$archive"
     elif [ "${1:-}" = run ]; then
         # Writing one needs the JDK's own archive mapped (a JDK without one refuses to start at all), and a writable place.
-        # Neither is needed to run: without them the daemon starts as it would without this script's archive.
         if ! maps; then
             echo "aligner-sync.sh: this JVM cannot share classes with these options (no archive of its own?): running without" \
                 "a class-data archive" >&2
-        elif mkdir -p "$(dirname "$archive")" 2>/dev/null && rm -f "$archive" 2>/dev/null && [ -w "$(dirname "$archive")" ]; then
-            cds=-XX:ArchiveClassesAtExit=$archive
-            echo "aligner-sync.sh: no class-data archive for this jar and JVM yet: this run writes $archive when it stops;" \
-                "starts after that are about a second faster" >&2
+        elif mkdir -p -- "$(dirname -- "$archive")" 2>/dev/null && rm -f -- "$pending" "$pending.complete" 2>/dev/null \
+                && [ -w "$(dirname -- "$archive")" ]; then
+            cds="-XX:ArchiveClassesAtExit=$pending"
+            complete="-Daligner-sync.complete-run-file=$pending.complete"
+            echo "aligner-sync.sh: no class-data archive for this jar and JVM yet: this run writes $archive when it stops" \
+                "cleanly; starts after that are about a second faster" >&2
         else
             echo "aligner-sync.sh: cannot write the class-data archive $archive (set ALIGNER_SYNC_CDS to a writable path, or off);" \
                 "running without it" >&2
@@ -65,4 +84,4 @@ fi
 
 # -Xlog:cds=error: writing the archive lists every class it leaves out (old class file versions) as a warning.
 # shellcheck disable=SC2086
-exec "$java" $JVM_OPTIONS ${cds:+"$cds"} -Xlog:cds=error ${JAVA_OPTS:-} -jar "$jar" "$@"
+exec "$java" $JVM_OPTIONS ${cds:+"$cds"} ${complete:+"$complete"} -Xlog:cds=error ${JAVA_OPTS:-} -jar "$jar" "$@"

@@ -12,7 +12,10 @@ import com.alignersync.config.DataConfig;
 import com.alignersync.embedded.EmbeddedDefault;
 import com.alignersync.embedded.EmbeddedStack;
 import com.alignersync.state.DataDirectory;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -121,6 +124,9 @@ final class RunCommand implements Callable<Integer> {
         } finally {
             daemon.close();
             closeQuietly(embeddedDatabases);
+            if (exitCode.get() == 0) {
+                confirmCompleteRun();
+            }
             stopped.countDown();
         }
         try {
@@ -129,6 +135,26 @@ final class RunCommand implements Callable<Integer> {
             // already shutting down: the hook ends the JVM with exitCode
         }
         return exitCode.get();
+    }
+
+    /**
+     * Where the launcher ({@code connector-config/aligner-sync.sh}) wants to learn that this run was a whole one: the
+     * daemon started every part and stopped cleanly. The launcher has the JVM write a class-data archive at exit when
+     * none fits this jar and JVM yet, and keeps it only with this file beside it: a run that failed at start loaded a
+     * few classes only, and its archive would be mapped, and the speed-up lost, until the next upgrade.
+     */
+    static final String COMPLETE_RUN_PROPERTY = "aligner-sync.complete-run-file";
+
+    private static void confirmCompleteRun() {
+        String file = System.getProperty(COMPLETE_RUN_PROPERTY);
+        if (file == null || file.isBlank()) {
+            return;
+        }
+        try {
+            Files.write(Path.of(file), new byte[0]);
+        } catch (IOException | RuntimeException e) {
+            log.warn("run: cannot write {} ({}): the launcher writes the class-data archive again at the next run", file, e.toString());
+        }
     }
 
     private static void closeQuietly(AutoCloseable closeable) {

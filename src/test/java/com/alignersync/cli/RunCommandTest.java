@@ -37,7 +37,14 @@ class RunCommandTest {
     void withoutAWebhookSecretItRefusesToStartNamingTheKey() throws Exception {
         Path config = dir.resolve("no-secret.properties");
         Files.writeString(config, "sqlserver.jdbc-url=jdbc:h2:mem:unused;MODE=MSSQLServer\ndata.dir=" + dir.resolve("data") + "\n");
-        assertEquals(ExitCodes.CONFIG, run("run", "--config", config.toString()));
+        Path complete = dir.resolve("aligner-sync.jsa.new.complete");
+        System.setProperty(RunCommand.COMPLETE_RUN_PROPERTY, complete.toString());
+        try {
+            assertEquals(ExitCodes.CONFIG, run("run", "--config", config.toString()));
+        } finally {
+            System.clearProperty(RunCommand.COMPLETE_RUN_PROPERTY);
+        }
+        assertFalse(Files.exists(complete), "a run that never started is no run to make a class-data archive of");
         // Every problem at once: the webhook secret, and what the enabled CDC and poll inputs need.
         assertTrue(cli.err().contains("webhook.secret (env WEBHOOK_SECRET) is not set"), cli.err());
         assertTrue(cli.err().contains("SUPABASE_DB_URL"), cli.err());
@@ -61,6 +68,8 @@ class RunCommandTest {
                     "poll.enabled=false",
                     "data.dir=" + dir.resolve("data").toString().replace('\\', '/'),
                     ""));
+            Path complete = dir.resolve("aligner-sync.jsa.new.complete");
+            System.setProperty(RunCommand.COMPLETE_RUN_PROPERTY, complete.toString());
             AtomicInteger exit = new AtomicInteger(-1);
             Thread daemon = new Thread(() -> exit.set(run("run", "--config", config.toString())), "run-command");
             daemon.start();
@@ -76,10 +85,13 @@ class RunCommandTest {
             assertTrue(answer.body().contains("\"result\":\"applied\""), answer.body());
             assertEquals("Doctor", target.note(90412).get("NOTETYPE"));
 
+            assertFalse(Files.exists(complete), "not before the stop");
             daemon.interrupt();
             daemon.join(30_000);
+            System.clearProperty(RunCommand.COMPLETE_RUN_PROPERTY);
             assertFalse(daemon.isAlive());
             assertEquals(0, exit.get(), cli.err());
+            assertTrue(Files.exists(complete), "a daemon that started and stopped cleanly tells the launcher its run was a whole one");
             assertThrows(IOException.class, () -> client.send(HttpRequest.newBuilder(base.resolve("/health")).build(),
                     HttpResponse.BodyHandlers.ofString()));
         }

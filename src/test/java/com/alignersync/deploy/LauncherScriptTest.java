@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.alignersync.deploy.support.LauncherProbe;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -28,7 +30,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * connector-config/aligner-sync.sh, the launcher of every shipped start: the shipped JVM options,
  * and the class-data archive kept current as JDK 19+'s -XX:+AutoCreateSharedArchive would, on JDK 17.
- * The jar it starts here is a probe that prints the options its JVM got.
+ * The jar it starts here is a probe ({@link LauncherProbe}) that prints the options its JVM got and
+ * ends as the run command does: cleanly, failing at start, or on SIGTERM.
  */
 class LauncherScriptTest {
 
@@ -39,6 +42,7 @@ class LauncherScriptTest {
 
     private Path jar;
     private Path archive;
+    private Path pending;
 
     @BeforeEach
     void probeJar() throws Exception {
@@ -46,32 +50,65 @@ class LauncherScriptTest {
         jar = dir.resolve("aligner-sync.jar");
         writeProbeJar(jar);
         archive = dir.resolve("data/aligner-sync.jsa");
+        pending = dir.resolve("data/aligner-sync.jsa.new");
     }
 
     @Test
     void startsTheJarWithTheShippedJvmOptionsAndPassesTheArguments() throws Exception {
         Run run = launch("status", "--json");
         assertEquals(0, run.exitCode(), run.output());
-        List<String> options = run.jvmOptions();
-        assertEquals(DocumentationTest.SHIPPED_JVM_OPTIONS, String.join(" ", options.subList(0, 5)), run.output());
+        assertEquals(DocumentationTest.SHIPPED_JVM_OPTIONS, String.join(" ", run.jvmOptions().subList(0, 5)), run.output());
         assertEquals(List.of("status", "--json"), run.arguments());
     }
 
     @Test
-    void aRunWithoutAnArchiveWritesOneWhenItStopsAndTheNextRunMapsIt() throws Exception {
+    void aCleanRunWithoutAnArchiveWritesOneAndTheNextRunMapsIt() throws Exception {
         Run first = launch("run");
         assertEquals(0, first.exitCode(), first.output());
-        assertTrue(first.jvmOptions().contains("-XX:ArchiveClassesAtExit=" + archive), first.output());
-        assertTrue(first.output().contains("this run writes " + archive + " when it stops"), first.output());
-        assertTrue(Files.size(archive) > 0, "the JVM wrote the archive at exit");
+        assertTrue(first.jvmOptions().contains("-XX:ArchiveClassesAtExit=" + pending), first.output());
+        assertTrue(first.output().contains("this run writes " + archive + " when it stops cleanly"), first.output());
+        assertTrue(Files.size(pending) > 0, "the JVM wrote the archive at exit, beside the one in use");
 
         Run second = launch("run");
         assertTrue(second.jvmOptions().contains("-XX:SharedArchiveFile=" + archive), second.output());
         assertFalse(second.jvmOptions().stream().anyMatch(o -> o.startsWith("-XX:ArchiveClassesAtExit")), second.output());
+        assertFalse(Files.exists(pending));
+    }
+
+    @Test
+    void aRunThatFailsAtStartLeavesNoArchiveInUse() throws Exception {
+        // A configuration error, a locked data directory: the few classes loaded before are no archive to keep for good.
+        Run failed = launch("run", "fail");
+        assertEquals(3, failed.exitCode(), failed.output());
+
+        Run next = launch("run");
+        assertFalse(next.jvmOptions().stream().anyMatch(o -> o.startsWith("-XX:SharedArchiveFile")), next.output());
+        assertTrue(next.jvmOptions().contains("-XX:ArchiveClassesAtExit=" + pending), next.output());
+        assertTrue(launch("run").jvmOptions().contains("-XX:SharedArchiveFile=" + archive), "the clean run's archive is used");
+    }
+
+    @Test
+    void aDaemonStoppedWithSigtermThroughTheLauncherExitsZeroAndItsArchiveIsUsedNext() throws Exception {
+        Process daemon = builder(Map.of(), "run", "wait").start();
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(daemon.getInputStream(), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = out.readLine()) != null && !line.equals("ready")) {
+                // the options and the arguments
+            }
+            assertEquals("ready", line, "the probe started");
+            daemon.destroy(); // SIGTERM, to the JVM itself: the launcher exec'd it
+            assertTrue(daemon.waitFor(60, TimeUnit.SECONDS));
+        }
+        assertEquals(0, daemon.exitValue());
+        assertTrue(Files.exists(pending), "written at exit");
+
+        Run next = launch("run");
+        assertTrue(next.jvmOptions().contains("-XX:SharedArchiveFile=" + archive), next.output());
     }
 
     @Test
     void anArchiveOfAnotherJarIsWrittenAgainNotMapped() throws Exception {
+        launch("run");
         launch("run");
         assertTrue(Files.exists(archive));
         // An upgraded jar: the JVM would refuse the archive (and start without it for good); the launcher writes a new one.
@@ -79,9 +116,20 @@ class LauncherScriptTest {
         Files.setLastModifiedTime(jar, FileTime.from(Instant.now().plusSeconds(60)));
 
         Run upgraded = launch("run");
-        assertTrue(upgraded.jvmOptions().contains("-XX:ArchiveClassesAtExit=" + archive), upgraded.output());
+        assertTrue(upgraded.jvmOptions().contains("-XX:ArchiveClassesAtExit=" + pending), upgraded.output());
         Run after = launch("run");
         assertTrue(after.jvmOptions().contains("-XX:SharedArchiveFile=" + archive), after.output());
+    }
+
+    @Test
+    void otherCommandsMapAnArchiveButNeverWriteOne() throws Exception {
+        Run status = launch("status");
+        assertFalse(status.jvmOptions().stream().anyMatch(o -> o.contains("Archive")), status.output());
+        assertFalse(Files.exists(pending), "a short command would write an archive of the few classes it loads");
+
+        launch("run");
+        Run check = launch("check");
+        assertTrue(check.jvmOptions().contains("-XX:SharedArchiveFile=" + archive), check.output());
     }
 
     @Test
@@ -97,21 +145,15 @@ class LauncherScriptTest {
     }
 
     @Test
-    void otherCommandsMapAnArchiveButNeverWriteOne() throws Exception {
-        Run status = launch("status");
-        assertFalse(status.jvmOptions().stream().anyMatch(o -> o.contains("Archive")), status.output());
-        assertFalse(Files.exists(archive), "a short command would write an archive of the few classes it loads");
-
-        launch("run");
-        Run check = launch("check");
-        assertTrue(check.jvmOptions().contains("-XX:SharedArchiveFile=" + archive), check.output());
-    }
-
-    @Test
-    void classDataSharingCanBeTurnedOff() throws Exception {
-        Run run = launch(Map.of("ALIGNER_SYNC_CDS", "off"), "run");
-        assertFalse(run.jvmOptions().stream().anyMatch(o -> o.contains("Archive")), run.output());
-        assertFalse(Files.exists(archive));
+    void sharingTurnedOffByTheOperatorIsLeftOff() throws Exception {
+        for (Map<String, String> off : List.of(Map.of("JAVA_OPTS", "-Xshare:off"), Map.of("JAVA_TOOL_OPTIONS", "-Xshare:off"),
+                Map.of("ALIGNER_SYNC_CDS", "off"))) {
+            Run run = launch(off, "run");
+            assertEquals(0, run.exitCode(), off + ": " + run.output());
+            assertEquals(List.of("run"), run.arguments(), off + ": the daemon started");
+            assertFalse(run.jvmOptions().stream().anyMatch(o -> o.contains("Archive")), off + ": " + run.output());
+        }
+        assertFalse(Files.exists(pending));
     }
 
     @Test
@@ -148,6 +190,14 @@ class LauncherScriptTest {
     }
 
     private Run launch(Map<String, String> environment, String... args) throws Exception {
+        Process process = builder(environment, args).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(process.waitFor(60, TimeUnit.SECONDS), "the launcher ended");
+        return new Run(process.exitValue(), output);
+    }
+
+    /** The launcher as the unit and the image start it: sh, the script, the command. */
+    private ProcessBuilder builder(Map<String, String> environment, String... args) {
         List<String> command = new ArrayList<>(List.of("/bin/sh", LAUNCHER.toString()));
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true);
@@ -156,11 +206,9 @@ class LauncherScriptTest {
         builder.environment().put("DATA_DIR", dir.resolve("data").toString());
         builder.environment().remove("ALIGNER_SYNC_CDS");
         builder.environment().remove("JAVA_OPTS");
+        builder.environment().remove("JAVA_TOOL_OPTIONS");
         builder.environment().putAll(environment);
-        Process process = builder.start();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(process.waitFor(60, TimeUnit.SECONDS), "the launcher ended");
-        return new Run(process.exitValue(), output);
+        return builder;
     }
 
     /** A jar of the probe's class file alone, its main class in the manifest. */
