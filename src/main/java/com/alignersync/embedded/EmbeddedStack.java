@@ -23,7 +23,8 @@ import org.slf4j.LoggerFactory;
  * binaries, {@code wal_level=logical}) holding the portal tables, set up exactly as
  * {@code connector-config/supabase-setup.sql} sets up Supabase, and an H2 database in
  * MODE=MSSQLServer holding the clinic tables. Both live under {@code data/embedded/} and keep
- * their data between runs; sample data is inserted only when they are first created.
+ * their data between runs; sample data is inserted only when they are first created. zonky starts
+ * PostgreSQL with fsync off ({@code -F}): a stack for trying the daemon, not for data to keep.
  */
 public final class EmbeddedStack implements AutoCloseable {
 
