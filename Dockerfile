@@ -20,6 +20,7 @@ EXPOSE 3000
 HEALTHCHECK --interval=30s --timeout=5s CMD ["bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/${PORT:-3000}"]
 # connector-config/aligner-sync.sh starts the jar with the shipped JVM options (docs/benchmarks.md,
 # "Footprint") and keeps the class-data archive in the data volume current: the first container of a new
-# image that starts and stops cleanly writes it, later ones start about a second sooner.
+# image that starts and stops cleanly writes it, later ones start about a second sooner. Give the stop time
+# (docker stop -t 60; compose sets stop_grace_period): Docker's 10 s can cut a clean stop short.
 ENTRYPOINT ["/bin/sh", "/app/connector-config/aligner-sync.sh"]
 CMD ["run"]

@@ -22,7 +22,7 @@
 #   ALIGNER_SYNC_JAR   the jar (default: aligner-sync.jar beside this directory, else target/aligner-sync.jar)
 #   ALIGNER_SYNC_CDS   the archive (default: $DATA_DIR/aligner-sync.jsa, DATA_DIR defaulting to ./data; set it
 #                      when the data directory comes from data.dir in a properties file instead);
-#                      "off" turns class-data sharing off, as do -Xshare:off or archive options of your own
+#                      "off" turns it off; -Xshare:off or an archive option of your own leave it alone too
 #   JAVA_OPTS          more JVM options, after the shipped ones (a later option wins)
 set -eu
 
@@ -41,13 +41,18 @@ if [ ! -f "$jar" ]; then
     exit 2
 fi
 archive=${ALIGNER_SYNC_CDS:-${DATA_DIR:-data}/aligner-sync.jsa}
-case " ${JAVA_TOOL_OPTIONS:-} ${JAVA_OPTS:-} " in
-    # The operator decides about class-data sharing; asked to write an archive with sharing off, the JVM would not start.
-    *" -Xshare:off "*|*SharedArchiveFile*|*ArchiveClassesAtExit*) archive=off ;;
+case " ${JAVA_TOOL_OPTIONS:-} ${JDK_JAVA_OPTIONS:-} ${_JAVA_OPTIONS:-} ${JAVA_OPTS:-} " in
+    # An archive of the operator's own: theirs to keep.
+    *SharedArchiveFile*|*ArchiveClassesAtExit*) archive=off ;;
 esac
 
 # shellcheck disable=SC2086 # JVM_OPTIONS and JAVA_OPTS are lists of options without spaces
 maps() { "$java" $JVM_OPTIONS ${JAVA_OPTS:-} "$@" -Xshare:on -XX:ErrorFile=/dev/null -cp "$jar" -version >/dev/null 2>&1; }
+# Whether the JDK's own archive is mapped with exactly the options the run gets, those of JAVA_TOOL_OPTIONS,
+# JDK_JAVA_OPTIONS and _JAVA_OPTIONS included (-Xshare:off, -XX:-UseSharedSpaces, no compressed class pointers, a JDK
+# shipped without one): asked to write an archive without it, the JVM refuses to start at all.
+# shellcheck disable=SC2086
+shares() { "$java" $JVM_OPTIONS ${JAVA_OPTS:-} -XX:+PrintFlagsFinal -cp "$jar" -version 2>/dev/null | grep -q 'UseSharedSpaces *= *true'; }
 
 cds=""
 complete=""
@@ -65,10 +70,10 @@ if [ "$archive" != off ]; then
     if [ -f "$archive" ] && maps -XX:SharedArchiveFile="$archive"; then
         cds="-XX:SharedArchiveFile=$archive"
     elif [ "${1:-}" = run ]; then
-        # Writing one needs the JDK's own archive mapped (a JDK without one refuses to start at all), and a writable place.
-        if ! maps; then
-            echo "aligner-sync.sh: this JVM cannot share classes with these options (no archive of its own?): running without" \
-                "a class-data archive" >&2
+        # Writing one needs the JDK's own archive mapped (see shares) and a writable place; running needs neither.
+        if ! shares; then
+            echo "aligner-sync.sh: this JVM does not share classes with these options (sharing turned off, or no archive of" \
+                "its own): running without a class-data archive" >&2
         elif mkdir -p -- "$(dirname -- "$archive")" 2>/dev/null && rm -f -- "$pending" "$pending.complete" 2>/dev/null \
                 && [ -w "$(dirname -- "$archive")" ]; then
             cds="-XX:ArchiveClassesAtExit=$pending"

@@ -50,10 +50,10 @@ class DockerComposeTest {
     @Test
     void theDaemonRunsThroughTheImagesLauncher() {
         JsonNode daemon = compose.path("services").path("aligner-sync");
-        // init, then the command (run, or what `docker compose run aligner-sync status` names), both through the launcher.
+        // init before run; the command (run, or what `docker compose run aligner-sync check` names) through the launcher.
         String entrypoint = daemon.path("entrypoint").toString();
-        assertTrue(entrypoint.contains("sh /app/connector-config/aligner-sync.sh init && exec sh /app/connector-config/aligner-sync.sh \\\"$$@\\\""),
-                "init, then the command with the shipped JVM options and class-data archive: " + entrypoint);
+        assertTrue(entrypoint.contains("if [ \\\"$$1\\\" = run ]; then sh /app/connector-config/aligner-sync.sh init || exit; fi;"
+                + " exec sh /app/connector-config/aligner-sync.sh \\\"$$@\\\""), "the command with the shipped JVM options and class-data archive: " + entrypoint);
         assertEquals("[\"run\"]", daemon.path("command").toString());
         // A clean stop commits in-flight batches, stores offsets and writes the class-data archive: not in Docker's 10 s.
         assertEquals("60s", daemon.path("stop_grace_period").asText());
