@@ -61,8 +61,28 @@ class LauncherScriptTest {
         assertEquals(List.of("status", "--json"), run.arguments());
     }
 
+    /**
+     * Whether this JDK maps its own class-data archive (lib/server/classes.jsa) with the shipped options: the launcher
+     * writes one of its own only then, and runs without one otherwise (covered by the tests that need no archive).
+     */
+    private static boolean jdkSharesClasses() throws Exception {
+        List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java")));
+        command.addAll(List.of(DocumentationTest.SHIPPED_JVM_OPTIONS.split(" ")));
+        command.addAll(List.of("-XX:+PrintFlagsFinal", "-version"));
+        Process java = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String flags = new String(java.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        java.waitFor(60, TimeUnit.SECONDS);
+        return flags.lines().anyMatch(l -> l.matches("\\s*bool UseSharedSpaces\\s*= true\\b.*"));
+    }
+
+    private static void assumeTheJdkSharesClasses() throws Exception {
+        assumeTrue(jdkSharesClasses(), "this JDK maps no class-data archive of its own (no lib/server/classes.jsa?): the launcher"
+                + " writes none either; a JDK that ships one runs this test");
+    }
+
     @Test
     void aCleanRunWithoutAnArchiveWritesOneAndTheNextRunMapsIt() throws Exception {
+        assumeTheJdkSharesClasses();
         Run first = launch("run");
         assertEquals(0, first.exitCode(), first.output());
         assertTrue(first.jvmOptions().contains("-XX:ArchiveClassesAtExit=" + pending), first.output());
@@ -77,6 +97,7 @@ class LauncherScriptTest {
 
     @Test
     void aRunThatFailsAtStartLeavesNoArchiveInUse() throws Exception {
+        assumeTheJdkSharesClasses();
         // A configuration error, a locked data directory: the few classes loaded before are no archive to keep for good.
         Run failed = launch("run", "fail");
         assertEquals(3, failed.exitCode(), failed.output());
@@ -89,6 +110,7 @@ class LauncherScriptTest {
 
     @Test
     void aDaemonStoppedWithSigtermThroughTheLauncherExitsZeroAndItsArchiveIsUsedNext() throws Exception {
+        assumeTheJdkSharesClasses();
         Process daemon = builder(Map.of(), "run", "wait").start();
         try (BufferedReader out = new BufferedReader(new InputStreamReader(daemon.getInputStream(), StandardCharsets.UTF_8))) {
             String line;
@@ -108,6 +130,7 @@ class LauncherScriptTest {
 
     @Test
     void anArchiveOfAnotherJarIsWrittenAgainNotMapped() throws Exception {
+        assumeTheJdkSharesClasses();
         launch("run");
         launch("run");
         assertTrue(Files.exists(archive));
@@ -123,6 +146,7 @@ class LauncherScriptTest {
 
     @Test
     void otherCommandsMapAnArchiveButNeverWriteOne() throws Exception {
+        assumeTheJdkSharesClasses();
         Run status = launch("status");
         assertFalse(status.jvmOptions().stream().anyMatch(o -> o.contains("Archive")), status.output());
         assertFalse(Files.exists(pending), "a short command would write an archive of the few classes it loads");
@@ -160,6 +184,7 @@ class LauncherScriptTest {
 
     @Test
     void anArchiveThatCannotBeWrittenNeverKeepsTheDaemonFromStarting() throws Exception {
+        assumeTheJdkSharesClasses();
         Path notADirectory = Files.writeString(dir.resolve("a-file"), "");
         Path unwritable = notADirectory.resolve("aligner-sync.jsa");
         Run run = launch(Map.of("ALIGNER_SYNC_CDS", unwritable.toString()), "run");
