@@ -1,11 +1,10 @@
 package com.alignersync.app;
 
-import com.alignersync.config.ConfigReader;
 import com.alignersync.config.DaemonConfig;
-import com.alignersync.config.Settings;
 import com.alignersync.sink.support.H2ClinicTarget;
 import com.alignersync.source.poll.support.FakePostgrest;
 import com.alignersync.support.PortalPostgres;
+import com.alignersync.support.TestDaemonConfig;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.URI;
@@ -14,7 +13,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterAll;
@@ -88,25 +86,7 @@ abstract class InProcessDaemon {
 
     /** The test configuration with {@code changes} applied; a null value unsets the key. */
     DaemonConfig config(Map<String, String> changes) {
-        Map<String, String> values = new HashMap<>();
-        values.put("sqlserver.jdbc-url", target.jdbcUrl());
-        values.put("data.dir", dataDir.toString());
-        values.put("http.port", "0");
-        values.put("http.bind-address", "127.0.0.1");
-        values.put("webhook.secret", SECRET);
-        values.put("supabase.db-url", portal.dbUrl());
-        values.put("supabase.url", rest.supabaseUrl());
-        values.put("supabase.service-role-key", REST_KEY);
-        values.put("cdc.slot-name", SLOT);
-        values.put("cdc.slot-check-interval-ms", "1000");
-        changes.forEach((key, value) -> {
-            if (value == null) {
-                values.remove(key);
-            } else {
-                values.put(key, value);
-            }
-        });
-        return DaemonConfig.from(new ConfigReader(Settings.of(values)));
+        return TestDaemonConfig.of(target.jdbcUrl(), dataDir, portal, rest, REST_KEY, SECRET, SLOT, changes);
     }
 
     /** {@code GET /api/sync/status} of the running daemon. */

@@ -6,12 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.alignersync.app.Daemon;
-import com.alignersync.config.ConfigReader;
 import com.alignersync.config.DaemonConfig;
-import com.alignersync.config.Settings;
 import com.alignersync.sink.support.H2ClinicTarget;
 import com.alignersync.source.poll.support.FakePostgrest;
 import com.alignersync.support.PortalPostgres;
+import com.alignersync.support.TestDaemonConfig;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
@@ -24,7 +23,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -80,18 +78,7 @@ class MonitoringFilesTest {
         portal = PortalPostgres.startSetUp();
         rest = FakePostgrest.start(portal.dataSource(), REST_KEY);
         target = new H2ClinicTarget();
-        Map<String, String> values = new HashMap<>();
-        values.put("sqlserver.jdbc-url", target.jdbcUrl());
-        values.put("data.dir", dataDir.toString());
-        values.put("http.port", "0");
-        values.put("http.bind-address", "127.0.0.1");
-        values.put("webhook.secret", SECRET);
-        values.put("supabase.db-url", portal.dbUrl());
-        values.put("supabase.url", rest.supabaseUrl());
-        values.put("supabase.service-role-key", REST_KEY);
-        values.put("cdc.slot-name", "monitoring_test");
-        values.put("cdc.slot-check-interval-ms", "1000");
-        DaemonConfig config = DaemonConfig.from(new ConfigReader(Settings.of(values)));
+        DaemonConfig config = TestDaemonConfig.of(target.jdbcUrl(), dataDir, portal, rest, REST_KEY, SECRET, "monitoring_test", Map.of());
         daemon = Daemon.start(config, Daemon.lock(dataDir), Clock.systemUTC());
         // Settled: streaming, the slot read, the start-up poll done, the sink probed.
         await("the daemon settles", () -> {

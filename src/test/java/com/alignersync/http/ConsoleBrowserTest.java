@@ -6,21 +6,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.alignersync.app.Daemon;
-import com.alignersync.config.ConfigReader;
 import com.alignersync.config.DaemonConfig;
 import com.alignersync.config.HttpServerConfig;
 import com.alignersync.ops.StatusSource;
-import com.alignersync.config.Settings;
 import com.alignersync.sink.support.H2ClinicTarget;
 import com.alignersync.source.poll.support.FakePostgrest;
 import com.alignersync.support.PortalPostgres;
+import com.alignersync.support.TestDaemonConfig;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -33,7 +31,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.OutputType;
-import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
@@ -81,18 +78,7 @@ class ConsoleBrowserTest {
     }
 
     private DaemonConfig config(H2ClinicTarget target) {
-        Map<String, String> values = new HashMap<>();
-        values.put("sqlserver.jdbc-url", target.jdbcUrl());
-        values.put("data.dir", dataDir.toString());
-        values.put("http.port", "0");
-        values.put("http.bind-address", "127.0.0.1");
-        values.put("webhook.secret", SECRET);
-        values.put("supabase.db-url", portal.dbUrl());
-        values.put("supabase.url", rest.supabaseUrl());
-        values.put("supabase.service-role-key", REST_KEY);
-        values.put("cdc.slot-name", "console_test");
-        values.put("cdc.slot-check-interval-ms", "1000");
-        return DaemonConfig.from(new ConfigReader(Settings.of(values)));
+        return TestDaemonConfig.of(target.jdbcUrl(), dataDir, portal, rest, REST_KEY, SECRET, "console_test", Map.of());
     }
 
     private static ChromeDriver browser() {
