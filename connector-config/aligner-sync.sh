@@ -17,12 +17,19 @@
 # Other commands map a current archive but never write one. Nothing about the archive keeps the daemon
 # from starting: where it cannot be written or mapped, the daemon runs without it.
 #
+# An installation's very first start can have an archive too: `sh connector-config/aligner-sync.sh archive`
+# writes one beside the jar (aligner-sync.jsa) from the class list shipped beside this script, the classes a
+# start of the daemon loads, as the JDK builds its own archive. `mvn package` runs it, the Dockerfile runs it
+# in the image, and an installation runs it once after copying the jar (an archive fits the jar at the path it
+# was written for only). Where it fits, every start maps it and no other is written.
+#
 # Environment:
 #   JAVA               the java to run (default: java on the PATH)
 #   ALIGNER_SYNC_JAR   the jar (default: aligner-sync.jar beside this directory, else target/aligner-sync.jar)
 #   ALIGNER_SYNC_CDS   the archive (default: $DATA_DIR/aligner-sync.jsa, DATA_DIR defaulting to ./data; set it
 #                      when the data directory comes from data.dir in a properties file instead);
 #                      "off" turns it off; -Xshare:off or an archive option of your own leave it alone too
+#   ALIGNER_SYNC_CLASSLIST  the class list `archive` reads (default: aligner-sync.classlist beside this script)
 #   JAVA_OPTS          more JVM options, after the shipped ones (a later option wins)
 set -eu
 
@@ -54,9 +61,36 @@ maps() { "$java" $JVM_OPTIONS ${JAVA_OPTS:-} "$@" -Xshare:on -XX:ErrorFile=/dev/
 # shellcheck disable=SC2086
 shares() { "$java" $JVM_OPTIONS ${JAVA_OPTS:-} -XX:+PrintFlagsFinal -cp "$jar" -version 2>/dev/null | grep -q 'UseSharedSpaces *= *true'; }
 
+# The archive of the installation (`archive`): beside the jar, written for it at that path.
+built=${jar%.jar}.jsa
+if [ "${1:-}" = archive ]; then
+    list=${ALIGNER_SYNC_CLASSLIST:-$here/aligner-sync.classlist}
+    if [ ! -f "$list" ]; then
+        echo "aligner-sync.sh archive: no class list at $list: copy connector-config whole, or set ALIGNER_SYNC_CLASSLIST" >&2
+        exit 1
+    fi
+    if ! shares; then
+        echo "aligner-sync.sh archive: this JVM does not share classes with these options (sharing turned off, or no archive" \
+            "of its own): no archive written; the daemon runs without one" >&2
+        exit 1
+    fi
+    # Classes of the list this jar or JVM lacks are left out with a warning each: -Xlog:cds=error keeps them quiet.
+    # shellcheck disable=SC2086
+    if "$java" $JVM_OPTIONS ${JAVA_OPTS:-} -Xshare:dump -XX:SharedClassListFile="$list" -XX:SharedArchiveFile="$built.tmp" \
+            -Xlog:cds=error -cp "$jar" >/dev/null && mv -f -- "$built.tmp" "$built"; then
+        echo "aligner-sync.sh archive: wrote $built for $jar and this JVM: every start of this jar maps it"
+        exit 0
+    fi
+    rm -f -- "$built.tmp" 2>/dev/null || true
+    echo "aligner-sync.sh archive: the JVM could not write $built (see above); the daemon runs without it" >&2
+    exit 1
+fi
+
 cds=""
 complete=""
-if [ "$archive" != off ]; then
+if [ "$archive" != off ] && [ -f "$built" ] && maps -XX:SharedArchiveFile="$built"; then
+    cds="-XX:SharedArchiveFile=$built"
+elif [ "$archive" != off ]; then
     pending=$archive.new
     if [ -f "$pending" ]; then
         if [ -f "$pending.complete" ]; then
@@ -79,7 +113,7 @@ if [ "$archive" != off ]; then
             cds="-XX:ArchiveClassesAtExit=$pending"
             complete="-Daligner-sync.complete-run-file=$pending.complete"
             echo "aligner-sync.sh: no class-data archive for this jar and JVM yet: this run writes $archive when it stops" \
-                "cleanly; starts after that are about a second faster" >&2
+                "cleanly; starts after that are about a second faster ('sh $0 archive' makes one before a first start)" >&2
         else
             echo "aligner-sync.sh: cannot write the class-data archive $archive (set ALIGNER_SYNC_CDS to a writable path, or off);" \
                 "running without it" >&2

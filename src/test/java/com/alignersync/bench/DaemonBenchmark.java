@@ -70,14 +70,23 @@ public final class DaemonBenchmark {
      * How the jar is started: {@code java} with these options, or (the shipped way) through the
      * launcher script, which adds the shipped options and keeps a class-data archive at {@code archive}.
      */
-    public record Launch(String description, List<String> jvmOptions, Path archive) {
+    public record Launch(String description, List<String> jvmOptions, Path archive, Path jar) {
+
+        /** The jar {@code package} builds, with the class-data archive {@code package} writes beside it. */
+        static final Path BUILT_JAR = Path.of("target/aligner-sync.jar").toAbsolutePath();
 
         static Launch java(List<String> jvmOptions) {
-            return new Launch(jvmOptions.isEmpty() ? "java, no JVM options" : "java " + String.join(" ", jvmOptions), jvmOptions, null);
+            return new Launch(jvmOptions.isEmpty() ? "java, no JVM options" : "java " + String.join(" ", jvmOptions), jvmOptions, null,
+                    BUILT_JAR);
         }
 
         static Launch shipped(Path archive) {
-            return new Launch(LAUNCHER + " (shipped options, class-data archive " + archive + ")", List.of(), archive);
+            return shipped(archive, BUILT_JAR);
+        }
+
+        /** @param jar a copy of the jar without the archive beside it stands for an installation that never ran {@code archive} */
+        static Launch shipped(Path archive, Path jar) {
+            return new Launch(LAUNCHER + " (shipped options, class-data archive " + archive + ", jar " + jar + ")", List.of(), archive, jar);
         }
 
         ProcessBuilder processBuilder(Path jar, Path workingDirectory) {
@@ -111,7 +120,7 @@ public final class DaemonBenchmark {
         long pgRss;
         int exitCode;
         double restartSeconds;
-        Path jar = Path.of("target/aligner-sync.jar").toAbsolutePath();
+        Path jar = launch.jar();
         if (!Files.exists(jar)) {
             throw new IllegalStateException("build the jar first: mvn -q -DskipTests package");
         }

@@ -195,6 +195,66 @@ class LauncherScriptTest {
                 + " path, or off); running without it"), run.output());
     }
 
+    /** What `archive` reads here: the probe, as the shipped list names the daemon's classes, and a JDK class. */
+    private Path probeClassList() throws IOException {
+        return Files.writeString(dir.resolve("probe.classlist"), "java/lang/Object\n" + LauncherProbe.class.getName().replace('.', '/') + "\n");
+    }
+
+    @Test
+    void theArchiveCommandWritesOneBesideTheJarThatEveryStartMapsFromTheFirst() throws Exception {
+        assumeTheJdkSharesClasses();
+        Path built = dir.resolve("aligner-sync.jsa");
+        Run archiveRun = launch(Map.of("ALIGNER_SYNC_CLASSLIST", probeClassList().toString()), "archive");
+        assertEquals(0, archiveRun.exitCode(), archiveRun.output());
+        assertTrue(archiveRun.output().contains("wrote " + built + " for " + jar), archiveRun.output());
+        assertTrue(archiveRun.arguments().isEmpty(), "archive is the launcher's own command: the jar's main did not run");
+
+        // A new installation's first start: nothing in the data directory yet, the archive beside the jar mapped.
+        Run first = launch("run");
+        assertEquals(0, first.exitCode(), first.output());
+        assertTrue(first.jvmOptions().contains("-XX:SharedArchiveFile=" + built), first.output());
+        assertFalse(first.jvmOptions().stream().anyMatch(o -> o.startsWith("-XX:ArchiveClassesAtExit")), first.output());
+        assertFalse(Files.exists(pending), "no second archive is written where one fits");
+        assertTrue(launch("status").jvmOptions().contains("-XX:SharedArchiveFile=" + built), "other commands map it too");
+    }
+
+    @Test
+    void anArchiveBesideAnotherJarIsPassedOverAndTheDataDirectoryGetsItsOwn() throws Exception {
+        assumeTheJdkSharesClasses();
+        assertEquals(0, launch(Map.of("ALIGNER_SYNC_CLASSLIST", probeClassList().toString()), "archive").exitCode());
+        // The jar upgraded in place without running `archive` again: the JVM would refuse the old one.
+        writeProbeJar(jar);
+        Files.setLastModifiedTime(jar, FileTime.from(Instant.now().plusSeconds(60)));
+
+        Run upgraded = launch("run");
+        assertEquals(0, upgraded.exitCode(), upgraded.output());
+        assertTrue(upgraded.jvmOptions().contains("-XX:ArchiveClassesAtExit=" + pending), upgraded.output());
+        assertTrue(upgraded.output().contains("archive' makes one before a first start"), upgraded.output());
+        assertTrue(launch("run").jvmOptions().contains("-XX:SharedArchiveFile=" + archive), "the data directory's own is used next");
+    }
+
+    @Test
+    void archiveTurnedOffLeavesTheArchiveBesideTheJarUnused() throws Exception {
+        assumeTheJdkSharesClasses();
+        assertEquals(0, launch(Map.of("ALIGNER_SYNC_CLASSLIST", probeClassList().toString()), "archive").exitCode());
+        Run off = launch(Map.of("ALIGNER_SYNC_CDS", "off"), "run");
+        assertEquals(0, off.exitCode(), off.output());
+        assertFalse(off.jvmOptions().stream().anyMatch(o -> o.contains("Archive")), off.output());
+    }
+
+    @Test
+    void theArchiveCommandNamesWhatItLacksAndWritesNothing() throws Exception {
+        Run noList = launch(Map.of("ALIGNER_SYNC_CLASSLIST", dir.resolve("none.classlist").toString()), "archive");
+        assertEquals(1, noList.exitCode(), noList.output());
+        assertTrue(noList.output().contains("no class list at " + dir.resolve("none.classlist") + ": copy connector-config whole, or set"
+                + " ALIGNER_SYNC_CLASSLIST"), noList.output());
+
+        Run sharingOff = launch(Map.of("ALIGNER_SYNC_CLASSLIST", probeClassList().toString(), "JAVA_OPTS", "-Xshare:off"), "archive");
+        assertEquals(1, sharingOff.exitCode(), sharingOff.output());
+        assertTrue(sharingOff.output().contains("this JVM does not share classes with these options"), sharingOff.output());
+        assertFalse(Files.exists(dir.resolve("aligner-sync.jsa")));
+    }
+
     @Test
     void aMissingJarIsNamedWithTheFix() throws Exception {
         Run run = launch(Map.of("ALIGNER_SYNC_JAR", dir.resolve("nowhere.jar").toString()), "run");
@@ -232,6 +292,7 @@ class LauncherScriptTest {
         builder.environment().put("ALIGNER_SYNC_JAR", jar.toString());
         builder.environment().put("DATA_DIR", dir.resolve("data").toString());
         builder.environment().remove("ALIGNER_SYNC_CDS");
+        builder.environment().remove("ALIGNER_SYNC_CLASSLIST");
         builder.environment().remove("JAVA_OPTS");
         builder.environment().remove("JAVA_TOOL_OPTIONS");
         builder.environment().remove("JDK_JAVA_OPTIONS");
