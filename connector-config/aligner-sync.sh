@@ -69,26 +69,34 @@ if [ "${1:-}" = archive ]; then
         echo "aligner-sync.sh archive: no class list at $list: copy connector-config whole, or set ALIGNER_SYNC_CLASSLIST" >&2
         exit 1
     fi
-    if ! shares; then
-        echo "aligner-sync.sh archive: this JVM does not share classes with these options (sharing turned off, or no archive" \
-            "of its own): no archive written; the daemon runs without one" >&2
-        exit 1
-    fi
+    # A name of its own, so that two runs at once cannot publish each other's half-written file.
+    tmp=$built.$$.tmp
     # Classes of the list this jar or JVM lacks are left out with a warning each: -Xlog:cds=error keeps them quiet.
+    # The JVM's output is kept for when it fails (an option it does not know, no room on the disk): it says why.
     # shellcheck disable=SC2086
-    if "$java" $JVM_OPTIONS ${JAVA_OPTS:-} -Xshare:dump -XX:SharedClassListFile="$list" -XX:SharedArchiveFile="$built.tmp" \
-            -Xlog:cds=error -cp "$jar" >/dev/null && mv -f -- "$built.tmp" "$built"; then
+    if said=$("$java" $JVM_OPTIONS ${JAVA_OPTS:-} -Xshare:dump -XX:SharedClassListFile="$list" -XX:SharedArchiveFile="$tmp" \
+            -Xlog:cds=error -cp "$jar" 2>&1) && mv -f -- "$tmp" "$built"; then
         echo "aligner-sync.sh archive: wrote $built for $jar and this JVM: every start of this jar maps it"
         exit 0
     fi
-    rm -f -- "$built.tmp" 2>/dev/null || true
-    echo "aligner-sync.sh archive: the JVM could not write $built (see above); the daemon runs without it" >&2
+    rm -f -- "$tmp" 2>/dev/null || true
+    printf '%s\n' "$said" | tail -n 5 >&2
+    echo "aligner-sync.sh archive: the JVM could not write $built (above, what it said); the daemon runs without it" >&2
     exit 1
 fi
 
 cds=""
 complete=""
-if [ "$archive" != off ] && [ -f "$built" ] && maps -XX:SharedArchiveFile="$built"; then
+fits=""
+if [ "$archive" != off ] && [ -f "$built" ]; then
+    if maps -XX:SharedArchiveFile="$built"; then
+        fits=yes
+    else
+        echo "aligner-sync.sh: $built does not fit this jar, JVM or options (upgraded since it was written?): 'sh $0 archive'" \
+            "writes it again" >&2
+    fi
+fi
+if [ -n "$fits" ]; then
     cds="-XX:SharedArchiveFile=$built"
 elif [ "$archive" != off ]; then
     pending=$archive.new

@@ -104,6 +104,9 @@ public final class AllBenchmarks {
      * an install or upgrade): its first start has none and the launcher writes one into the data
      * directory when it stops, which its restarts map.
      */
+    /** New installations started for the first-start figure of the full run (a single one moved by half a second). */
+    private static final int FIRST_STARTS = 3;
+
     private static void daemon(Mode mode, List<Figure> figures, List<String> skipped) throws Exception {
         Path jar = DaemonBenchmark.Launch.BUILT_JAR;
         if (!Files.exists(jar)) {
@@ -125,6 +128,7 @@ public final class AllBenchmarks {
         }
         DaemonBenchmark.Result first = DaemonBenchmark.measure(mode.daemonSamples(), mode.daemonIdleSeconds(), mode.daemonRestarts(),
                 DaemonBenchmark.Launch.shipped(archive));
+        double firstStart = mode.quick() ? first.startSeconds() : DaemonBenchmark.firstStarts(FIRST_STARTS, DaemonBenchmark.Launch.shipped(archive));
         if (!mode.quick()) {
             Path copy = Files.createTempDirectory("aligner-sync-copied-jar").resolve("aligner-sync.jar");
             Files.copy(jar, copy);
@@ -136,8 +140,9 @@ public final class AllBenchmarks {
         Double baseRss = baseline == null ? null : (double) baseline.idleRssMiB();
         Double baseStart = baseline == null ? null : baseline.startSeconds();
         Double baseRestart = baseline == null ? null : baseline.restartSeconds();
-        figures.add(daemonFigure("first start of an installation (initdb), shipped launcher", "s",
-                first.startSeconds(), baseStart, baseName, "<= 2.5 s", first.startSeconds() <= 2.5));
+        figures.add(daemonFigure(mode.quick() ? "first start of an installation (initdb), shipped launcher"
+                        : "first start of an installation (initdb, median of " + FIRST_STARTS + "), shipped launcher", "s",
+                firstStart, baseStart, baseName, "<= 2.5 s", firstStart <= 2.5));
         figures.add(daemonFigure("daemon restart to ready (median of " + mode.daemonRestarts() + "), shipped launcher", "s",
                 first.restartSeconds(), baseRestart, baseName, "<= 2.5 s", first.restartSeconds() <= 2.5));
         figures.add(daemonFigure("daemon idle RSS after " + mode.daemonIdleSeconds() + " s, shipped launcher", "MiB",

@@ -127,21 +127,11 @@ public final class DaemonBenchmark {
         Path dir = Files.createTempDirectory("aligner-sync-daemon-bench");
         int httpPort = freePort();
         int pgPort = freePort();
-        PGSimpleDataSource portal = new PGSimpleDataSource();
-        portal.setUrl("jdbc:postgresql://localhost:" + pgPort + "/postgres");
-        portal.setUser("postgres");
-        portal.setPassword("postgres");
+        PGSimpleDataSource portal = portal(pgPort);
         HttpClient http = HttpClient.newHttpClient();
 
         try (FakePostgrest rest = FakePostgrest.start(portal, REST_KEY)) {
-            ProcessBuilder builder = launch.processBuilder(jar, dir)
-                    .redirectErrorStream(true)
-                    .redirectOutput(dir.resolve("daemon.out").toFile());
-            builder.environment().put("PORT", String.valueOf(httpPort));
-            builder.environment().put("EMBEDDED_POSTGRES_PORT", String.valueOf(pgPort));
-            builder.environment().put("SUPABASE_URL", rest.supabaseUrl());
-            builder.environment().put("SUPABASE_SERVICE_ROLE_KEY", REST_KEY);
-            builder.environment().put("LOG_DIR", dir.resolve("logs").toString());
+            ProcessBuilder builder = builder(launch, dir, httpPort, pgPort, rest);
             long launched = System.nanoTime();
             Process daemon = builder.start();
             try {
@@ -229,6 +219,57 @@ public final class DaemonBenchmark {
                     restartSeconds, java.util.Arrays.toString(restarts).replaceAll("(\\.\\d\\d)\\d+", "$1"));
         }
         return new Result(launch, startSeconds, restartSeconds, cdcP50, webhookP50, pollP50, idleRss, pgRss, exitCode);
+    }
+
+    /**
+     * A new installation's first start, {@code count} times, each in a fresh working directory (initdb on the
+     * embedded default) with the poller and reconcile on, as in {@link #measure}; the median seconds to ready.
+     * One first start moved by half a second between runs on the shared machine.
+     */
+    public static double firstStarts(int count, Launch launch) throws Exception {
+        double[] starts = new double[count];
+        HttpClient http = HttpClient.newHttpClient();
+        for (int i = 0; i < count; i++) {
+            Path dir = Files.createTempDirectory("aligner-sync-first-start");
+            int httpPort = freePort();
+            int pgPort = freePort();
+            try (FakePostgrest rest = FakePostgrest.start(portal(pgPort), REST_KEY)) {
+                long launched = System.nanoTime();
+                Process daemon = builder(launch, dir, httpPort, pgPort, rest).start();
+                try {
+                    awaitReady(http, "http://127.0.0.1:" + httpPort);
+                    starts[i] = (System.nanoTime() - launched) / 1e9;
+                } finally {
+                    daemon.destroy();
+                    daemon.waitFor(60, java.util.concurrent.TimeUnit.SECONDS);
+                }
+            }
+        }
+        double median = SinkBenchmark.median(starts);
+        System.out.printf("first start of %d new installations (initdb each), %s: %.2f s, the median of %s s%n", count, launch.description(),
+                median, java.util.Arrays.toString(starts).replaceAll("(\\.\\d\\d)\\d+", "$1"));
+        return median;
+    }
+
+    private static PGSimpleDataSource portal(int pgPort) {
+        PGSimpleDataSource portal = new PGSimpleDataSource();
+        portal.setUrl("jdbc:postgresql://localhost:" + pgPort + "/postgres");
+        portal.setUser("postgres");
+        portal.setPassword("postgres");
+        return portal;
+    }
+
+    /** The daemon on the embedded default, in {@code dir}, with the poller and reconcile reading the PostgREST stand-in. */
+    private static ProcessBuilder builder(Launch launch, Path dir, int httpPort, int pgPort, FakePostgrest rest) {
+        ProcessBuilder builder = launch.processBuilder(launch.jar(), dir)
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve("daemon.out").toFile());
+        builder.environment().put("PORT", String.valueOf(httpPort));
+        builder.environment().put("EMBEDDED_POSTGRES_PORT", String.valueOf(pgPort));
+        builder.environment().put("SUPABASE_URL", rest.supabaseUrl());
+        builder.environment().put("SUPABASE_SERVICE_ROLE_KEY", REST_KEY);
+        builder.environment().put("LOG_DIR", dir.resolve("logs").toString());
+        return builder;
     }
 
     private static int days(Statement read, long batchId) {

@@ -228,6 +228,8 @@ class LauncherScriptTest {
 
         Run upgraded = launch("run");
         assertEquals(0, upgraded.exitCode(), upgraded.output());
+        assertTrue(upgraded.output().contains(dir.resolve("aligner-sync.jsa") + " does not fit this jar, JVM or options (upgraded since it"
+                + " was written?): 'sh " + LAUNCHER + " archive' writes it again"), upgraded.output());
         assertTrue(upgraded.jvmOptions().contains("-XX:ArchiveClassesAtExit=" + pending), upgraded.output());
         assertTrue(upgraded.output().contains("archive' makes one before a first start"), upgraded.output());
         assertTrue(launch("run").jvmOptions().contains("-XX:SharedArchiveFile=" + archive), "the data directory's own is used next");
@@ -249,10 +251,17 @@ class LauncherScriptTest {
         assertTrue(noList.output().contains("no class list at " + dir.resolve("none.classlist") + ": copy connector-config whole, or set"
                 + " ALIGNER_SYNC_CLASSLIST"), noList.output());
 
-        Run sharingOff = launch(Map.of("ALIGNER_SYNC_CLASSLIST", probeClassList().toString(), "JAVA_OPTS", "-Xshare:off"), "archive");
-        assertEquals(1, sharingOff.exitCode(), sharingOff.output());
-        assertTrue(sharingOff.output().contains("this JVM does not share classes with these options"), sharingOff.output());
+        // A JVM that does not start (an option it does not know): its own reason is shown, then the launcher's.
+        Run refused = launch(Map.of("ALIGNER_SYNC_CLASSLIST", probeClassList().toString(), "JAVA_OPTS", "-XX:+NoSuchOptionHere"),
+                "archive");
+        assertEquals(1, refused.exitCode(), refused.output());
+        assertTrue(refused.output().contains("Unrecognized VM option 'NoSuchOptionHere'"), "what the JVM said: " + refused.output());
+        assertTrue(refused.output().contains("the JVM could not write " + dir.resolve("aligner-sync.jsa") + " (above, what it said);"
+                + " the daemon runs without it"), refused.output());
         assertFalse(Files.exists(dir.resolve("aligner-sync.jsa")));
+        try (var left = Files.list(dir)) {
+            assertFalse(left.anyMatch(p -> p.getFileName().toString().endsWith(".tmp")), "no half-written archive is left behind");
+        }
     }
 
     @Test
