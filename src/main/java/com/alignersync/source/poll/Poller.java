@@ -260,18 +260,28 @@ public final class Poller {
                 break;
             }
             Instant portalNow = response.serverTime() != null ? response.serverTime() : clock.instant();
-            Page page = convert(stream, rows);
-            future.note(page, portalNow);
             // Rows whose cursor column cannot be parsed ('infinity', a year past 9999) sort after every
             // placeable one: nothing readable follows them, and no cursor can point past them.
             // A page is short only when it is below both what was asked and what the server has shown it
             // returns: a server cap (Supabase's 1000) below poll.page-size must not end the read.
             boolean shortPage = rows.size() < config.pageSize() && rows.size() < largestPage;
             largestPage = Math.max(largestPage, rows.size());
-            boolean more = page.last() != null && !page.endsUnplaceable() && !shortPage;
-            // The next page's query needs only this page's last row: fetch it while this one commits.
-            // The cursor still moves only after this page's commit; a failure below drops the prefetch.
-            Future<PostgrestClient.Response> next = more ? prefetch(stream, page.last()) : null;
+            KeysetCursor tail = positionOf(stream, rows.get(rows.size() - 1));
+            boolean more = tail != null && !shortPage;
+            // The next page's query needs only this page's last row: fetch it while this one is converted and
+            // commits (the fetch is most of a page's time). The cursor still moves only after this page's commit;
+            // a failure below drops the prefetch.
+            Future<PostgrestClient.Response> next = more ? prefetch(stream, tail) : null;
+            Page page;
+            try {
+                page = convert(stream, rows);
+            } catch (PostgrestException | RuntimeException e) {
+                if (next != null) {
+                    next.cancel(true);
+                }
+                throw e;
+            }
+            future.note(page, portalNow);
             try {
                 if (dry) {
                     List<Outcome> verdicts = sink.preview(page.events());
@@ -447,10 +457,8 @@ public final class Poller {
     /**
      * @param placed       the keyset positions of the rows whose cursor column could be read
      * @param last         the last of them (null when none)
-     * @param endsUnplaceable the page's last row could not be placed
      */
-    private record Page(List<ChangeEvent> events, List<InvalidRow> invalid, List<KeysetCursor> placed, KeysetCursor last,
-                        boolean endsUnplaceable) {
+    private record Page(List<ChangeEvent> events, List<InvalidRow> invalid, List<KeysetCursor> placed, KeysetCursor last) {
     }
 
     private Page convert(CursorStream stream, JsonNode rows) throws PostgrestException {
@@ -458,10 +466,8 @@ public final class Poller {
         List<InvalidRow> invalid = new ArrayList<>();
         List<KeysetCursor> placed = new ArrayList<>(rows.size());
         KeysetCursor last = null;
-        boolean endsUnplaceable = false;
         for (JsonNode row : rows) {
             KeysetCursor position = positionOf(stream, row);
-            endsUnplaceable = position == null;
             if (position == null) {
                 log.warn("poll {}: row {}={} has a {} that cannot be read as a timestamp ({}); parking it as a dead letter,"
                         + " the cursor passes it", stream.name(), stream.keyColumn(), row.get(stream.keyColumn()), stream.tsColumn(),
@@ -484,7 +490,7 @@ public final class Poller {
                 invalid.add(new InvalidRow(position, "REST row of " + stream.table().tableName() + " is invalid: " + e.getMessage(), row));
             }
         }
-        return new Page(events, invalid, placed, last, endsUnplaceable);
+        return new Page(events, invalid, placed, last);
     }
 
     /**
