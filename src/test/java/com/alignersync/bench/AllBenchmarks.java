@@ -133,8 +133,13 @@ public final class AllBenchmarks {
             Path copy = Files.createTempDirectory("aligner-sync-copied-jar").resolve("aligner-sync.jar");
             Files.copy(jar, copy);
             Files.deleteIfExists(archive);
-            withoutBuilt = DaemonBenchmark.measure(mode.daemonSamples(), mode.daemonIdleSeconds(), mode.daemonRestarts(),
-                    DaemonBenchmark.Launch.shipped(archive, copy));
+            try {
+                withoutBuilt = DaemonBenchmark.measure(mode.daemonSamples(), mode.daemonIdleSeconds(), mode.daemonRestarts(),
+                        DaemonBenchmark.Launch.shipped(archive, copy));
+            } finally {
+                Files.deleteIfExists(copy); // 70 MB
+                Files.deleteIfExists(copy.getParent());
+            }
         }
         String baseName = "java, no JVM options";
         Double baseRss = baseline == null ? null : (double) baseline.idleRssMiB();

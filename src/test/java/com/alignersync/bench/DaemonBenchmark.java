@@ -214,7 +214,7 @@ public final class DaemonBenchmark {
                     again.waitFor(60, java.util.concurrent.TimeUnit.SECONDS);
                 }
             }
-            restartSeconds = SinkBenchmark.median(restarts);
+            restartSeconds = restartCount == 0 ? Double.NaN : SinkBenchmark.median(restarts);
             System.out.printf("restart to ready (same data directory: no initdb, slot and offsets exist): %.2f s, the median of %s s%n",
                     restartSeconds, java.util.Arrays.toString(restarts).replaceAll("(\\.\\d\\d)\\d+", "$1"));
         }

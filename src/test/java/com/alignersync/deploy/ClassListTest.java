@@ -21,9 +21,8 @@ class ClassListTest {
     static final Path CLASS_LIST = Path.of("connector-config/aligner-sync.classlist");
 
     /** How to write it again; docs/benchmarks.md, "Footprint", says the same. */
-    static final String REGENERATE = "write it again: mvn -q -DskipTests package, then in an empty directory"
-            + " JAVA_OPTS=-XX:DumpLoadedClassList=<repo>/connector-config/aligner-sync.classlist ALIGNER_SYNC_CDS=off"
-            + " sh <repo>/connector-config/aligner-sync.sh run --embedded, and Ctrl-C once it says it is running";
+    static final String REGENERATE = "write it again: mvn -q -DskipTests package exec:java"
+            + " -Dexec.mainClass=com.alignersync.bench.ClassListTraining";
 
     private static List<String> classes() throws IOException {
         // Lines starting with @ describe lambda forms and proxies, # a comment; the others name a class, then maybe attributes.
@@ -49,11 +48,12 @@ class ClassListTest {
     @Test
     void theClassListCoversAWholeStartOfTheDaemon() throws IOException {
         List<String> listed = classes();
-        // The entry point, the embedded default's databases, the sink, each input's engine and the HTTP server.
+        // The entry point, the embedded default's databases, the sink, each input (the poller's HTTP client too) and the HTTP server.
         for (String name : List.of("com/alignersync/cli/Main", "com/alignersync/cli/RunCommand", "com/alignersync/app/Daemon",
                 "com/alignersync/embedded/EmbeddedStack", "com/alignersync/sink/SqlServerSink", "com/alignersync/source/cdc/CdcInput",
                 "io/debezium/connector/postgresql/PostgresConnectorTask", "org/h2/engine/Database", "org/eclipse/jetty/server/Server",
-                "com/alignersync/http/HttpServer")) {
+                "com/alignersync/http/HttpServer", "com/alignersync/source/poll/Poller", "jdk/internal/net/http/HttpClientImpl",
+                "com/alignersync/reconcile/Reconciler", "com/alignersync/source/webhook/WebhookInput")) {
             assertTrue(listed.contains(name), CLASS_LIST + " does not name " + name + ": it was written from a run that did not start"
                     + " the daemon whole; " + REGENERATE);
         }
