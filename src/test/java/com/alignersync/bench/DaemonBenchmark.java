@@ -204,15 +204,7 @@ public final class DaemonBenchmark {
             builder.redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("daemon.out").toFile()));
             double[] restarts = new double[restartCount];
             for (int i = 0; i < restartCount; i++) {
-                long relaunched = System.nanoTime();
-                Process again = builder.start();
-                try {
-                    awaitReady(http, "http://127.0.0.1:" + httpPort);
-                    restarts[i] = (System.nanoTime() - relaunched) / 1e9;
-                } finally {
-                    again.destroy();
-                    again.waitFor(60, java.util.concurrent.TimeUnit.SECONDS);
-                }
+                restarts[i] = secondsToReady(builder, http, httpPort);
             }
             restartSeconds = restartCount == 0 ? Double.NaN : SinkBenchmark.median(restarts);
             System.out.printf("restart to ready (same data directory: no initdb, slot and offsets exist): %.2f s, the median of %s s%n",
@@ -234,21 +226,26 @@ public final class DaemonBenchmark {
             int httpPort = freePort();
             int pgPort = freePort();
             try (FakePostgrest rest = FakePostgrest.start(portal(pgPort), REST_KEY)) {
-                long launched = System.nanoTime();
-                Process daemon = builder(launch, dir, httpPort, pgPort, rest).start();
-                try {
-                    awaitReady(http, "http://127.0.0.1:" + httpPort);
-                    starts[i] = (System.nanoTime() - launched) / 1e9;
-                } finally {
-                    daemon.destroy();
-                    daemon.waitFor(60, java.util.concurrent.TimeUnit.SECONDS);
-                }
+                starts[i] = secondsToReady(builder(launch, dir, httpPort, pgPort, rest), http, httpPort);
             }
         }
         double median = SinkBenchmark.median(starts);
         System.out.printf("first start of %d new installations (initdb each), %s: %.2f s, the median of %s s%n", count, launch.description(),
                 median, java.util.Arrays.toString(starts).replaceAll("(\\.\\d\\d)\\d+", "$1"));
         return median;
+    }
+
+    /** Starts the daemon, waits until it is ready and stops it (SIGTERM, as a service is stopped); the seconds to ready. */
+    private static double secondsToReady(ProcessBuilder builder, HttpClient http, int httpPort) throws Exception {
+        long launched = System.nanoTime();
+        Process daemon = builder.start();
+        try {
+            awaitReady(http, "http://127.0.0.1:" + httpPort);
+            return (System.nanoTime() - launched) / 1e9;
+        } finally {
+            daemon.destroy();
+            daemon.waitFor(60, java.util.concurrent.TimeUnit.SECONDS);
+        }
     }
 
     private static PGSimpleDataSource portal(int pgPort) {
