@@ -1,6 +1,8 @@
 package com.alignersync.bench;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -21,12 +23,19 @@ public final class ClassListTraining {
 
     public static void main(String[] args) throws Exception {
         Path classList = Path.of("connector-config/aligner-sync.classlist").toAbsolutePath();
-        List<String> options = new ArrayList<>(DaemonBenchmark.shippedJvmOptions());
-        options.add("-XX:DumpLoadedClassList=" + classList);
-        DaemonBenchmark.Result run = DaemonBenchmark.measure(5, 1, 0, DaemonBenchmark.Launch.java(options));
-        if (run.exitCode() != 0) {
-            throw new IllegalStateException("the training run ended with exit code " + run.exitCode() + ": " + classList
-                    + " may be incomplete; run it again");
+        // The JVM empties the file it lists into when it starts: a run that fails must leave the shipped list as it was.
+        Path written = Files.createTempFile(classList.getParent(), "aligner-sync", ".classlist.tmp");
+        try {
+            List<String> options = new ArrayList<>(DaemonBenchmark.shippedJvmOptions());
+            options.add("-XX:DumpLoadedClassList=" + written);
+            DaemonBenchmark.Result run = DaemonBenchmark.measure(5, 1, 0, DaemonBenchmark.Launch.java(options));
+            if (run.exitCode() != 0 || !Files.readAllLines(written).contains("com/alignersync/cli/Main")) {
+                throw new IllegalStateException("the training run ended with exit code " + run.exitCode() + " and listed "
+                        + Files.readAllLines(written).size() + " lines: " + classList + " is left as it was; run it again");
+            }
+            Files.move(written, classList, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(written);
         }
         System.out.println("wrote " + classList + "; 'mvn package' writes the archive from it");
         System.exit(0); // the embedded databases' threads

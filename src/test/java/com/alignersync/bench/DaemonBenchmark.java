@@ -207,8 +207,10 @@ public final class DaemonBenchmark {
                 restarts[i] = secondsToReady(builder, http, httpPort);
             }
             restartSeconds = restartCount == 0 ? Double.NaN : SinkBenchmark.median(restarts);
-            System.out.printf("restart to ready (same data directory: no initdb, slot and offsets exist): %.2f s, the median of %s s%n",
-                    restartSeconds, java.util.Arrays.toString(restarts).replaceAll("(\\.\\d\\d)\\d+", "$1"));
+            if (restartCount > 0) {
+                System.out.printf("restart to ready (same data directory: no initdb, slot and offsets exist): %.2f s, the median of %s s%n",
+                        restartSeconds, java.util.Arrays.toString(restarts).replaceAll("(\\.\\d\\d)\\d+", "$1"));
+            }
         }
         return new Result(launch, startSeconds, restartSeconds, cdcP50, webhookP50, pollP50, idleRss, pgRss, exitCode);
     }
@@ -227,6 +229,8 @@ public final class DaemonBenchmark {
             int pgPort = freePort();
             try (FakePostgrest rest = FakePostgrest.start(portal(pgPort), REST_KEY)) {
                 starts[i] = secondsToReady(builder(launch, dir, httpPort, pgPort, rest), http, httpPort);
+            } finally {
+                deleteRecursively(dir); // an initdb'd PostgreSQL each
             }
         }
         double median = SinkBenchmark.median(starts);
@@ -244,7 +248,19 @@ public final class DaemonBenchmark {
             return (System.nanoTime() - launched) / 1e9;
         } finally {
             daemon.destroy();
-            daemon.waitFor(60, java.util.concurrent.TimeUnit.SECONDS);
+            if (!daemon.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
+                // Never leave it holding the port and the data directory for the next start.
+                daemon.destroyForcibly().waitFor(30, java.util.concurrent.TimeUnit.SECONDS);
+                throw new IllegalStateException("the daemon did not stop within 60 s of SIGTERM; killed");
+            }
+        }
+    }
+
+    private static void deleteRecursively(Path dir) throws IOException {
+        try (var paths = Files.walk(dir)) {
+            for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
         }
     }
 

@@ -275,13 +275,13 @@ public final class Poller {
             Page page;
             try {
                 page = convert(stream, rows);
+                future.note(page, portalNow);
             } catch (PostgrestException | RuntimeException e) {
                 if (next != null) {
                     next.cancel(true);
                 }
                 throw e;
             }
-            future.note(page, portalNow);
             try {
                 if (dry) {
                     List<Outcome> verdicts = sink.preview(page.events());
