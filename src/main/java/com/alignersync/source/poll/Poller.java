@@ -272,17 +272,9 @@ public final class Poller {
             // commits (the fetch is most of a page's time). The cursor still moves only after this page's commit;
             // a failure below drops the prefetch.
             Future<PostgrestClient.Response> next = more ? prefetch(stream, tail) : null;
-            Page page;
             try {
-                page = convert(stream, rows);
+                Page page = convert(stream, rows);
                 future.note(page, portalNow);
-            } catch (PostgrestException | RuntimeException e) {
-                if (next != null) {
-                    next.cancel(true);
-                }
-                throw e;
-            }
-            try {
                 if (dry) {
                     List<Outcome> verdicts = sink.preview(page.events());
                     for (int i = 0; i < verdicts.size(); i++) {
@@ -319,7 +311,7 @@ public final class Poller {
                         advance(stream, belowPortalClock(page.last(), portalNow));
                     }
                 }
-            } catch (SinkUnavailableException | IOException | RuntimeException e) {
+            } catch (PostgrestException | SinkUnavailableException | IOException | RuntimeException e) {
                 if (next != null) {
                     next.cancel(true);
                 }
