@@ -53,10 +53,14 @@ public final class ConfigKeys {
             "First retry delay; it doubles per attempt up to sink.retry.max-backoff-ms");
     public static final ConfigKey SINK_RETRY_MAX_BACKOFF_MS = key("sink.retry.max-backoff-ms", null, "10000", false,
             "Upper bound of the retry delay");
-    public static final ConfigKey SINK_ECHO_WINDOW_SECONDS = key("sink.echo-window-seconds", null, "60", false,
-            "How long after aligner-sync wrote a value a copy of it returning from the clinic's forward sync, once superseded,"
-                    + " is taken for an echo and skipped (docs/two-way.md); longer than the forward sync's delay; 0 turns the echo"
-                    + " rule off (only with the forward-sync trigger snippet installed)");
+    public static final ConfigKey SINK_PINGPONG_MAX_WRITES = key("sink.pingpong.max-writes", null, "6", false,
+            "Ping-pong breaker (docs/two-way.md): a note or batch written this many times within sink.pingpong.window-seconds"
+                    + " is not written again and its next copies are parked, with an alarm; 0 turns the breaker off");
+    public static final ConfigKey SINK_PINGPONG_WINDOW_SECONDS = key("sink.pingpong.window-seconds", null, "120", false,
+            "The time window of sink.pingpong.max-writes, in seconds");
+    public static final ConfigKey SINK_REFUSAL_WINDOW_SECONDS = key("sink.refusal-window-seconds", null, "900", false,
+            "How long a key SQL Server refused is remembered as evidence (docs/sqlserver-failures.md): it is parked only when"
+                    + " other keys commit meanwhile, and 5 keys refused the same way with none committing stop writes as systemic");
 
     // --- Webhook input and HTTP surface. WEBHOOK_SECRET and PORT are declared above. ---
     public static final ConfigKey WEBHOOK_ENABLED = key("webhook.enabled", null, "true", false,

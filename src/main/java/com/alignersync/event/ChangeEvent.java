@@ -53,6 +53,11 @@ public record ChangeEvent(
         return table.tableName() + "#" + key + " " + op.name().toLowerCase() + " v" + (hasKnownVersion() ? version : "?");
     }
 
+    /** The same change as another input delivers it (a late webhook, a replayed poll page). */
+    public ChangeEvent withInput(Input newInput) {
+        return new ChangeEvent(newInput, table, op, key, before, after, version, contentHash, position);
+    }
+
     public ChangeEvent withPosition(SourcePosition newPosition) {
         return new ChangeEvent(input, table, op, key, before, after, version, contentHash, newPosition);
     }

@@ -75,6 +75,27 @@ public final class ChangeEvents {
         return new ChangeEvent(input, table, op, key, before, after, version, hash, null);
     }
 
+    /**
+     * The stamps of every synced field of a row (when and by whom each last changed), or null
+     * when the row lacks any of them: a portal not yet set up by this release's script, or a row
+     * no change has stamped since. Without stamps the sink applies by version alone.
+     */
+    public static java.util.List<FieldStamp> stamps(SourceTable table, Row row) {
+        if (row == null) {
+            return null;
+        }
+        java.util.List<FieldStamp> stamps = new java.util.ArrayList<>(table.syncedFields().size());
+        for (SyncedField field : table.syncedFields()) {
+            Instant at = row.timestamp(field.changedAt());
+            String by = row.text(field.changedBy());
+            if (at == null || by == null) {
+                return null;
+            }
+            stamps.add(new FieldStamp(field, toMicros(at), Origin.of(by)));
+        }
+        return stamps;
+    }
+
     /** The version of a row: updated_at, else for notes coalesce(edited_at, created_at); null if none. */
     public static Long rowVersion(SourceTable table, Row row) {
         Instant ts = row.timestamp("updated_at");

@@ -26,11 +26,17 @@ public enum SourceTable {
                     Column.optional("is_edited", BOOLEAN),
                     Column.optional("edited_at", TIMESTAMP),
                     Column.required("is_read", BOOLEAN),
-                    // Added by connector-config/supabase-setup.sql; older portals lack it.
-                    Column.optional("updated_at", TIMESTAMP)),
+                    // Added by connector-config/supabase-setup.sql; older portals lack them.
+                    Column.optional("updated_at", TIMESTAMP),
+                    Column.optional("text_changed_at", TIMESTAMP),
+                    Column.optional("text_changed_by", TEXT),
+                    Column.optional("read_changed_at", TIMESTAMP),
+                    Column.optional("read_changed_by", TEXT)),
             // What the sink compares and writes: created_at is not part of it (never updated in
             // SQL Server), so a portal copy that differs only there is not a change (rule 6).
-            List.of("aligner_set_id", "note_type", "note_text", "is_edited", "edited_at", "is_read")),
+            List.of("aligner_set_id", "note_type", "note_text", "is_edited", "edited_at", "is_read"),
+            List.of(new SyncedField("text", List.of("note_text", "is_edited", "edited_at"), "text_changed_at", "text_changed_by"),
+                    new SyncedField("read", List.of("is_read"), "read_changed_at", "read_changed_by"))),
     ALIGNER_BATCHES(
             "aligner_batches",
             "aligner_batch_id",
@@ -39,20 +45,25 @@ public enum SourceTable {
                     Column.optional("aligner_set_id", INTEGER),
                     Column.requiredNullable("days", INTEGER),
                     Column.optional("created_at", TIMESTAMP),
-                    Column.required("updated_at", TIMESTAMP)),
+                    Column.required("updated_at", TIMESTAMP),
+                    Column.optional("days_changed_at", TIMESTAMP),
+                    Column.optional("days_changed_by", TEXT)),
             // Only days flows back, so only days decides whether two copies say the same thing.
-            List.of("days"));
+            List.of("days"),
+            List.of(new SyncedField("days", List.of("days"), "days_changed_at", "days_changed_by")));
 
     private final String tableName;
     private final String keyColumn;
     private final List<Column> columns;
     private final List<String> contentColumns;
+    private final List<SyncedField> syncedFields;
 
-    SourceTable(String tableName, String keyColumn, List<Column> columns, List<String> contentColumns) {
+    SourceTable(String tableName, String keyColumn, List<Column> columns, List<String> contentColumns, List<SyncedField> syncedFields) {
         this.tableName = tableName;
         this.keyColumn = keyColumn;
         this.columns = columns;
         this.contentColumns = contentColumns;
+        this.syncedFields = syncedFields;
     }
 
     /** The Postgres table name, as webhooks, PostgREST and Debezium name it. */
@@ -71,6 +82,16 @@ public enum SourceTable {
     /** The columns whose values make up an event's content hash. */
     public List<String> contentColumns() {
         return contentColumns;
+    }
+
+    /** The parts of a row that flow back to SQL Server, each with its own stamp columns (two-way rules). */
+    public List<SyncedField> syncedFields() {
+        return syncedFields;
+    }
+
+    /** The stamp columns of {@link #syncedFields()}: present only on a portal set up by this release's supabase-setup.sql. */
+    public List<String> stampColumns() {
+        return syncedFields.stream().flatMap(f -> java.util.stream.Stream.of(f.changedAt(), f.changedBy())).toList();
     }
 
     public static Optional<SourceTable> byName(String tableName) {

@@ -53,6 +53,8 @@ public final class DeadLetterReplay {
         if (events.isEmpty()) {
             return new Result(0, 0, kept.size(), new BatchResult(List.of(), 0));
         }
+        // A replay is the operator's word that a key the ping-pong breaker stopped may be written again.
+        sink.releaseBreaker(events);
         BatchResult batch = sink.apply(events);
         // The sink appended the events it refused again (after the entries read above), and an
         // input may have parked others meanwhile: keep all of those, drop the replayed originals.

@@ -1,35 +1,42 @@
 package com.alignersync.sink;
 
-import java.time.Duration;
+import com.alignersync.event.FieldStamp;
+import com.alignersync.event.Origin;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
 
 /**
- * Where dedup is decided: the rules of DESIGN.md section 5, as one pure function of the
- * ledger entry, the incoming copy and the clock, returning the verdict and the ledger entry
- * to keep.
+ * Where dedup and the two-way rules are decided: DESIGN.md sections 5 and 9, as one pure
+ * function of the ledger entry and the incoming copy, returning the verdict, the ledger entry to
+ * keep, and which synced fields (if any) to write.
  *
- * <p>Two-way rules (DESIGN.md section 9, docs/two-way.md) live here too, because the clinic's
- * forward sync sends every change of {@code Days} or a note back to the portal, and from there
- * it returns through all three inputs:
+ * <p>The two-way rules, exactly (docs/two-way.md):
  * <ul>
- *   <li><b>Rule 6, same content</b>: a newer version whose content hash equals what was last
- *       applied is not a change of the portal: the ledger's version advances, nothing is
- *       written. So a portal row bumped by something else (a forward-synced delivery date) never
- *       writes its old {@code days} over an edit the clinic made since.</li>
- *   <li><b>Echo</b>: when the daemon supersedes a content it wrote itself less than the echo
- *       window ({@code sink.echo-window-seconds}) ago, the forward sync may still be carrying that older content to
- *       the portal. A copy of exactly that content with a version inside the window is that
- *       echo: the version advances, nothing is written. Without this, two concurrent edits
- *       (doctor 10, clinic 12) ping-pong for ever: the daemon writes 10, the forward sync echoes
- *       10, CDC brings 12, the daemon writes 12, the echo of 10 arrives, and so on.</li>
- *   <li><b>Equal versions</b>: for two CDC copies the later LSN wins (commit order is the
- *       truth); otherwise the greater content hash wins, so the outcome never depends on
- *       arrival order and never flips.</li>
+ *   <li><b>Origin decides an echo, never a value.</b> The portal's setup trigger stamps each synced
+ *       field (a batch's {@code days}; a note's text, and its read flag) with when it last changed
+ *       and who changed it ({@link Origin}). A field changed by the clinic's forward sync since
+ *       the ledger's version is recorded as seen and never written back; a field a doctor changed
+ *       since then is written, whatever its value (read, unread, read; 10, 12, 10). A field whose
+ *       stamp is not newer than the ledger was already seen: it is not written again, so a portal
+ *       row bumped for another reason (a delivery note, the clinic's read flag) never carries an
+ *       old value of another field back over SQL Server.</li>
+ *   <li><b>Without stamps</b> (a portal not set up by this release's script) nothing is guessed:
+ *       a newer version with content different from the ledger's is applied (rule 6 skips a copy
+ *       whose content equals it); the sink's {@link PingPongBreaker} stops a key that loops.</li>
+ *   <li><b>Versions are the portal's</b>, compared as they are: no cap, no re-dating by the
+ *       daemon's clock (the setup trigger keeps each row's versions increasing).</li>
+ *   <li><b>Equal versions</b>: for two CDC copies the later LSN wins (commit order is the truth);
+ *       otherwise the greater content hash wins, so the outcome never depends on arrival order.</li>
+ *   <li><b>A repair copy</b> ({@code verify --repair}) re-asserts the portal's current row where
+ *       SQL Server was changed behind the ledger's back: it writes every field unless it is older
+ *       than the ledger; it is never taken for the clinic's own change.</li>
  * </ul>
  */
 public final class DedupRules {
 
     public enum Verdict {
-        /** No entry, or a newer version with new content: apply it. */
+        /** No entry, or a newer version with something to write: apply it. */
         APPLY,
         /** Same version, different content, and this copy wins the tie-break: apply it. */
         APPLY_CONFLICT_WINNER,
@@ -39,10 +46,10 @@ public final class DedupRules {
         STALE,
         /** Same version, different content, and the applied content wins the tie-break. */
         CONFLICT_LOSER,
-        /** Rule 6: newer version, content equal to what was last applied; the version advances, nothing is written. */
+        /** Rule 6: newer version, nothing changed in what flows back; the version advances, nothing is written. */
         SAME_CONTENT,
-        /** The forward sync's echo of a content the daemon wrote and has since superseded; the version advances, nothing is written. */
-        ECHO;
+        /** Newer version, but what changed was changed by the clinic's forward sync: recorded as seen, never written back. */
+        CLINIC_ORIGIN;
 
         public boolean applies() {
             return this == APPLY || this == APPLY_CONFLICT_WINNER;
@@ -55,75 +62,67 @@ public final class DedupRules {
     /**
      * One incoming copy as the rules see it.
      *
-     * @param lsn the CDC event's LSN, null for the other inputs
+     * @param lsn    the CDC event's LSN, null for the other inputs
+     * @param stamps the row's field stamps, null when it carries none (a delete, an older portal)
+     * @param repair a {@code verify --repair} copy
      */
-    public record Incoming(long version, String contentHash, boolean tombstone, Long lsn) {
+    public record Incoming(long version, String contentHash, boolean tombstone, Long lsn, List<FieldStamp> stamps, boolean repair) {
+
+        /** A copy without LSN, stamps or repair (tests, the dry run of a legacy portal). */
+        public Incoming(long version, String contentHash, boolean tombstone) {
+            this(version, contentHash, tombstone, null, null, false);
+        }
     }
 
-    /** The verdict and the ledger entry to keep afterwards ({@code next} equals the old entry when nothing moves). */
-    public record Decision(Verdict verdict, LedgerEntry next, TieBreak tieBreak) {
+    /**
+     * The verdict, the ledger entry to keep afterwards ({@code next} equals the old entry when
+     * nothing moves), and the synced fields to write ({@link #ALL_FIELDS} for every field, empty
+     * when nothing is written).
+     */
+    public record Decision(Verdict verdict, LedgerEntry next, TieBreak tieBreak, Set<String> fields) {
     }
+
+    /** Every synced field: an unstamped copy, a delete, a repair. */
+    public static final Set<String> ALL_FIELDS = Set.of("*");
 
     private DedupRules() {
     }
 
-    /**
-     * A repair copy ({@code verify --repair}) re-asserts the portal's current row: SQL Server was
-     * changed behind the ledger's back, so a verdict that writes nothing because the ledger
-     * already holds this content (a duplicate, rule 6's same content) writes again; the writer
-     * still touches only the columns that differ, and the ledger keeps its two-way bookkeeping
-     * (LSN, echo window). An echo is never written, repair or not (that would restart the
-     * ping-pong), older copies stay stale, and an equal-version conflict is decided as for any copy.
-     */
-    public static Decision decideRepair(LedgerEntry applied, Incoming in, long nowMicros, Duration echoWindow) {
-        Decision decision = decide(applied, in, nowMicros, echoWindow);
-        return switch (decision.verdict()) {
-            case DUPLICATE, SAME_CONTENT -> new Decision(Verdict.APPLY, decision.next(), TieBreak.NONE);
-            default -> decision;
-        };
-    }
-
-    /** The verdict alone, for a copy without LSN and without echo bookkeeping ({@code repair}: see {@link #decideRepair}). */
-    public static Verdict decide(LedgerEntry applied, long version, String contentHash, boolean repair) {
-        Incoming in = new Incoming(version, contentHash, false, null);
-        return (repair ? decideRepair(applied, in, 0, Duration.ZERO) : decide(applied, in, 0, Duration.ZERO)).verdict();
-    }
-
-    /** The verdict alone, for a copy without LSN and without echo bookkeeping. */
+    /** The verdict alone, for a copy without LSN and without stamps. */
     public static Verdict decide(LedgerEntry applied, long version, String contentHash) {
-        return decide(applied, new Incoming(version, contentHash, false, null), 0, Duration.ZERO).verdict();
+        return decide(applied, new Incoming(version, contentHash, false)).verdict();
     }
 
-    /**
-     * @param nowMicros  the daemon's clock in epoch microseconds (when an echo window closes)
-     * @param echoWindow how long after the daemon wrote a content its echo may come back through the
-     *                   clinic's forward sync (trigger to portal to input): longer than any forward-sync
-     *                   delay, short, because within it a doctor who sets a batch back to a value the
-     *                   daemon has just superseded is taken for an echo (docs/two-way.md says so);
-     *                   zero turns the rule off
-     */
-    public static Decision decide(LedgerEntry applied, Incoming in, long nowMicros, Duration echoWindow) {
-        if (applied == null) {
-            return new Decision(Verdict.APPLY, fresh(in, null, null), TieBreak.NONE);
-        }
-        if (in.version() > applied.version()) {
-            if (in.contentHash().equals(applied.contentHash())) {
-                return new Decision(Verdict.SAME_CONTENT, applied.advancedTo(in.version(), in.lsn()), TieBreak.NONE);
+    public static Decision decide(LedgerEntry applied, Incoming in) {
+        LedgerEntry seen = applied == null
+                ? new LedgerEntry(in.version(), in.contentHash(), in.tombstone(), in.lsn(), null)
+                : applied.advancedTo(in.version(), in.contentHash(), in.tombstone(), in.lsn());
+        if (applied == null || in.version() > applied.version()) {
+            if (in.tombstone() || in.repair() || in.stamps() == null) {
+                boolean same = applied != null && in.contentHash().equals(applied.contentHash()) && !in.repair();
+                return same ? none(Verdict.SAME_CONTENT, seen) : new Decision(Verdict.APPLY, seen, TieBreak.NONE, ALL_FIELDS);
             }
-            if (applied.isEcho(in.version(), in.contentHash())) {
-                return new Decision(Verdict.ECHO, applied.advancedTo(in.version(), in.lsn()), TieBreak.NONE);
+            Set<String> fields = new LinkedHashSet<>();
+            boolean clinicChanged = false;
+            for (FieldStamp stamp : in.stamps()) {
+                if (applied == null || stamp.changedAt() > applied.version()) {
+                    if (stamp.origin() == Origin.CLINIC) {
+                        clinicChanged = true;
+                    } else {
+                        fields.add(stamp.field().name());
+                    }
+                }
             }
-            return new Decision(Verdict.APPLY, superseding(applied, in, nowMicros, echoWindow), TieBreak.NONE);
+            if (!fields.isEmpty()) {
+                return new Decision(Verdict.APPLY, seen, TieBreak.NONE, Set.copyOf(fields));
+            }
+            return none(clinicChanged ? Verdict.CLINIC_ORIGIN : Verdict.SAME_CONTENT, seen);
         }
         if (in.version() < applied.version()) {
-            return new Decision(Verdict.STALE, applied, TieBreak.NONE);
+            return none(Verdict.STALE, applied);
         }
         if (in.contentHash().equals(applied.contentHash())) {
-            return new Decision(Verdict.DUPLICATE, applied, TieBreak.NONE);
-        }
-        if (applied.isEcho(in.version(), in.contentHash())) {
-            // The same echo again (at-least-once redelivery): the ledger already moved past it.
-            return new Decision(Verdict.ECHO, applied, TieBreak.NONE);
+            return in.repair() ? new Decision(Verdict.APPLY, applied, TieBreak.NONE, ALL_FIELDS) : none(Verdict.DUPLICATE, applied);
         }
         boolean incomingWins;
         TieBreak tieBreak;
@@ -135,32 +134,28 @@ public final class DedupRules {
             tieBreak = TieBreak.CONTENT_HASH;
         }
         return incomingWins
-                ? new Decision(Verdict.APPLY_CONFLICT_WINNER, superseding(applied, in, nowMicros, echoWindow), tieBreak)
-                : new Decision(Verdict.CONFLICT_LOSER, applied, tieBreak);
+                ? new Decision(Verdict.APPLY_CONFLICT_WINNER, seen, tieBreak, ALL_FIELDS)
+                : new Decision(Verdict.CONFLICT_LOSER, applied, tieBreak, Set.of());
     }
 
     /**
-     * The entry after a new content replaces {@code applied}. If the daemon wrote the replaced
-     * content recently, its echo may still be on its way: remember it until the window closes.
-     * Only one superseded content is remembered, the most recent, as the forward sync sends
-     * changes in order and the older echoes arrive first.
+     * The fields of the newest copy of a key that a doctor changed since {@code before} (the
+     * ledger as the batch found it): what a batch holding several copies of one key writes. The
+     * newest copy's stamps tell the last change of every field, so a doctor's text edit followed
+     * in the same batch by the clinic's read flag writes the text and not the flag, and a doctor's
+     * edit the clinic overwrote in the meantime writes nothing.
      */
-    private static LedgerEntry superseding(LedgerEntry applied, Incoming in, long nowMicros, Duration echoWindow) {
-        long window = echoWindow.toNanos() / 1000;
-        if (window > 0 && applied.writtenAt() != null && applied.writtenAt() + window > nowMicros) {
-            return fresh(in, applied.contentHash(), applied.writtenAt() + window);
+    public static Set<String> portalFieldsSince(LedgerEntry before, List<FieldStamp> newest) {
+        Set<String> fields = new LinkedHashSet<>();
+        for (FieldStamp stamp : newest) {
+            if ((before == null || stamp.changedAt() > before.version()) && stamp.origin() != Origin.CLINIC) {
+                fields.add(stamp.field().name());
+            }
         }
-        if (window > 0 && applied.echoHash() != null && applied.echoUntil() != null && applied.echoUntil() > nowMicros) {
-            return fresh(in, applied.echoHash(), applied.echoUntil());
-        }
-        return fresh(in, null, null);
+        return Set.copyOf(fields);
     }
 
-    private static LedgerEntry fresh(Incoming in, String echoHash, Long echoUntil) {
-        if (echoHash != null && echoHash.equals(in.contentHash())) {
-            echoHash = null;
-            echoUntil = null;
-        }
-        return new LedgerEntry(in.version(), in.contentHash(), in.tombstone(), in.lsn(), null, echoHash, echoUntil);
+    private static Decision none(Verdict verdict, LedgerEntry next) {
+        return new Decision(verdict, next, TieBreak.NONE, Set.of());
     }
 }

@@ -44,7 +44,7 @@ final class Ledger {
                 try (ResultSet rs = lock.executeQuery()) {
                     while (rs.next()) {
                         entries.put(rs.getLong(1), new LedgerEntry(rs.getLong(2), rs.getString(3), rs.getBoolean(4),
-                                rs.getObject(5, Long.class), rs.getObject(6, Long.class), rs.getString(7), rs.getObject(8, Long.class)));
+                                rs.getObject(5, Long.class), rs.getObject(6, Long.class)));
                     }
                 }
             }
@@ -82,12 +82,9 @@ final class Ledger {
                 upsert.setString(6, update.appliedBy());
                 setNullableLong(upsert, 7, update.entry().lsn());
                 setNullableLong(upsert, 8, update.entry().writtenAt());
-                if (update.entry().echoHash() == null) {
-                    upsert.setNull(9, Types.CHAR);
-                } else {
-                    upsert.setString(9, update.entry().echoHash());
-                }
-                setNullableLong(upsert, 10, update.entry().echoUntil());
+                // EchoHash and EchoUntil held the value-based echo window of an earlier release; cleared.
+                upsert.setNull(9, Types.CHAR);
+                upsert.setNull(10, Types.BIGINT);
                 upsert.addBatch();
             }
             upsert.executeBatch();

@@ -1,36 +1,29 @@
 package com.alignersync.sink;
 
 /**
- * What the ledger says was last applied for one source key.
+ * What the ledger says of one source key: the newest portal version decided for it and the
+ * content seen at that version.
  *
- * @param version     the newest source version decided for the key (epoch microseconds)
- * @param contentHash the content hash of what was last applied (not of the newest copy seen:
- *                    rule 6 advances the version and keeps this)
+ * @param version     the newest source version decided for the key (epoch microseconds, the portal's clock)
+ * @param contentHash the content hash of the copy at {@code version}, whether it was written or only
+ *                    recorded (rule 6, the clinic's own change)
  * @param lsn         the LSN of the CDC event that set this entry, or null when another input
  *                    did; breaks ties between equal versions (the later LSN wins)
  * @param writtenAt   when (epoch microseconds, daemon clock) the daemon last changed the clinic's
- *                    row to this content; null when it did not write it (the clinic already had it)
- * @param echoHash    a content the daemon wrote and has since superseded, whose echo through the
- *                    clinic's forward sync may still arrive; null when none is expected
- * @param echoUntil   the newest source version an echo of {@code echoHash} can carry
+ *                    row for this key; null when it never did. For operators (trace, status), no rule reads it
  */
-public record LedgerEntry(long version, String contentHash, boolean tombstone, Long lsn, Long writtenAt,
-                          String echoHash, Long echoUntil) {
+public record LedgerEntry(long version, String contentHash, boolean tombstone, Long lsn, Long writtenAt) {
 
     public LedgerEntry(long version, String contentHash, boolean tombstone) {
-        this(version, contentHash, tombstone, null, null, null, null);
+        this(version, contentHash, tombstone, null, null);
     }
 
-    /** True when {@code hash} is the superseded content whose echo may carry {@code version}. */
-    boolean isEcho(long version, String hash) {
-        return echoHash != null && echoUntil != null && echoHash.equals(hash) && version <= echoUntil;
-    }
-
-    LedgerEntry advancedTo(long newVersion, Long newLsn) {
-        return new LedgerEntry(newVersion, contentHash, tombstone, newLsn != null ? newLsn : lsn, writtenAt, echoHash, echoUntil);
+    /** The entry after a newer copy was decided: its version and content, the LSN kept when the copy has none. */
+    LedgerEntry advancedTo(long newVersion, String newHash, boolean newTombstone, Long newLsn) {
+        return new LedgerEntry(newVersion, newHash, newTombstone, newLsn != null ? newLsn : lsn, writtenAt);
     }
 
     LedgerEntry writtenAt(long micros) {
-        return new LedgerEntry(version, contentHash, tombstone, lsn, micros, echoHash, echoUntil);
+        return new LedgerEntry(version, contentHash, tombstone, lsn, micros);
     }
 }

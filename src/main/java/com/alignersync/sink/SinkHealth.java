@@ -69,6 +69,18 @@ public final class SinkHealth {
         }
     }
 
+    /** Keys SQL Server refuses, held for want of evidence (sink.RefusalEvidence): retrying, with the reason. */
+    synchronized void held(Set<Input> inputs, String detail) {
+        for (Input input : inputs) {
+            Snapshot current = byInput.getOrDefault(input, OK);
+            if (current.state() == State.MISCONFIGURED) {
+                continue;
+            }
+            Instant since = current.state() == State.RETRYING ? current.since() : clock.instant();
+            byInput.put(input, new Snapshot(State.RETRYING, since, detail, null));
+        }
+    }
+
     /** A misconfiguration the sink concluded itself (every row refused the same way), with its fix. */
     synchronized void misconfigured(Set<Input> inputs, String detail, String fix) {
         for (Input input : inputs) {

@@ -21,6 +21,7 @@ public final class SinkMetrics {
     private final Counter conflicts;
     private final Timer batches;
     private final Counter failedBatches;
+    private final Counter breakerStops;
     private final MeterRegistry registry;
     // Micrometer holds a gauge's object weakly: this field keeps the probe alive as long as the metrics.
     private SinkAvailability availability;
@@ -42,6 +43,8 @@ public final class SinkMetrics {
         conflicts = Counter.builder("aligner_sync_conflicts").description("Equal-version copies with different content").register(registry);
         batches = Timer.builder("aligner_sync_sink_batches").description("Committed sink transactions").register(registry);
         failedBatches = Counter.builder("aligner_sync_sink_failed_batches").description("Batches not committed (sink unavailable)").register(registry);
+        breakerStops = Counter.builder("aligner_sync_sink_pingpong_stops").description("Copies parked because the ping-pong breaker"
+                + " stopped their key (docs/two-way.md)").register(registry);
     }
 
     /**
@@ -71,6 +74,14 @@ public final class SinkMetrics {
     /** The last tie-break since start, value-free; null when none. */
     public String lastTieBreak() {
         return lastTieBreak;
+    }
+
+    void recordBreakerStop() {
+        breakerStops.increment();
+    }
+
+    public long breakerStops() {
+        return (long) breakerStops.count();
     }
 
     void recordFailedBatch() {

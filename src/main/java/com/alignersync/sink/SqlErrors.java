@@ -34,6 +34,12 @@ public final class SqlErrors {
     // available yet (failover), 233/10053/10054/10060 transport, 40197/40501/40613/49918-49920
     // Azure SQL throttling and failover.
     private static final Set<Integer> SQLSERVER_TRANSIENT = Set.of(1205, 1222, -2, 40197, 40501, 40613, 49918, 49919, 49920, 4060, 233, 10053, 10054, 10060);
+    // H2 (the embedded default's clinic database), which reports a lost connection under its own
+    // numbers, not class 08: 90067 connection broken, 90121 database already closed, 90098
+    // database closed or corrupted, 90028 I/O exception, 90117 remote connections refused.
+    private static final Set<Integer> H2_CONNECTION_LOST = Set.of(90067, 90121, 90098, 90028, 90117);
+    /** The SQLState of a lost connection (SQL Server's and mssql-jdbc's 08S01). */
+    public static final String CONNECTION_LOST_STATE = "08S01";
     // 2627/2601 duplicate key, 547 constraint, 515 null, 8152/2628 truncation,
     // 241/242/8115 conversion and overflow.
     private static final Set<Integer> SQLSERVER_EVENT = Set.of(2627, 2601, 547, 515, 8152, 2628, 241, 242, 8115);
@@ -72,6 +78,9 @@ public final class SqlErrors {
         String state = state(e);
         int code = e.getErrorCode();
         // HY008: mssql-jdbc's "The query has timed out" (JDBC query timeout); HYT00/HYT01 other drivers' timeouts.
+        if (H2_CONNECTION_LOST.contains(code) && !state.startsWith("S")) {
+            return Kind.TRANSIENT;
+        }
         if (state.startsWith("08") || state.equals("40001") || state.equals("HYT00") || state.equals("HYT01") || state.equals("HY008")
                 || SQLSERVER_TRANSIENT.contains(code)) {
             return Kind.TRANSIENT;
@@ -131,7 +140,15 @@ public final class SqlErrors {
                 : reason;
     }
 
-    /** A log-safe one-line description: SQL state, vendor code and the driver's message. */
+    /**
+     * The error's number and SQLState alone: what a log line or status may carry when the
+     * message can quote a row (a trigger's THROW, a conversion or truncation error).
+     */
+    public static String describeSafely(SQLException e) {
+        return "SQLState " + e.getSQLState() + ", code " + e.getErrorCode();
+    }
+
+    /** A one-line description: SQL state, vendor code and the driver's message (connection and configuration errors). */
     public static String describe(SQLException e) {
         return "SQLState " + e.getSQLState() + ", code " + e.getErrorCode() + ": " + e.getMessage();
     }

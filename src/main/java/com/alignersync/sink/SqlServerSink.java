@@ -3,6 +3,7 @@ package com.alignersync.sink;
 import com.alignersync.config.SinkConfig;
 import com.alignersync.event.ChangeEvent;
 import com.alignersync.event.ChangeEvents;
+import com.alignersync.event.FieldStamp;
 import com.alignersync.event.Input;
 import com.alignersync.event.SourceTable;
 import com.alignersync.sink.DedupRules.Verdict;
@@ -10,6 +11,7 @@ import java.io.UncheckedIOException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.sql.SQLRecoverableException;
 import java.sql.ResultSet;
 import java.sql.SQLTimeoutException;
 import java.sql.SQLTransientException;
@@ -18,7 +20,8 @@ import java.time.Duration;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
+import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.EnumSet;
 import java.util.Set;
 import java.util.HashMap;
@@ -34,27 +37,32 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The one sink all three inputs feed. {@link #apply} takes a batch of change events and, in
- * one SQL Server transaction, lets the ledger decide each key ({@link DedupRules}), writes the
- * newest version through {@link TargetWriter}, and records it in the ledger. Only after the
- * commit does it return; callers advance offsets, cursors or answer 2xx only then.
+ * one SQL Server transaction, lets the ledger decide each key ({@link DedupRules}: dedup and the
+ * two-way rules), writes what a doctor changed through {@link TargetWriter}, and records it in
+ * the ledger. Only after the commit does it return; callers advance offsets, cursors or answer
+ * 2xx only then.
  *
- * <p>How it meets SQL Server's failures (each rule has a test in {@code SinkUnderSqlServerFailuresTest}):
+ * <p>How it meets SQL Server's failures (each rule has a test in {@code SinkUnderSqlServerFailuresTest}
+ * or {@code RefusalEvidenceSinkTest}):
  * <ul>
  * <li><b>A transaction that met an error is never continued.</b> SQL Server may already have
  *     rolled it back (a trigger error under {@code XACT_ABORT}); a savepoint rollback and the
  *     commit would then silently do nothing while later statements commit on their own. Every
  *     error rolls the whole attempt back; nothing is reported until a commit succeeded, and the
  *     commit itself is preceded by an {@code XACT_STATE()} check.</li>
- * <li><b>Transient</b> errors (connection loss, deadlock victim, lock and query timeouts) retry
- *     the batch with capped backoff; when they persist the caller learns that nothing of the
- *     batch is pending and keeps its position.</li>
+ * <li><b>An outage is never a refusal.</b> Connection loss (any driver's, or any error on a
+ *     connection that no longer answers), deadlocks and timeouts retry the batch with capped
+ *     backoff; when they persist the caller learns that nothing of the batch is pending and keeps
+ *     its position. Nothing is parked.</li>
  * <li><b>A row SQL Server refuses</b> (a constraint at once; a clinic trigger's error after
  *     {@code sink.isolate-after-failures} identical refusals) makes the sink apply the batch key
- *     by key, each in its own transaction: a key that fails alone is parked as a dead letter
- *     with SQL Server's error number and text, the others commit, the input moves on.</li>
+ *     by key, each in its own transaction. A refused key is parked only on evidence
+ *     ({@link RefusalEvidence}): other keys commit meanwhile. Keys all refused the same way stop
+ *     writes as systemic; without evidence either way the batch is held.</li>
  * <li><b>Misconfiguration</b> (login, permission, missing table) parks nothing: writes stop,
  *     {@link #health()} carries the fix for status and {@code /ready}, inputs hold positions.</li>
  * </ul>
+ * A key written too often in a short time is stopped by the {@link PingPongBreaker}.
  */
 public final class SqlServerSink {
 
@@ -71,7 +79,8 @@ public final class SqlServerSink {
     private final SinkHealth health;
     private final Clock clock;
     private final ReentrantLock singleWriter;
-    private final Duration echoWindow;
+    private final RefusalEvidence evidence;
+    private final PingPongBreaker breaker;
 
     public SqlServerSink(DataSource dataSource, SqlDialect dialect, SinkConfig config, ZoneId clinicZone,
                          DeadLetterLog deadLetters, SinkMetrics metrics, Clock clock) {
@@ -86,7 +95,8 @@ public final class SqlServerSink {
         this.health = new SinkHealth(clock);
         this.clock = clock;
         this.singleWriter = dialect.needsSingleWriter() ? new ReentrantLock(true) : null;
-        this.echoWindow = config.echoWindow();
+        this.evidence = new RefusalEvidence(clock, config.refusalWindow(), SYSTEMIC_REFUSAL_KEYS);
+        this.breaker = new PingPongBreaker(config.pingPongMaxWrites(), config.pingPongWindow(), clock);
     }
 
     /** What the last attempts said about SQL Server (lock waits, misconfiguration), for status and readiness. */
@@ -157,7 +167,7 @@ public final class SqlServerSink {
         }
         List<EventOutcome> parked = result.outcomes().stream().filter(o -> o.outcome() == Outcome.DEAD_LETTER).toList();
         for (EventOutcome o : parked) {
-            log.warn("sink: dead letter {} from {}: {}", o.event().describe(), o.event().input(), o.detail());
+            log.warn("sink: dead letter {} from {}: {}", o.event().describe(), o.event().input(), SqlErrors.withoutServerText(o.detail()));
         }
         try {
             deadLetters.park(parked);
@@ -172,13 +182,23 @@ public final class SqlServerSink {
         return result;
     }
 
+    /** The keys the ping-pong breaker has stopped, for status and the alarm. */
+    public List<String> stoppedByBreaker() {
+        return breaker.stopped().stream().map(SinkKey::toString).toList();
+    }
+
+    /** An operator replays these events' dead letters: the breaker lets their keys be written again. */
+    public void releaseBreaker(List<ChangeEvent> events) {
+        breaker.release(events.stream().map(e -> new SinkKey(e.table(), e.key())).toList());
+    }
+
     /** The whole batch in one transaction; on SQL Server's refusal, key by key (see the class comment). */
     private BatchResult applyPlan(List<ChangeEvent> events, Plan plan) throws SinkUnavailableException {
         Failures failures = new Failures(plan.inputs());
         while (true) {
             EventOutcome[] outcomes = Arrays.copyOf(plan.ignored(), events.size());
             try {
-                int conflicts = inTransaction(connection -> applyKeys(connection, events, plan.groups(), outcomes));
+                int conflicts = commit(events, plan.groups(), outcomes);
                 return new BatchResult(Arrays.asList(outcomes), conflicts);
             } catch (SQLException e) {
                 SqlErrors.Kind kind = failures.record(e, "a batch of " + plan.groups().size() + " keys");
@@ -186,7 +206,7 @@ public final class SqlServerSink {
                 if (kind == SqlErrors.Kind.EVENT || (kind == SqlErrors.Kind.REFUSED && (failures.sameRefusals() >= config.isolateAfterFailures()
                         || failures.refusals() >= 2 * config.isolateAfterFailures()))) {
                     log.warn("sink: SQL Server refused a batch of {} keys ({}); applying it key by key, each in its own transaction,"
-                            + " to park only the change it refuses", plan.groups().size(), SqlErrors.describe(e));
+                            + " to learn which keys it refuses", plan.groups().size(), SqlErrors.describeSafely(e));
                     return isolate(events, plan);
                 }
                 failures.backoff();
@@ -194,35 +214,41 @@ public final class SqlServerSink {
         }
     }
 
-    /** Each key in its own transaction: the ones SQL Server refuses alone become dead letters, the rest commit. */
+    /** One transaction for these keys; after the commit, the evidence and the breaker learn which keys were written. */
+    private int commit(List<ChangeEvent> events, Map<SinkKey, List<Integer>> groups, EventOutcome[] outcomes) throws SQLException {
+        Applied applied = inTransaction(connection -> applyKeys(connection, events, groups, outcomes));
+        evidence.committed(applied.written());
+        applied.written().forEach(breaker::written);
+        return applied.conflicts();
+    }
+
+    /**
+     * Each key in its own transaction, to tell a bad row from a systemic refusal by evidence
+     * ({@link RefusalEvidence}): a key refused while other keys commit is parked; keys all refused
+     * the same way with none committing stop writes; a refused key without evidence either way
+     * is held (the batch is not done, the input delivers it again).
+     */
     private BatchResult isolate(List<ChangeEvent> events, Plan plan) throws SinkUnavailableException {
         EventOutcome[] outcomes = Arrays.copyOf(plan.ignored(), events.size());
         int conflicts = 0;
+        Map<SinkKey, SQLException> held = new LinkedHashMap<>();
         int parkedKeys = 0;
-        int committedKeys = 0;
-        Integer sameError = null;
-        for (Map.Entry<GroupKey, List<Integer>> group : plan.groups().entrySet()) {
-            Map<GroupKey, List<Integer>> one = Map.of(group.getKey(), group.getValue());
+        for (Map.Entry<SinkKey, List<Integer>> group : plan.groups().entrySet()) {
             Failures failures = new Failures(plan.inputs());
             while (true) {
                 try {
-                    conflicts += inTransaction(connection -> applyKeys(connection, events, one, outcomes));
-                    committedKeys++;
+                    conflicts += commit(events, Map.of(group.getKey(), group.getValue()), outcomes);
                     break;
                 } catch (SQLException e) {
-                    SqlErrors.Kind kind = failures.record(e, group.getKey().table().tableName() + " key " + group.getKey().key());
+                    SqlErrors.Kind kind = failures.record(e, group.getKey().toString());
                     if (kind == SqlErrors.Kind.EVENT || kind == SqlErrors.Kind.REFUSED) {
-                        parkedKeys++;
-                        sameError = parkedKeys == 1 || (sameError != null && sameError == e.getErrorCode()) ? Integer.valueOf(e.getErrorCode()) : null;
-                        if (committedKeys == 0 && sameError != null && parkedKeys >= SYSTEMIC_REFUSAL_KEYS) {
-                            throw systemicRefusal(e, plan.inputs());
-                        }
-                        String reason = SqlErrors.refusedWrite(e);
-                        for (int index : group.getValue()) {
-                            Outcome planned = outcomes[index] == null ? null : outcomes[index].outcome();
-                            if (planned == null || planned == Outcome.APPLIED || planned == Outcome.UNCHANGED) {
-                                outcomes[index] = new EventOutcome(events.get(index), Outcome.DEAD_LETTER, reason);
+                        switch (evidence.refused(group.getKey(), e)) {
+                            case PARK -> {
+                                park(events, group.getValue(), e, outcomes);
+                                parkedKeys++;
                             }
+                            case SYSTEMIC -> throw systemicRefusal(e, plan.inputs());
+                            case HOLD -> held.put(group.getKey(), e);
                         }
                         break;
                     }
@@ -230,14 +256,41 @@ public final class SqlServerSink {
                 }
             }
         }
+        SQLException stillRefused = null;
+        for (Map.Entry<SinkKey, SQLException> key : held.entrySet()) {
+            if (evidence.recheck(key.getKey()) == RefusalEvidence.Verdict.PARK) {
+                park(events, plan.groups().get(key.getKey()), key.getValue(), outcomes);
+                parkedKeys++;
+            } else {
+                stillRefused = key.getValue();
+            }
+        }
+        if (stillRefused != null) {
+            String detail = "SQL Server refuses " + held.size() + " key(s) of the batch (error " + stillRefused.getErrorCode() + ", SQLState "
+                    + stillRefused.getSQLState() + ") and no other key has committed since: held, not parked, until other keys commit"
+                    + " (then it is a bad row, parked) or " + SYSTEMIC_REFUSAL_KEYS + " keys are refused the same way (then writes stop)";
+            health.held(plan.inputs(), detail);
+            log.warn("sink: {}", detail);
+            throw new SinkUnavailableException(detail, stillRefused);
+        }
         log.info("sink: key by key: {} keys committed, {} parked", plan.groups().size() - parkedKeys, parkedKeys);
         return new BatchResult(Arrays.asList(outcomes), conflicts);
     }
 
+    private static void park(List<ChangeEvent> events, List<Integer> indexes, SQLException e, EventOutcome[] outcomes) {
+        String reason = SqlErrors.refusedWrite(e);
+        for (int index : indexes) {
+            Outcome planned = outcomes[index] == null ? null : outcomes[index].outcome();
+            if (planned == null || planned == Outcome.APPLIED || planned == Outcome.UNCHANGED) {
+                outcomes[index] = new EventOutcome(events.get(index), Outcome.DEAD_LETTER, reason);
+            }
+        }
+    }
+
     /**
-     * Keys that, each alone and none committing, SQL Server refuses with the same error before
-     * the sink stops calling it a bad row: a column added NOT NULL without default, a clinic
-     * trigger broken for every row. Parking them all would empty the stream into dead letters.
+     * Distinct keys that SQL Server refuses the same way, none committing meanwhile, before the
+     * sink calls it systemic: a column added NOT NULL without default, a clinic trigger broken
+     * for every row. Parking them would empty the stream into dead letters.
      */
     static final int SYSTEMIC_REFUSAL_KEYS = 5;
 
@@ -245,9 +298,9 @@ public final class SqlServerSink {
         // The number only: SQL Server's text may quote a row's value, and health is shown unauthenticated.
         String detail = "SQL Server refuses every row the same way (error " + e.getErrorCode() + ", SQLState " + e.getSQLState() + ")";
         String fix = "this is no bad row: the clinic's tables or triggers changed, or a right is missing. Fix it in SQL Server;"
-                + " nothing was parked and the inputs hold their positions, so the changes land once it is fixed";
+                + " nothing was parked and the inputs hold their positions, so the changes land by themselves once it is fixed";
         health.misconfigured(inputs, detail, fix);
-        log.error("sink: writes stopped: {}: {}. Fix: {}", detail, e.getMessage(), fix);
+        log.error("sink: writes stopped: {}. Fix: {}", detail, fix);
         return new SinkMisconfiguredException(detail + "; fix: " + fix, e);
     }
 
@@ -293,7 +346,7 @@ public final class SqlServerSink {
                     sameRefusals = same ? sameRefusals + 1 : 1;
                     refusals++;
                     lastRefusal = e;
-                    log.warn("sink: SQL Server refused {} ({} time(s) the same way): {}", what, sameRefusals, SqlErrors.describe(e));
+                    log.warn("sink: SQL Server refused {} ({} time(s) the same way): {}", what, sameRefusals, SqlErrors.describeSafely(e));
                 }
                 case EVENT -> {
                 }
@@ -338,7 +391,10 @@ public final class SqlServerSink {
                 ensureCommittable(connection);
                 connection.commit();
                 return result;
-            } catch (SQLException | RuntimeException e) {
+            } catch (SQLException e) {
+                rollbackQuietly(connection);
+                throw connectionLost(connection, e);
+            } catch (RuntimeException e) {
                 rollbackQuietly(connection);
                 throw e;
             }
@@ -348,6 +404,28 @@ public final class SqlServerSink {
             }
         }
     }
+
+    /**
+     * The fact behind "is this an outage?": whatever number the driver gave the error, a
+     * connection that no longer answers means SQL Server (or the way to it) went away, and says
+     * nothing about the row. Such an error is rethrown as a connection loss (SQLState 08S01, the
+     * class every driver uses for it), so it is retried and never parks a row.
+     */
+    private static SQLException connectionLost(Connection connection, SQLException e) {
+        if (SqlErrors.classify(e) == SqlErrors.Kind.TRANSIENT || SqlErrors.classify(e) == SqlErrors.Kind.MISCONFIGURED) {
+            return e;
+        }
+        boolean alive;
+        try {
+            alive = !connection.isClosed() && connection.isValid(CONNECTION_CHECK_SECONDS);
+        } catch (SQLException | RuntimeException check) {
+            alive = false;
+        }
+        return alive ? e : new SQLRecoverableException("the connection to SQL Server was lost (" + SqlErrors.describeSafely(e) + ")",
+                SqlErrors.CONNECTION_LOST_STATE, e.getErrorCode(), e);
+    }
+
+    private static final int CONNECTION_CHECK_SECONDS = 2;
 
     /** H2 ignores lock hints, so its writers queue here; bounded like any other lock wait. */
     private void lockSingleWriter() throws SQLException {
@@ -382,7 +460,7 @@ public final class SqlServerSink {
      * What {@link #apply} would decide for these events against the ledger, without writing
      * (the poller's dry run). It cannot foresee what only the clinic's rows tell (a value
      * already there: UNCHANGED; a key conflict or an unknown batch: DEAD_LETTER), so APPLIED
-     * here means "newer than anything applied".
+     * here means "newer than anything applied, with something a doctor changed".
      */
     public List<Outcome> preview(List<ChangeEvent> events) throws SinkUnavailableException {
         Outcome[] verdicts = new Outcome[events.size()];
@@ -395,54 +473,47 @@ public final class SqlServerSink {
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
             try {
-                for (SourceTable table : SourceTable.values()) {
-                    List<GroupKey> keys = plan.groups().keySet().stream().filter(k -> k.table() == table).toList();
-                    if (keys.isEmpty()) {
-                        continue;
-                    }
-                    Map<Long, LedgerEntry> applied = ledger.lock(connection, table, keys.stream().map(GroupKey::key).toList());
-                    for (GroupKey key : keys) {
-                        for (int index : plan.groups().get(key)) {
-                            ChangeEvent event = events.get(index);
-                            verdicts[index] = switch (DedupRules.decide(applied.get(key.key()), incoming(event, event.version()),
-                                    nowMicros(), echoWindow).verdict()) {
-                                case APPLY, APPLY_CONFLICT_WINNER -> Outcome.APPLIED;
-                                case DUPLICATE -> Outcome.DUPLICATE;
-                                case STALE -> Outcome.STALE;
-                                case CONFLICT_LOSER -> Outcome.CONFLICT;
-                                case SAME_CONTENT, ECHO -> Outcome.UNCHANGED;
-                            };
-                        }
+                Map<SinkKey, LedgerEntry> applied = lockLedger(connection, plan.groups().keySet());
+                for (Map.Entry<SinkKey, List<Integer>> group : plan.groups().entrySet()) {
+                    for (int index : group.getValue()) {
+                        ChangeEvent event = events.get(index);
+                        LedgerEntry entry = applied.get(group.getKey());
+                        verdicts[index] = switch (DedupRules.decide(entry, incoming(event, versionOf(event, entry))).verdict()) {
+                            case APPLY, APPLY_CONFLICT_WINNER -> Outcome.APPLIED;
+                            case DUPLICATE -> Outcome.DUPLICATE;
+                            case STALE -> Outcome.STALE;
+                            case CONFLICT_LOSER -> Outcome.CONFLICT;
+                            case SAME_CONTENT, CLINIC_ORIGIN -> Outcome.UNCHANGED;
+                        };
                     }
                 }
             } finally {
                 connection.rollback();
             }
         } catch (SQLException e) {
-            throw new SinkUnavailableException("cannot read the ledger: " + SqlErrors.describe(e), e);
+            throw new SinkUnavailableException("cannot read the ledger: " + SqlErrors.describeSafely(e), e);
         }
         return Arrays.asList(verdicts);
     }
 
-    /** Events grouped by key, keys in one global order so that concurrent transactions lock alike. */
-    /** @param inputs the inputs the batch came from (one, except for a dead-letter replay): whose health it tells */
-    private record Plan(EventOutcome[] ignored, Map<GroupKey, List<Integer>> groups, Set<Input> inputs) {
-    }
-
-    private record GroupKey(SourceTable table, long key) {
-        static final Comparator<GroupKey> ORDER = Comparator.comparing(GroupKey::table).thenComparingLong(GroupKey::key);
+    /**
+     * Events grouped by key, keys in one global order so that concurrent transactions lock alike.
+     *
+     * @param inputs the inputs the batch came from (one, except for a dead-letter replay): whose health it tells
+     */
+    private record Plan(EventOutcome[] ignored, Map<SinkKey, List<Integer>> groups, Set<Input> inputs) {
     }
 
     private static Plan plan(List<ChangeEvent> events) {
         EventOutcome[] ignored = new EventOutcome[events.size()];
-        Map<GroupKey, List<Integer>> groups = new TreeMap<>(GroupKey.ORDER);
+        Map<SinkKey, List<Integer>> groups = new TreeMap<>(SinkKey.ORDER);
         for (int i = 0; i < events.size(); i++) {
             ChangeEvent event = events.get(i);
             String reason = TargetWriter.ignoredReason(event);
             if (reason != null) {
                 ignored[i] = new EventOutcome(event, Outcome.IGNORED, reason);
             } else {
-                groups.computeIfAbsent(new GroupKey(event.table(), event.key()), k -> new ArrayList<>(1)).add(i);
+                groups.computeIfAbsent(new SinkKey(event.table(), event.key()), k -> new ArrayList<>(1)).add(i);
             }
         }
         Set<Input> inputs = EnumSet.noneOf(Input.class);
@@ -450,25 +521,34 @@ public final class SqlServerSink {
         return new Plan(ignored, groups, inputs);
     }
 
+    private Map<SinkKey, LedgerEntry> lockLedger(Connection connection, Collection<SinkKey> keys) throws SQLException {
+        Map<SinkKey, LedgerEntry> applied = new HashMap<>();
+        for (SourceTable table : SourceTable.values()) {
+            List<Long> ofTable = keys.stream().filter(k -> k.table() == table).map(SinkKey::key).toList();
+            if (!ofTable.isEmpty()) {
+                ledger.lock(connection, table, ofTable).forEach((key, entry) -> applied.put(new SinkKey(table, key), entry));
+            }
+        }
+        return applied;
+    }
+
+    /** What one transaction did: equal-version conflicts met, and the keys whose clinic row it wrote. */
+    private record Applied(int conflicts, List<SinkKey> written) {
+    }
+
     /**
      * The whole of one batch's work for a set of keys, in a handful of statements whatever the
      * batch size: lock their ledger entries, decide each key, lock the clinic rows of the
      * winners, plan their writes, then write them and the ledger as JDBC batches.
      */
-    private int applyKeys(Connection connection, List<ChangeEvent> events, Map<GroupKey, List<Integer>> groups,
-                          EventOutcome[] outcomes) throws SQLException {
-        Map<GroupKey, LedgerEntry> applied = new HashMap<>();
-        for (SourceTable table : SourceTable.values()) {
-            List<Long> keys = groups.keySet().stream().filter(k -> k.table() == table).map(GroupKey::key).toList();
-            if (!keys.isEmpty()) {
-                ledger.lock(connection, table, keys).forEach((key, entry) -> applied.put(new GroupKey(table, key), entry));
-            }
-        }
+    private Applied applyKeys(Connection connection, List<ChangeEvent> events, Map<SinkKey, List<Integer>> groups,
+                              EventOutcome[] outcomes) throws SQLException {
+        Map<SinkKey, LedgerEntry> applied = lockLedger(connection, groups.keySet());
         int conflicts = 0;
         List<KeyDecision> winners = new ArrayList<>();
-        // Rule 6 and echoes move only the ledger's version: recorded without a write.
+        // Rule 6 and the clinic's own changes move only the ledger's version: recorded without a write.
         List<Ledger.Update> advances = new ArrayList<>();
-        for (Map.Entry<GroupKey, List<Integer>> group : groups.entrySet()) {
+        for (Map.Entry<SinkKey, List<Integer>> group : groups.entrySet()) {
             LedgerEntry before = applied.get(group.getKey());
             KeyDecision decision = decideKey(before, group.getKey(), group.getValue(), events, outcomes);
             conflicts += decision.conflicts();
@@ -481,20 +561,31 @@ public final class SqlServerSink {
         }
         if (winners.isEmpty()) {
             ledger.record(connection, advances);
-            return conflicts;
+            return new Applied(conflicts, List.of());
         }
         TargetWriter.Current current = writer.lock(connection,
                 winners.stream().filter(d -> d.key().table() == SourceTable.ALIGNER_NOTES).map(d -> d.key().key()).toList(),
                 winners.stream().filter(d -> d.key().table() == SourceTable.ALIGNER_BATCHES).map(d -> d.key().key()).toList());
         List<TargetWriter.Write> writes = new ArrayList<>(winners.size());
         List<Ledger.Update> updates = new ArrayList<>(winners.size());
+        List<SinkKey> written = new ArrayList<>(winners.size());
         for (KeyDecision decision : winners) {
             ChangeEvent winner = events.get(decision.winner());
             try {
-                TargetWriter.Write write = writer.plan(winner, current);
+                TargetWriter.Write write = writer.plan(winner, current, decision.fields());
+                if (write.outcome() == Outcome.APPLIED && !breaker.mayWrite(decision.key())) {
+                    // Parked, not recorded: the key is stopped until an operator replays its dead letters.
+                    outcomes[decision.winner()] = new EventOutcome(winner, Outcome.DEAD_LETTER, breaker.reason());
+                    metrics.recordBreakerStop();
+                    log.error("sink: ALARM: {} stopped by the {}", decision.key(), breaker.reason());
+                    continue;
+                }
                 writes.add(write);
-                // When the clinic's row really changes, the forward sync may echo it: note when (DedupRules).
-                LedgerEntry state = write.outcome() == Outcome.APPLIED ? decision.state().writtenAt(nowMicros()) : decision.state();
+                LedgerEntry state = decision.state();
+                if (write.outcome() == Outcome.APPLIED) {
+                    state = state.writtenAt(nowMicros());
+                    written.add(decision.key());
+                }
                 updates.add(new Ledger.Update(decision.key().table(), decision.key().key(), state, winner.input().name(),
                         applied.containsKey(decision.key())));
                 outcomes[decision.winner()] = new EventOutcome(winner, write.outcome(), write.detail());
@@ -506,30 +597,29 @@ public final class SqlServerSink {
         writer.execute(connection, writes);
         updates.addAll(advances);
         ledger.record(connection, updates);
-        return conflicts;
+        return new Applied(conflicts, written);
     }
 
     /**
-     * @param winner the index of the event to write, or -1 when none is newer than the ledger
+     * @param winner the index of the event to write, or -1 when none is written
      * @param state  the ledger entry to record once the winner is written
+     * @param fields the synced fields of the winner to write ({@link DedupRules#ALL_FIELDS}: all)
      */
-    private record KeyDecision(GroupKey key, int winner, LedgerEntry state, int conflicts) {
+    private record KeyDecision(SinkKey key, int winner, LedgerEntry state, int conflicts, Set<String> fields) {
     }
 
     /** Decides every event of one key against its (locked) ledger entry; fills in the losers' outcomes. */
-    private KeyDecision decideKey(LedgerEntry applied, GroupKey key, List<Integer> indexes, List<ChangeEvent> events,
+    private KeyDecision decideKey(LedgerEntry applied, SinkKey key, List<Integer> indexes, List<ChangeEvent> events,
                                   EventOutcome[] outcomes) {
         LedgerEntry state = applied;
         int winner = -1;
+        int newest = -1;
+        Set<String> fields = Set.of();
         int conflicts = 0;
         for (int index : indexes) {
             ChangeEvent event = events.get(index);
-            long version = notInTheFuture(event.hasKnownVersion() ? event.version() : versionForUnversionedDelete(state, event), event);
-            // A repair copy (verify --repair) re-asserts the portal's row against SQL Server changed behind the ledger's back.
-            boolean repair = event.input() == Input.RECONCILE && !event.isDelete();
-            DedupRules.Decision decision = repair
-                    ? DedupRules.decideRepair(state, incoming(event, version), nowMicros(), echoWindow)
-                    : DedupRules.decide(state, incoming(event, version), nowMicros(), echoWindow);
+            long version = versionOf(event, state);
+            DedupRules.Decision decision = DedupRules.decide(state, incoming(event, version));
             Verdict verdict = decision.verdict();
             switch (verdict) {
                 case APPLY, APPLY_CONFLICT_WINNER -> {
@@ -544,6 +634,7 @@ public final class SqlServerSink {
                         outcomes[winner] = new EventOutcome(events.get(winner), Outcome.SUPERSEDED, "a newer version in the same batch was applied");
                     }
                     winner = index;
+                    fields = decision.fields();
                 }
                 case DUPLICATE -> outcomes[index] = new EventOutcome(event, Outcome.DUPLICATE, "version " + version + " already applied");
                 case STALE -> outcomes[index] = new EventOutcome(event, Outcome.STALE, "version " + version + " is older than the applied "
@@ -557,46 +648,46 @@ public final class SqlServerSink {
                     outcomes[index] = new EventOutcome(event, Outcome.CONFLICT, "same version " + version + " as applied, different content; applied copy kept");
                 }
                 case SAME_CONTENT -> outcomes[index] = new EventOutcome(event, Outcome.UNCHANGED,
-                        "content equals what was last applied (rule 6): version advanced, nothing written");
-                case ECHO -> outcomes[index] = new EventOutcome(event, Outcome.UNCHANGED,
-                        "echo of a value aligner-sync wrote and has since superseded: version advanced, nothing written");
+                        "nothing that flows back changed since the version applied (rule 6): version advanced, nothing written");
+                case CLINIC_ORIGIN -> outcomes[index] = new EventOutcome(event, Outcome.UNCHANGED,
+                        "the clinic's own change, forward-synced to the portal (origin clinic): recorded as seen, not written back");
+            }
+            if (decision.next() != state) {
+                newest = index;
             }
             state = decision.next();
         }
-        return new KeyDecision(key, winner, state, conflicts);
-    }
-
-    /**
-     * How far a version may be ahead of the daemon's clock before it is taken for a client clock
-     * running ahead (or local time stored as UTC) rather than a real edit time.
-     */
-    static final Duration FUTURE_VERSION_MARGIN = Duration.ofMinutes(5);
-
-    /**
-     * A future-dated row is applied, but the ledger records it at most {@link #FUTURE_VERSION_MARGIN}
-     * ahead of now: recorded at its own version, it would make every real edit of the key in the
-     * meantime (its updated_at is the portal trigger's now()) look stale and lose it. A later copy
-     * of the same row is capped later and so is a same-content copy, never a revert; an older copy
-     * stays older.
-     */
-    private long notInTheFuture(long version, ChangeEvent event) {
-        long limit = nowMicros() + FUTURE_VERSION_MARGIN.toNanos() / 1000;
-        if (version <= limit) {
-            return version;
+        // Several copies of a stamped row in one batch: the newest copy's stamps tell the last
+        // change of every field, so what a doctor changed since the ledger (as the batch found
+        // it) is read from it alone: a field changed by an earlier copy of the batch is written
+        // too, and one the clinic changed again later in the batch is not written back.
+        if (winner >= 0 && newest >= 0 && !events.get(newest).isDelete() && !events.get(winner).isDelete() && !isRepair(events.get(newest))) {
+            List<FieldStamp> stamps = ChangeEvents.stamps(key.table(), events.get(newest).after());
+            if (stamps != null) {
+                Set<String> since = DedupRules.portalFieldsSince(applied, stamps);
+                if (newest != winner) {
+                    outcomes[winner] = new EventOutcome(events.get(winner), Outcome.SUPERSEDED, "a newer copy in the same batch carries its fields");
+                }
+                winner = since.isEmpty() ? -1 : newest;
+                fields = since;
+            }
         }
-        log.warn("sink: {} from {} is dated {} ahead of this clock (a client clock ahead, or local time stored as UTC?);"
-                + " applied, recorded as {} minutes ahead so later real edits of it still win", event.describe(), event.input(),
-                Duration.ofNanos((version - nowMicros()) * 1000), FUTURE_VERSION_MARGIN.toMinutes());
-        return limit;
+        return new KeyDecision(key, winner, state, conflicts, fields);
     }
 
     private static String tieBreakRule(DedupRules.TieBreak tieBreak) {
         return tieBreak == DedupRules.TieBreak.LSN ? " the later LSN wins" : " the greater content hash wins (deterministic)";
     }
 
+    /** A repair copy (verify --repair) re-asserts the portal's row against SQL Server changed behind the ledger's back. */
+    private static boolean isRepair(ChangeEvent event) {
+        return event.input() == Input.RECONCILE && !event.isDelete();
+    }
+
     private static DedupRules.Incoming incoming(ChangeEvent event, long version) {
         Long lsn = event.position() != null && event.position().lsn() != 0 ? event.position().lsn() : null;
-        return new DedupRules.Incoming(version, event.contentHash(), event.isDelete(), lsn);
+        List<FieldStamp> stamps = event.isDelete() ? null : ChangeEvents.stamps(event.table(), event.after());
+        return new DedupRules.Incoming(version, event.contentHash(), event.isDelete(), lsn, stamps, isRepair(event));
     }
 
     private long nowMicros() {
@@ -604,19 +695,21 @@ public final class SqlServerSink {
     }
 
     /**
-     * A delete whose old row carries no version (REPLICA IDENTITY DEFAULT) is placed just after
-     * the last version applied, and, when CDC tells its commit time, not before that, so an
-     * older copy delivered later cannot bring the row back. With no ledger entry and no commit
-     * time, the local clock is the best bound on when the delete happened.
+     * The event's own version; for a delete whose old row carries none (REPLICA IDENTITY
+     * DEFAULT), a version from the portal's side, never the daemon's clock: just after the last
+     * version the ledger holds and, when CDC tells the commit time (the portal's clock), not
+     * before that, so an older copy delivered later cannot bring the row back. With neither, 0:
+     * the delete applies, and any copy of the row the portal still sends is newer.
      */
-    private long versionForUnversionedDelete(LedgerEntry state, ChangeEvent event) {
+    private static long versionOf(ChangeEvent event, LedgerEntry state) {
+        if (event.hasKnownVersion()) {
+            return event.version();
+        }
         Long committed = event.position() != null && event.position().commitTime() != null
                 ? ChangeEvents.toMicros(event.position().commitTime())
                 : null;
-        if (state == null) {
-            return committed != null ? committed : ChangeEvents.toMicros(clock.instant());
-        }
-        return committed != null ? Math.max(state.version() + 1, committed) : state.version() + 1;
+        long afterLedger = state == null ? 0 : state.version() + 1;
+        return committed != null ? Math.max(afterLedger, committed) : afterLedger;
     }
 
     private static void rollbackQuietly(Connection connection) {

@@ -19,6 +19,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * The table mappings of DESIGN.md section 3, in one place: which portal changes concern the
@@ -124,12 +125,20 @@ final class TargetWriter {
      * @throws RejectedChangeException when the clinic's data refuses it for good (key conflict, unknown batch)
      */
     Write plan(ChangeEvent event, Current current) throws RejectedChangeException {
+        return plan(event, current, DedupRules.ALL_FIELDS);
+    }
+
+    /**
+     * @param fields the synced fields to write ({@link DedupRules#ALL_FIELDS}: all): an update of a
+     *               note keeps SQL Server's own values of the others (the clinic changed them since)
+     */
+    Write plan(ChangeEvent event, Current current, Set<String> fields) throws RejectedChangeException {
         return event.table() == SourceTable.ALIGNER_NOTES
-                ? planNote(event, current.notes().get(event.key()))
+                ? planNote(event, current.notes().get(event.key()), fields)
                 : planBatch(event, current.batches().get(event.key()));
     }
 
-    private Write planNote(ChangeEvent event, ClinicNote current) throws RejectedChangeException {
+    private Write planNote(ChangeEvent event, ClinicNote current, Set<String> fields) throws RejectedChangeException {
         if (event.isDelete()) {
             if (current == null) {
                 return new Write(Write.Kind.NONE, event, Outcome.UNCHANGED, "note not in SQL Server");
@@ -150,6 +159,10 @@ final class TargetWriter {
             return new Write(Write.Kind.INSERT_NOTE, event, Outcome.APPLIED, "note inserted");
         }
         checkSameNote(event, current, after.integer("aligner_set_id"));
+        if (!fields.equals(DedupRules.ALL_FIELDS)) {
+            event = withClinicValues(event, current, fields);
+            after = event.after();
+        }
         boolean same = current.noteText().equals(after.text("note_text"))
                 && Objects.equals(current.isEdited(), after.bool("is_edited"))
                 && ClinicDatetime.sameDatetime(current.editedAt(), after.timestamp("edited_at"))
@@ -157,6 +170,21 @@ final class TargetWriter {
         return same
                 ? new Write(Write.Kind.NONE, event, Outcome.UNCHANGED, "SQL Server already has this note text and flags")
                 : new Write(Write.Kind.UPDATE_NOTE, event, Outcome.APPLIED, "note updated");
+    }
+
+    /** The event with SQL Server's values in the synced fields it does not write. */
+    private static ChangeEvent withClinicValues(ChangeEvent event, ClinicNote current, Set<String> fields) {
+        Map<String, Object> values = new java.util.LinkedHashMap<>(event.after().values());
+        if (!fields.contains("text")) {
+            values.put("note_text", current.noteText());
+            values.put("is_edited", current.isEdited());
+            values.put("edited_at", current.editedAt());
+        }
+        if (!fields.contains("read")) {
+            values.put("is_read", current.isRead());
+        }
+        return new ChangeEvent(event.input(), event.table(), event.op(), event.key(), event.before(), new Row(values), event.version(),
+                event.contentHash(), event.position());
     }
 
     private static void checkSameNote(ChangeEvent event, ClinicNote current, Long alignerSetId) throws RejectedChangeException {

@@ -34,13 +34,14 @@ class DaemonConfigTest {
     }
 
     @Test
-    void theEchoWindowDefaultsToAMinuteAndZeroTurnsItOff() {
+    void thePingPongBreakerDefaultsToSixWritesInTwoMinutesAndZeroTurnsItOff() {
         Map<String, String> values = valid();
-        assertEquals(java.time.Duration.ofSeconds(60), DaemonConfig.from(new ConfigReader(Settings.of(values))).sink().echoWindow());
-        values.put("sink.echo-window-seconds", "0");
-        assertEquals(java.time.Duration.ZERO, DaemonConfig.from(new ConfigReader(Settings.of(values))).sink().echoWindow());
-        values.put("sink.echo-window-seconds", "-1");
+        assertEquals(6, DaemonConfig.from(new ConfigReader(Settings.of(values))).sink().pingPongMaxWrites());
+        assertEquals(java.time.Duration.ofSeconds(120), DaemonConfig.from(new ConfigReader(Settings.of(values))).sink().pingPongWindow());
+        values.put("sink.pingpong.max-writes", "0");
+        assertEquals(0, DaemonConfig.from(new ConfigReader(Settings.of(values))).sink().pingPongMaxWrites());
+        values.put("sink.pingpong.max-writes", "-1");
         ConfigException e = assertThrows(ConfigException.class, () -> DaemonConfig.from(new ConfigReader(Settings.of(values))));
-        assertTrue(e.getMessage().contains("sink.echo-window-seconds"), e.getMessage());
+        assertTrue(e.getMessage().contains("sink.pingpong.max-writes"), e.getMessage());
     }
 }

@@ -32,7 +32,10 @@ import org.h2.api.Trigger;
  *
  * <p>It does not skip the daemon's own writes (a clinic whose trigger lacks the
  * {@code SESSION_CONTEXT} check of {@code connector-config/forward-sync-skip-aligner-sync.sql}):
- * that is the hard case, where every write of the daemon echoes back.
+ * that is the hard case, where every write of the daemon echoes back. It marks its portal
+ * session as the clinic's ({@code SET aligner_sync.origin = 'clinic'}, the documented setup), so
+ * the portal's setup trigger stamps its changes with that origin; {@link #withoutOrigin()} turns
+ * that off, for a portal that cannot tell who wrote (then only the ping-pong breaker helps).
  */
 public final class ForwardSyncSimulator implements AutoCloseable {
 
@@ -47,6 +50,7 @@ public final class ForwardSyncSimulator implements AutoCloseable {
     private volatile boolean busy;
     private Thread worker;
     private volatile Throwable failure;
+    private volatile boolean marksOrigin = true;
 
     public ForwardSyncSimulator(DataSource clinic, DataSource portal, Duration minDelay, Duration maxDelay, long seed) {
         this.clinic = clinic;
@@ -54,6 +58,12 @@ public final class ForwardSyncSimulator implements AutoCloseable {
         this.minDelay = minDelay;
         this.maxDelay = maxDelay;
         this.random = new Random(seed);
+    }
+
+    /** Writes to the portal without saying it is the clinic's forward sync: its changes look like anyone's. */
+    public ForwardSyncSimulator withoutOrigin() {
+        marksOrigin = false;
+        return this;
     }
 
     /** Creates the queue and the triggers in the clinic database and starts the worker. */
@@ -162,6 +172,9 @@ public final class ForwardSyncSimulator implements AutoCloseable {
     /** As the clinic's triggers do: write only where the portal's value differs (the portal's trigger bumps updated_at). */
     private void writeToPortal(Entry e) throws SQLException {
         try (Connection c = portal.getConnection()) {
+            try (Statement origin = c.createStatement()) {
+                origin.execute(marksOrigin ? "SET aligner_sync.origin = 'clinic'" : "RESET aligner_sync.origin");
+            }
             int changed;
             if (e.table().equalsIgnoreCase("tblAlignerBatches")) {
                 try (PreparedStatement u = c.prepareStatement(

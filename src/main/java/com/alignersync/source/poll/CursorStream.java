@@ -17,12 +17,25 @@ import java.util.List;
 public record CursorStream(SourceTable table, String tsColumn, String select) {
 
     public static CursorStream batches() {
-        return new CursorStream(SourceTable.ALIGNER_BATCHES, "updated_at", selectOf(SourceTable.ALIGNER_BATCHES, true));
+        return batches(true);
+    }
+
+    /** @param withStamps whether the portal has the origin stamps of this release's supabase-setup.sql */
+    public static CursorStream batches(boolean withStamps) {
+        return new CursorStream(SourceTable.ALIGNER_BATCHES, "updated_at", selectOf(SourceTable.ALIGNER_BATCHES, true, withStamps));
     }
 
     /** @param withUpdatedAt whether the portal's notes table has {@code updated_at} */
     public static List<CursorStream> notes(boolean withUpdatedAt) {
-        String select = selectOf(SourceTable.ALIGNER_NOTES, withUpdatedAt);
+        return notes(withUpdatedAt, withUpdatedAt);
+    }
+
+    /**
+     * @param withUpdatedAt whether the portal's notes table has {@code updated_at}
+     * @param withStamps    whether it has the origin stamps of this release's supabase-setup.sql
+     */
+    public static List<CursorStream> notes(boolean withUpdatedAt, boolean withStamps) {
+        String select = selectOf(SourceTable.ALIGNER_NOTES, withUpdatedAt, withStamps);
         if (withUpdatedAt) {
             return List.of(new CursorStream(SourceTable.ALIGNER_NOTES, "updated_at", select));
         }
@@ -30,9 +43,10 @@ public record CursorStream(SourceTable table, String tsColumn, String select) {
                 new CursorStream(SourceTable.ALIGNER_NOTES, "edited_at", select));
     }
 
-    private static String selectOf(SourceTable table, boolean withUpdatedAt) {
+    private static String selectOf(SourceTable table, boolean withUpdatedAt, boolean withStamps) {
         return String.join(",", table.columns().stream().map(Column::name)
-                .filter(name -> withUpdatedAt || !name.equals("updated_at")).toList());
+                .filter(name -> withUpdatedAt || !name.equals("updated_at"))
+                .filter(name -> withStamps || !table.stampColumns().contains(name)).toList());
     }
 
     /** The cursor's name in the state file and status, e.g. {@code aligner_notes.edited_at}. */

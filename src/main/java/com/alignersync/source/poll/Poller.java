@@ -75,6 +75,7 @@ public final class Poller {
     private volatile PollState state;
     private volatile Map<String, KeysetCursor> cursorsView = Map.of();
     private volatile Boolean notesHaveUpdatedAt;
+    private volatile Boolean portalHasStamps;
     /** Guarded by {@link #oneAtATime}: the future-dated rows seen by the poll in progress, per stream. */
     private final List<String> futureRows = new ArrayList<>();
     private volatile String futureRowsWarning;
@@ -215,9 +216,38 @@ public final class Poller {
     }
 
     private List<CursorStream> streams() throws PostgrestException {
-        List<CursorStream> streams = new ArrayList<>(CursorStream.notes(notesHaveUpdatedAt()));
-        streams.add(CursorStream.batches());
+        boolean stamps = portalHasStamps();
+        List<CursorStream> streams = new ArrayList<>(CursorStream.notes(notesHaveUpdatedAt(), stamps));
+        streams.add(CursorStream.batches(stamps));
         return streams;
+    }
+
+    /**
+     * Decided once: whether the portal has the origin stamps of this release's supabase-setup.sql
+     * (asked for in {@code select} only then; without them the sink applies by version alone).
+     */
+    private boolean portalHasStamps() throws PostgrestException {
+        if (portalHasStamps == null) {
+            portalHasStamps = hasColumn(SourceTable.ALIGNER_BATCHES, "days_changed_by") && hasColumn(SourceTable.ALIGNER_NOTES, "read_changed_by");
+            if (!portalHasStamps) {
+                log.warn("poll: the portal has no origin stamps (days_changed_by, ...): run connector-config/supabase-setup.sql;"
+                        + " until then changes are applied by version alone and the clinic's own changes are not told apart");
+            }
+        }
+        return portalHasStamps;
+    }
+
+    /** PostgREST answers 400 with Postgres' 42703 for an unknown column in {@code select}. */
+    private boolean hasColumn(SourceTable table, String column) throws PostgrestException {
+        try {
+            client.get(table.tableName(), "select=" + column + "&limit=1");
+            return true;
+        } catch (PostgrestException e) {
+            if (e.status() != 400 || !"42703".equals(e.code())) {
+                throw e;
+            }
+            return false;
+        }
     }
 
     /** Decided once: PostgREST answers 400 with Postgres' 42703 for an unknown column in {@code select}. */

@@ -169,8 +169,37 @@ public final class HostileSqlServer implements DataSource {
         faults.clear();
     }
 
+    private volatile long downUntilNanos;
+
+    /**
+     * SQL Server goes away for {@code duration}: new connections are refused and every open
+     * connection is broken (its next call fails, it reports itself closed and invalid), with
+     * H2's numbers over TCP (90067 "Connection is broken"), as the embedded default's driver
+     * reports it; SQL Server's driver says 08S01 instead, which is no harder.
+     */
+    public void outage(Duration duration) {
+        downUntilNanos = System.nanoTime() + duration.toNanos();
+    }
+
+    /** SQL Server answers again. */
+    public void endOutage() {
+        downUntilNanos = 0;
+    }
+
+    boolean down() {
+        return downUntilNanos != 0 && System.nanoTime() < downUntilNanos;
+    }
+
+    static SQLException brokenConnection() {
+        return new SQLException("Connection is broken: \"java.net.ConnectException: Connection refused: localhost:9092\" [90067-232]",
+                "90067", 90067);
+    }
+
     @Override
     public Connection getConnection() throws SQLException {
+        if (down()) {
+            throw brokenConnection();
+        }
         Connection real = h2.getConnection();
         Session session = new Session(real);
         Connection proxy = (Connection) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {Connection.class}, session);
@@ -202,8 +231,27 @@ public final class HostileSqlServer implements DataSource {
             this.real = real;
         }
 
+        boolean broken;
+
         @Override
         public Object invoke(Object proxy, Method method, Object[] args) throws Throwable {
+            broken |= down();
+            if (broken) {
+                switch (method.getName()) {
+                    case "isClosed" -> {
+                        return true;
+                    }
+                    case "isValid" -> {
+                        return false;
+                    }
+                    case "close" -> {
+                        real.rollback();
+                        real.close();
+                        return null;
+                    }
+                    default -> throw brokenConnection();
+                }
+            }
             switch (method.getName()) {
                 case "prepareStatement" -> {
                     PreparedStatement statement = (PreparedStatement) call(real, method, args);
@@ -265,6 +313,10 @@ public final class HostileSqlServer implements DataSource {
 
         /** Called before a statement runs; throws what SQL Server would. */
         void beforeExecute(String sql, List<Map<Integer, Object>> parameterSets, int queryTimeoutSeconds) throws SQLException {
+            broken |= down();
+            if (broken) {
+                throw brokenConnection();
+            }
             if (uncommittable) {
                 throw SqlServerError.UNCOMMITTABLE.exception();
             }

@@ -54,7 +54,7 @@ class EqualVersionsTest {
     void tearDown() throws Exception {
         rig.close();
         CdcRig.dropSlotIfExists(portal.dataSource(), "equal_versions");
-        // Puts back what a test removed (updated_at, the touch triggers); idempotent.
+        // Puts back what a test removed (updated_at, the stamp triggers); idempotent.
         portal.execute(Files.readString(Path.of("connector-config/supabase-setup.sql")));
     }
 
@@ -72,7 +72,7 @@ class EqualVersionsTest {
             first = 9;
             second = 20;
         }
-        portal.execute("DROP TRIGGER aligner_sync_touch_updated_at ON aligner_batches");
+        portal.execute("DROP TRIGGER aligner_sync_stamp ON aligner_batches");
         portal.execute("INSERT INTO aligner_batches (aligner_batch_id, aligner_set_id, days, updated_at)"
                 + " VALUES (77, 1, 14, '2026-11-20T09:00:00Z')");
         rig.target.insertBatch(77, 1, 14);

@@ -124,7 +124,7 @@ class PostgrestClientTest {
         KeysetCursor after = new KeysetCursor(Instant.parse("2026-11-21T16:45:09.781223Z"), 12044L);
         String query = batches.pageQuery(after, 1000);
         assertFalse(query.contains("+"), "an unencoded + would arrive as a space");
-        assertEquals("select=aligner_batch_id,aligner_set_id,days,created_at,updated_at"
+        assertEquals("select=aligner_batch_id,aligner_set_id,days,created_at,updated_at,days_changed_at,days_changed_by"
                         + "&or=(updated_at.gt.\"2026-11-21T16:45:09.781223Z\",and(updated_at.eq.\"2026-11-21T16:45:09.781223Z\",aligner_batch_id.gt.12044))"
                         + "&order=updated_at.asc,aligner_batch_id.asc&limit=1000",
                 URLDecoder.decode(query, StandardCharsets.UTF_8));

@@ -1,0 +1,92 @@
+package com.alignersync.sink;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Collection;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * The per-key ping-pong breaker of DESIGN.md section 9. Where the portal cannot say who made a
+ * change (no origin stamps) and the clinic's forward sync echoes the daemon's writes, two
+ * crossing edits can pass between the two sides for ever. This counts SQL Server writes per key;
+ * a key written {@code maxWrites} times within {@code window} is not written again: its next
+ * copies are parked with the reason, and it stays stopped until an operator replays its dead
+ * letters (or the daemon restarts). Nothing else stops.
+ */
+final class PingPongBreaker {
+
+    private final int maxWrites;
+    private final Duration window;
+    private final Clock clock;
+    private final Map<SinkKey, Deque<Instant>> writes = new HashMap<>();
+    private final Set<SinkKey> open = new TreeSet<>(SinkKey.ORDER);
+
+    /** @param maxWrites 0 turns the breaker off */
+    PingPongBreaker(int maxWrites, Duration window, Clock clock) {
+        this.maxWrites = maxWrites;
+        this.window = window;
+        this.clock = clock;
+    }
+
+    /**
+     * Whether the key may be written now; false trips (or keeps) the breaker for it. Called
+     * before a write, so the limit holds whatever the batch sizes.
+     */
+    synchronized boolean mayWrite(SinkKey key) {
+        if (maxWrites <= 0) {
+            return true;
+        }
+        if (open.contains(key)) {
+            return false;
+        }
+        Deque<Instant> recent = recent(key);
+        if (recent.size() >= maxWrites) {
+            open.add(key);
+            writes.remove(key);
+            return false;
+        }
+        return true;
+    }
+
+    /** The key's write committed. */
+    synchronized void written(SinkKey key) {
+        if (maxWrites > 0) {
+            recent(key).addLast(clock.instant());
+        }
+    }
+
+    /** An operator replays the key's dead letters: it may be written again. */
+    synchronized void release(Collection<SinkKey> keys) {
+        keys.forEach(key -> {
+            open.remove(key);
+            writes.remove(key);
+        });
+    }
+
+    /** The keys stopped now, for status and the alarm. */
+    synchronized List<SinkKey> stopped() {
+        return List.copyOf(open);
+    }
+
+    String reason() {
+        return "ping-pong breaker: written " + maxWrites + " times within " + window.toSeconds() + " s (the clinic's forward sync and the"
+                + " portal passing values back and forth, with no origin stamps to tell an echo); this key is not written again until its"
+                + " dead letters are replayed. Run connector-config/supabase-setup.sql with the forward sync's identity (docs/two-way.md)";
+    }
+
+    private Deque<Instant> recent(SinkKey key) {
+        Deque<Instant> recent = writes.computeIfAbsent(key, k -> new ArrayDeque<>());
+        Instant oldest = clock.instant().minus(window);
+        while (!recent.isEmpty() && recent.peekFirst().isBefore(oldest)) {
+            recent.removeFirst();
+        }
+        return recent;
+    }
+}
