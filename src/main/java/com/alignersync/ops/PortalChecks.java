@@ -26,7 +26,8 @@ final class PortalChecks {
     static final String REPLICA_IDENTITY = "replica identity";
     static final String UPDATED_AT = "aligner_notes.updated_at";
     static final String SLOT = "replication slot";
-    static final List<String> NAMES = List.of(REACHABLE, WAL_LEVEL, REPLICATION, PUBLICATION, REPLICA_IDENTITY, UPDATED_AT, SLOT);
+    static final String ORIGIN = "origin stamps";
+    static final List<String> NAMES = List.of(REACHABLE, WAL_LEVEL, REPLICATION, PUBLICATION, REPLICA_IDENTITY, UPDATED_AT, ORIGIN, SLOT);
 
     private static final List<String> TABLES = List.of("public.aligner_notes", "public.aligner_batches");
     private static final String HEARTBEAT = "public.aligner_sync_heartbeat";
@@ -50,6 +51,7 @@ final class PortalChecks {
             results.add(guard(PUBLICATION, () -> publication(connection)));
             results.add(guard(REPLICA_IDENTITY, () -> replicaIdentity(connection)));
             results.add(guard(UPDATED_AT, () -> updatedAt(connection)));
+            results.add(guard(ORIGIN, () -> originStamps(connection)));
         } catch (SQLException e) {
             results.add(CheckResult.fail(REACHABLE, "cannot connect to " + cdc.db().host() + ":" + cdc.db().port() + " as " + cdc.db().user()
                     + " (" + ErrorText.of(e) + "): check supabase.db-url (env SUPABASE_DB_URL), the direct host, the password"));
@@ -179,6 +181,55 @@ final class PortalChecks {
                     ? CheckResult.ok(UPDATED_AT, "present (one poll cursor, one version for every input)")
                     : CheckResult.warn(UPDATED_AT, "missing: the poller falls back to two cursors (created_at, edited_at); " + SETUP + " to add it");
         }
+    }
+
+    /**
+     * Who the portal takes for the clinic's forward sync, and who made the changes of the last
+     * week (DESIGN.md section 9): a mix that is all one side usually means the identity is wrong.
+     */
+    private static CheckResult originStamps(Connection connection) throws SQLException {
+        try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery(
+                "SELECT count(*) FROM information_schema.columns WHERE table_schema = 'public'"
+                        + " AND column_name IN ('days_changed_by', 'text_changed_by', 'read_changed_by')")) {
+            rs.next();
+            if (rs.getInt(1) < 3) {
+                return CheckResult.warn(ORIGIN, "missing: the portal cannot say who made a change, so changes are applied by version"
+                        + " alone and only the ping-pong breaker stops a loop; " + SETUP + " naming the forward sync's role (docs/two-way.md)");
+            }
+        }
+        String roles;
+        try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery(
+                "SELECT array_to_string(public.aligner_sync_forward_sync_roles(), ',')")) {
+            roles = rs.next() && rs.getString(1) != null ? rs.getString(1) : "";
+        }
+        long clinic = 0;
+        long doctors = 0;
+        try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery(
+                "SELECT by, count(*) FROM ("
+                        + " SELECT days_changed_by AS by FROM public.aligner_batches WHERE days_changed_at > now() - interval '7 days'"
+                        + " UNION ALL SELECT text_changed_by FROM public.aligner_notes WHERE text_changed_at > now() - interval '7 days'"
+                        + " UNION ALL SELECT read_changed_by FROM public.aligner_notes WHERE read_changed_at > now() - interval '7 days'"
+                        + ") changes GROUP BY by")) {
+            while (rs.next()) {
+                if ("clinic".equals(rs.getString(1))) {
+                    clinic += rs.getLong(2);
+                } else {
+                    doctors += rs.getLong(2);
+                }
+            }
+        }
+        String facts = "forward sync identified by " + (roles.isEmpty() ? "no role (only sessions that SET aligner_sync.origin = 'clinic')"
+                : "role(s) " + roles + " or SET aligner_sync.origin = 'clinic'") + "; changes of the last 7 days: " + clinic + " by the clinic, "
+                + doctors + " by doctors";
+        if (clinic == 0 && doctors > 0) {
+            return CheckResult.warn(ORIGIN, facts + ": none is the clinic's. If the forward sync ran this week, its identity is not named:"
+                    + " its changes are taken for doctors' edits (docs/two-way.md)");
+        }
+        if (doctors == 0 && clinic > 20) {
+            return CheckResult.warn(ORIGIN, facts + ": none is a doctor's. If doctors edited this week, a role they write as is named"
+                    + " as the forward sync's, and their edits are not synced (docs/two-way.md)");
+        }
+        return CheckResult.ok(ORIGIN, facts);
     }
 
     private CheckResult slot() throws SQLException {

@@ -117,6 +117,34 @@ class CheckCommandTest {
     }
 
     @Test
+    void theOriginCheckWarnsWhenNoRecentChangeIsTheClinics() throws Exception {
+        portal.execute("TRUNCATE aligner_notes, aligner_batches; INSERT INTO aligner_batches (aligner_batch_id, aligner_set_id, days) VALUES (1, 1, 14)");
+        portal.execute("UPDATE aligner_batches SET days = 10 WHERE aligner_batch_id = 1");
+        try {
+            check();
+            assertEquals("WARN", status("origin stamps"), cli.out());
+            assertTrue(detail("origin stamps").contains("0 by the clinic, 1 by doctors: none is the clinic's"), cli.out());
+        } finally {
+            portal.execute("TRUNCATE aligner_notes, aligner_batches");
+        }
+    }
+
+    @Test
+    void theOriginCheckShowsTheForwardSyncsConfiguredRole() throws Exception {
+        portal.execute("TRUNCATE aligner_notes, aligner_batches; INSERT INTO aligner_batches (aligner_batch_id, aligner_set_id, days) VALUES (1, 1, 14)");
+        portal.execute("UPDATE aligner_sync_settings SET forward_sync_roles = '{service_role}'");
+        portal.execute("SET aligner_sync.origin = 'clinic'; UPDATE aligner_batches SET days = 21 WHERE aligner_batch_id = 1");
+        try {
+            check();
+            assertEquals("OK", status("origin stamps"), detail("origin stamps"));
+            assertTrue(detail("origin stamps").contains("role(s) service_role"), cli.out());
+            assertTrue(detail("origin stamps").contains("1 by the clinic, 0 by doctors"), cli.out());
+        } finally {
+            portal.execute("UPDATE aligner_sync_settings SET forward_sync_roles = '{}'; TRUNCATE aligner_notes, aligner_batches");
+        }
+    }
+
+    @Test
     void anExistingSlotIsReportedWithItsWalStatus() throws Exception {
         portal.execute("SELECT pg_create_logical_replication_slot('aligner_sync', 'pgoutput')");
         assertEquals(0, check(), cli.out());

@@ -119,6 +119,33 @@ class TwoWayConvergenceTest {
         assertSettledEqualWithBoundedWrites();
     }
 
+    @Test
+    void threeDoctorEditsInsideTheForwardSyncsDelayEndAtTheLastValueOnBothSidesInOneBatch() throws Exception {
+        rig.start();
+        threeQuickEditsPerBatch();
+        assertSettledEqualWithBoundedWrites();
+        assertTrue(clinicDays().values().stream().allMatch(days -> days == 16), "the doctor's last value: " + clinicDays());
+    }
+
+    @Test
+    void threeDoctorEditsInsideTheForwardSyncsDelayEndAtTheLastValueOnBothSidesInSeparateBatches() throws Exception {
+        rig.passThrough(Map.of("max.batch.size", "1"));
+        rig.start();
+        threeQuickEditsPerBatch();
+        assertSettledEqualWithBoundedWrites();
+        assertTrue(clinicDays().values().stream().allMatch(days -> days == 16), "the doctor's last value: " + clinicDays());
+    }
+
+    /** 10, 12, 16 within a few milliseconds: every write of the daemon echoes back while the next edit is on its way. */
+    private void threeQuickEditsPerBatch() throws Exception {
+        for (int i = 0; i < BATCHES; i++) {
+            long key = FIRST + i;
+            for (int days : new int[] {10, 12, 16}) {
+                portal.execute("UPDATE aligner_batches SET days = " + days + " WHERE aligner_batch_id = " + key);
+            }
+        }
+    }
+
     /**
      * Waits until the clinic, the portal and the forward-sync queue stay unchanged for
      * {@link #QUIET}, then checks both sides agree on every batch and that each batch cost at
