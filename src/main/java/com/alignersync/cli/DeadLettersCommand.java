@@ -85,6 +85,7 @@ final class DeadLettersCommand implements Runnable {
 
     @Command(name = "replay", mixinStandardHelpOptions = true,
             description = {"Send parked changes through the sink again (the ledger still decides: stale ones are dropped).",
+                    "Pick them by reason or time to replay what a fault that has cleared parked (an outage, a broken trigger).",
                     "Needs the data directory: stop the daemon first."})
     static final class ReplayCommand implements Callable<Integer> {
 
@@ -93,6 +94,36 @@ final class DeadLettersCommand implements Runnable {
 
         @Mixin
         ConfigOptions config;
+
+        @Option(names = "--reason", paramLabel = "TEXT", description = "Only entries whose reason contains TEXT (case-insensitive),"
+                + " e.g. 'error 90067' or 'Connection'")
+        String reason;
+
+        @Option(names = "--since", paramLabel = "INSTANT", description = "Only entries parked at or after INSTANT (ISO-8601, e.g. 2026-12-03T08:00:00Z)")
+        java.time.Instant since;
+
+        @Option(names = "--until", paramLabel = "INSTANT", description = "Only entries parked before INSTANT (ISO-8601)")
+        java.time.Instant until;
+
+        /** The entries this replay picks; an entry whose time cannot be read is picked only without --since and --until. */
+        java.util.function.Predicate<DeadLetterLog.Entry> selection() {
+            return entry -> {
+                if (reason != null && (entry.reason() == null
+                        || !entry.reason().toLowerCase(java.util.Locale.ROOT).contains(reason.toLowerCase(java.util.Locale.ROOT)))) {
+                    return false;
+                }
+                if (since == null && until == null) {
+                    return true;
+                }
+                java.time.Instant at;
+                try {
+                    at = java.time.Instant.parse(entry.at());
+                } catch (RuntimeException e) {
+                    return false;
+                }
+                return (since == null || !at.isBefore(since)) && (until == null || at.isBefore(until));
+            };
+        }
 
         @Override
         public Integer call() throws IOException {
@@ -115,7 +146,7 @@ final class DeadLettersCommand implements Runnable {
             try (DataDirectory ignored = DataDirectory.lock(data.dataDir());
                  SinkRuntime runtime = SinkRuntime.open(sqlServer, sinkConfig, data.dataDir(), new SimpleMeterRegistry(), mapper, Clock.systemUTC())) {
                 runtime.sink().checkReady();
-                DeadLetterReplay.Result result = new DeadLetterReplay(runtime.deadLetters(), runtime.sink(), mapper).replay();
+                DeadLetterReplay.Result result = new DeadLetterReplay(runtime.deadLetters(), runtime.sink(), mapper).replay(selection());
                 out.printf("resolved %d, still parked %d, not replayable %d%n", result.resolved(), result.stillParked(), result.notReplayable());
                 return 0;
             } catch (DataDirectory.DataDirectoryLockedException e) {

@@ -35,11 +35,19 @@ public final class DeadLetterReplay {
     }
 
     public synchronized Result replay() throws SinkUnavailableException {
+        return replay(entry -> true);
+    }
+
+    /**
+     * Replays the entries {@code selected} picks (by reason or time: dead letters a fault made
+     * that has cleared, e.g. an outage an older release took for refusals); the others stay parked.
+     */
+    public synchronized Result replay(java.util.function.Predicate<DeadLetterLog.Entry> selected) throws SinkUnavailableException {
         List<DeadLetterLog.Entry> entries = deadLetters.readAll();
         List<DeadLetterLog.Entry> kept = new ArrayList<>();
         List<ChangeEvent> events = new ArrayList<>();
         for (DeadLetterLog.Entry entry : entries) {
-            if (entry.event() == null) {
+            if (entry.event() == null || !selected.test(entry)) {
                 kept.add(entry);
                 continue;
             }

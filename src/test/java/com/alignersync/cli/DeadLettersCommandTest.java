@@ -55,4 +55,32 @@ class DeadLettersCommandTest {
             assertEquals(10, ((Number) target.batch(12044).get("DAYS")).intValue());
         }
     }
+
+    @Test
+    void replayPicksTheDeadLettersOfAFaultThatClearedByReasonAndLeavesTheRest() throws Exception {
+        try (H2ClinicTarget target = new H2ClinicTarget()) {
+            Path data = dir.resolve("data");
+            Path config = dir.resolve("c.properties");
+            Files.writeString(config, "sqlserver.jdbc-url=" + target.jdbcUrl() + "\ndata.dir=" + data + "\n");
+            target.insertBatch(1, 3187, 14);
+            target.insertBatch(2, 3187, 14);
+            // An older release took an outage for refusals; one real refusal is parked beside them.
+            new DeadLetterLog(data, new ObjectMapper(), Clock.systemUTC()).park(List.of(
+                    new EventOutcome(daysChange(Input.CDC, 1, 14, 10, 3), Outcome.DEAD_LETTER,
+                            "SQL Server refused the write (error 90067, SQLState 90067): Connection is broken"),
+                    new EventOutcome(daysChange(Input.WEBHOOK, 2, 14, 21, 3), Outcome.DEAD_LETTER,
+                            "SQL Server refused the write (error 50000, SQLState S0001): closed set"),
+                    new EventOutcome(daysChange(Input.POLL, 3, 14, 12, 3), Outcome.DEAD_LETTER, "unknown batch: AlignerBatchID 3")));
+
+            assertEquals(0, run("dead-letters", "replay", "--reason", "ERROR 90067", "--config", config.toString()));
+            assertTrue(cli.out().contains("resolved 1, still parked 0"), cli.out());
+            assertEquals(10, ((Number) target.batch(1).get("DAYS")).intValue());
+            assertEquals(14, ((Number) target.batch(2).get("DAYS")).intValue(), "not picked: stays parked, not written");
+            assertEquals(2, new DeadLetterLog(data, new ObjectMapper(), Clock.systemUTC()).count());
+
+            assertEquals(0, run("dead-letters", "replay", "--since", "2000-01-01T00:00:00Z", "--until", "2001-01-01T00:00:00Z",
+                    "--config", config.toString()));
+            assertEquals(2, new DeadLetterLog(data, new ObjectMapper(), Clock.systemUTC()).count(), "nothing parked in that range");
+        }
+    }
 }
