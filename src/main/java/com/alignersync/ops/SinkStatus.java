@@ -109,6 +109,12 @@ public final class SinkStatus implements StatusSource, ReadinessCheck {
         if (tieBreak != null) {
             warnings.add(metrics.conflicts() + " equal-version conflict(s) decided by a tie-break, last: " + tieBreak);
         }
+        List<String> stopped = sink.stoppedByBreaker();
+        if (!stopped.isEmpty()) {
+            warnings.add(stopped.size() + " key(s) stopped by the ping-pong breaker, their copies parked: " + String.join(", ", stopped)
+                    + " (docs/two-way.md); replay their dead letters once the cause is fixed");
+            out.put("stoppedByBreaker", stopped);
+        }
         if (!warnings.isEmpty()) {
             out.put("warnings", List.copyOf(warnings));
         }

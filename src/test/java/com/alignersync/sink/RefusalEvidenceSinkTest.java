@@ -25,6 +25,8 @@ import java.time.Duration;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import com.alignersync.ops.SinkStatus;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -199,6 +201,9 @@ class RefusalEvidenceSinkTest {
         assertTrue(deadLetters.readAll().get(0).reason().startsWith("ping-pong breaker"), deadLetters.readAll().get(0).reason());
         assertEquals(List.of("aligner_batches#40"), sink.stoppedByBreaker());
         assertEquals(1, metrics.breakerStops());
+        Map<String, Object> status = new SinkStatus(sink, metrics, deadLetters).statusSnapshot();
+        assertEquals(List.of("aligner_batches#40"), status.get("stoppedByBreaker"));
+        assertTrue(String.valueOf(status.get("warnings")).contains("stopped by the ping-pong breaker"), String.valueOf(status));
         assertEquals(Outcome.APPLIED, sink.apply(List.of(TestEvents.batchRead(Input.CDC, 41, 21, 9))).outcomes().get(0).outcome(),
                 "nothing else stops");
 
