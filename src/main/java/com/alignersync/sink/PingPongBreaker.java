@@ -55,10 +55,18 @@ final class PingPongBreaker {
         return true;
     }
 
+    private int writesSincePrune;
+
     /** The key's write committed. */
     synchronized void written(SinkKey key) {
         if (maxWrites > 0) {
             recent(key).addLast(clock.instant());
+            if (++writesSincePrune >= 10_000) {
+                // Keys written once and never again would otherwise stay in memory for the daemon's life.
+                writesSincePrune = 0;
+                Instant oldest = clock.instant().minus(window);
+                writes.values().removeIf(times -> times.isEmpty() || times.peekLast().isBefore(oldest));
+            }
         }
     }
 
