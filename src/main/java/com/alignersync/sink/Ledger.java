@@ -52,42 +52,42 @@ final class Ledger {
         return entries;
     }
 
+    /** Writes the entries: an UPDATE for the keys the transaction found, an INSERT for the others (no MERGE: {@link SqlDialect#insertLedgerEntry}). */
     void record(Connection connection, List<Update> updates) throws SQLException {
-        String insert = dialect.insertLedgerEntry();
-        if (insert == null) {
-            write(connection, dialect.upsertLedgerEntry(), updates);
-            return;
-        }
         List<Update> known = new ArrayList<>(updates.size());
         List<Update> fresh = new ArrayList<>(updates.size());
         for (Update update : updates) {
             (update.known() ? known : fresh).add(update);
         }
-        write(connection, dialect.upsertLedgerEntry(), known);
-        write(connection, insert, fresh);
+        write(connection, dialect.updateLedgerEntry(), known, true);
+        write(connection, dialect.insertLedgerEntry(), fresh, false);
     }
 
-    /** One JDBC batch of entries; the statement takes the parameters of {@link SqlDialect#upsertLedgerEntry}. */
-    private void write(Connection connection, String sql, List<Update> updates) throws SQLException {
+    /** One JDBC batch of entries, bound in the order of {@link SqlDialect#updateLedgerEntry} or {@link SqlDialect#insertLedgerEntry}. */
+    private void write(Connection connection, String sql, List<Update> updates, boolean update) throws SQLException {
         if (updates.isEmpty()) {
             return;
         }
-        try (PreparedStatement upsert = statements.prepare(connection, sql)) {
-            for (Update update : updates) {
-                upsert.setString(1, update.table().tableName());
-                upsert.setLong(2, update.key());
-                upsert.setLong(3, update.entry().version());
-                upsert.setString(4, update.entry().contentHash());
-                upsert.setBoolean(5, update.entry().tombstone());
-                upsert.setString(6, update.appliedBy());
-                setNullableLong(upsert, 7, update.entry().lsn());
-                setNullableLong(upsert, 8, update.entry().writtenAt());
-                // EchoHash and EchoUntil held the value-based echo window of an earlier release; cleared.
-                upsert.setNull(9, Types.CHAR);
-                upsert.setNull(10, Types.BIGINT);
-                upsert.addBatch();
+        try (PreparedStatement statement = statements.prepare(connection, sql)) {
+            for (Update u : updates) {
+                int i = 1;
+                if (!update) {
+                    statement.setString(i++, u.table().tableName());
+                    statement.setLong(i++, u.key());
+                }
+                statement.setLong(i++, u.entry().version());
+                statement.setString(i++, u.entry().contentHash());
+                statement.setBoolean(i++, u.entry().tombstone());
+                statement.setString(i++, u.appliedBy());
+                setNullableLong(statement, i++, u.entry().lsn());
+                setNullableLong(statement, i++, u.entry().writtenAt());
+                if (update) {
+                    statement.setString(i++, u.table().tableName());
+                    statement.setLong(i, u.key());
+                }
+                statement.addBatch();
             }
-            upsert.executeBatch();
+            statement.executeBatch();
         }
     }
 

@@ -173,46 +173,42 @@ public enum SqlDialect {
     }
 
     /**
-     * Parameters: SourceTable, SourceKey, AppliedVersion, ContentHash, IsTombstone, AppliedBy,
-     * AppliedLsn, WrittenAt, EchoHash, EchoUntil. mssql-jdbc sends every String parameter as
-     * nvarchar while {@code sendStringParametersAsUnicode} is true (its default; even
-     * {@code setObject(i, s, Types.VARCHAR)} is re-tagged), and {@code varchar_column = nvarchar}
-     * converts the COLUMN: a scan under HOLDLOCK that range-locks the whole ledger. CAST converts
-     * the parameter instead, whatever the URL says.
-     */
-    /**
-     * H2 only: the ledger entry of a key the same transaction read as absent, with the
-     * parameters of {@link #upsertLedgerEntry}. H2's single writer (see {@link #needsSingleWriter})
-     * keeps it absent until the commit; a plain insert skips the update attempt H2's MERGE makes
-     * first for each row (JFR of PollBenchmark: the ledger MERGE was 29 % of the poll thread, all
-     * of it for new keys). SQL Server: null, its MERGE ... WITH (HOLDLOCK) stays the one statement.
+     * The ledger entry of a key the same transaction read as absent. Parameters: SourceTable,
+     * SourceKey, AppliedVersion, ContentHash, IsTombstone, AppliedBy, AppliedLsn, WrittenAt.
+     * No MERGE: the sink already holds the key's lock ({@code UPDLOCK, HOLDLOCK} on SQL Server,
+     * which range-locks an absent key; H2's single writer) and knows which entries exist, so an
+     * INSERT for new keys and an UPDATE for known ones do the same without MERGE's known SQL
+     * Server defects, and run on T-SQL engines that have no MERGE. mssql-jdbc sends every String
+     * parameter as nvarchar ({@code sendStringParametersAsUnicode}, re-tagging even
+     * {@code setObject(i, s, Types.VARCHAR)}), and {@code varchar_column = nvarchar} converts the
+     * COLUMN: a scan under HOLDLOCK that range-locks the whole ledger. CAST converts the parameter
+     * instead, whatever the URL says. EchoHash and EchoUntil (an earlier release's echo window)
+     * are written NULL.
      */
     public String insertLedgerEntry() {
         return switch (this) {
-            case SQL_SERVER -> null;
+            case SQL_SERVER -> "INSERT INTO " + LEDGER
+                    + " (SourceTable, SourceKey, AppliedVersion, ContentHash, IsTombstone, AppliedBy, AppliedAt, AppliedLsn, WrittenAt, EchoHash, EchoUntil)"
+                    + " VALUES (CAST(? AS varchar(64)), ?, ?, CAST(? AS char(64)), ?, CAST(? AS varchar(16)), SYSUTCDATETIME(), ?, ?, NULL, NULL)";
             case H2 -> "INSERT INTO " + LEDGER
                     + " (SourceTable, SourceKey, AppliedVersion, ContentHash, IsTombstone, AppliedBy, AppliedAt, AppliedLsn, WrittenAt, EchoHash, EchoUntil)"
-                    + " VALUES (?, ?, ?, ?, ?, ?, CURRENT_TIMESTAMP, ?, ?, ?, ?)";
+                    + " VALUES (?, ?, ?, ?, ?, ?, CURRENT_TIMESTAMP, ?, ?, NULL, NULL)";
         };
     }
 
-    public String upsertLedgerEntry() {
+    /**
+     * The ledger entry of a key the same transaction read, under lock, as present. Parameters:
+     * AppliedVersion, ContentHash, IsTombstone, AppliedBy, AppliedLsn, WrittenAt, SourceTable,
+     * SourceKey (see {@link #insertLedgerEntry} for the casts).
+     */
+    public String updateLedgerEntry() {
         return switch (this) {
-            case SQL_SERVER -> "MERGE " + LEDGER + " WITH (HOLDLOCK) AS t"
-                    + " USING (VALUES (CAST(? AS varchar(64)), ?, ?, CAST(? AS char(64)), ?, CAST(? AS varchar(16)), ?, ?,"
-                    + " CAST(? AS char(64)), ?)) AS s (SourceTable, SourceKey, AppliedVersion, ContentHash, IsTombstone,"
-                    + " AppliedBy, AppliedLsn, WrittenAt, EchoHash, EchoUntil)"
-                    + " ON t.SourceTable = s.SourceTable AND t.SourceKey = s.SourceKey"
-                    + " WHEN MATCHED THEN UPDATE SET AppliedVersion = s.AppliedVersion, ContentHash = s.ContentHash,"
-                    + " IsTombstone = s.IsTombstone, AppliedBy = s.AppliedBy, AppliedAt = SYSUTCDATETIME(), AppliedLsn = s.AppliedLsn,"
-                    + " WrittenAt = s.WrittenAt, EchoHash = s.EchoHash, EchoUntil = s.EchoUntil"
-                    + " WHEN NOT MATCHED THEN INSERT (SourceTable, SourceKey, AppliedVersion, ContentHash, IsTombstone, AppliedBy, AppliedAt,"
-                    + " AppliedLsn, WrittenAt, EchoHash, EchoUntil)"
-                    + " VALUES (s.SourceTable, s.SourceKey, s.AppliedVersion, s.ContentHash, s.IsTombstone, s.AppliedBy, SYSUTCDATETIME(),"
-                    + " s.AppliedLsn, s.WrittenAt, s.EchoHash, s.EchoUntil);";
-            case H2 -> "MERGE INTO " + LEDGER
-                    + " (SourceTable, SourceKey, AppliedVersion, ContentHash, IsTombstone, AppliedBy, AppliedAt, AppliedLsn, WrittenAt, EchoHash, EchoUntil)"
-                    + " KEY (SourceTable, SourceKey) VALUES (?, ?, ?, ?, ?, ?, CURRENT_TIMESTAMP, ?, ?, ?, ?)";
+            case SQL_SERVER -> "UPDATE " + LEDGER + " SET AppliedVersion = ?, ContentHash = CAST(? AS char(64)), IsTombstone = ?,"
+                    + " AppliedBy = CAST(? AS varchar(16)), AppliedAt = SYSUTCDATETIME(), AppliedLsn = ?, WrittenAt = ?, EchoHash = NULL,"
+                    + " EchoUntil = NULL WHERE SourceTable = CAST(? AS varchar(64)) AND SourceKey = ?";
+            case H2 -> "UPDATE " + LEDGER + " SET AppliedVersion = ?, ContentHash = ?, IsTombstone = ?, AppliedBy = ?,"
+                    + " AppliedAt = CURRENT_TIMESTAMP, AppliedLsn = ?, WrittenAt = ?, EchoHash = NULL, EchoUntil = NULL"
+                    + " WHERE SourceTable = ? AND SourceKey = ?";
         };
     }
 

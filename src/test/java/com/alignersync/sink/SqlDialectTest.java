@@ -21,28 +21,29 @@ class SqlDialectTest {
     }
 
     @Test
-    void sqlServerLedgerUpsertIsAMergeWithHoldlock() {
-        assertEquals("MERGE dbo.AlignerSyncLedger WITH (HOLDLOCK) AS t"
-                        + " USING (VALUES (CAST(? AS varchar(64)), ?, ?, CAST(? AS char(64)), ?, CAST(? AS varchar(16)), ?, ?,"
-                        + " CAST(? AS char(64)), ?)) AS s (SourceTable, SourceKey, AppliedVersion, ContentHash, IsTombstone,"
-                        + " AppliedBy, AppliedLsn, WrittenAt, EchoHash, EchoUntil)"
-                        + " ON t.SourceTable = s.SourceTable AND t.SourceKey = s.SourceKey"
-                        + " WHEN MATCHED THEN UPDATE SET AppliedVersion = s.AppliedVersion, ContentHash = s.ContentHash,"
-                        + " IsTombstone = s.IsTombstone, AppliedBy = s.AppliedBy, AppliedAt = SYSUTCDATETIME(), AppliedLsn = s.AppliedLsn,"
-                        + " WrittenAt = s.WrittenAt, EchoHash = s.EchoHash, EchoUntil = s.EchoUntil"
-                        + " WHEN NOT MATCHED THEN INSERT (SourceTable, SourceKey, AppliedVersion, ContentHash, IsTombstone, AppliedBy, AppliedAt,"
-                        + " AppliedLsn, WrittenAt, EchoHash, EchoUntil)"
-                        + " VALUES (s.SourceTable, s.SourceKey, s.AppliedVersion, s.ContentHash, s.IsTombstone, s.AppliedBy, SYSUTCDATETIME(),"
-                        + " s.AppliedLsn, s.WrittenAt, s.EchoHash, s.EchoUntil);",
-                SqlDialect.SQL_SERVER.upsertLedgerEntry());
+    void sqlServerLedgerWritesAreAnUpdateForKnownKeysAndAnInsertForNewOnesWithoutMerge() {
+        assertEquals("UPDATE dbo.AlignerSyncLedger SET AppliedVersion = ?, ContentHash = CAST(? AS char(64)), IsTombstone = ?,"
+                        + " AppliedBy = CAST(? AS varchar(16)), AppliedAt = SYSUTCDATETIME(), AppliedLsn = ?, WrittenAt = ?, EchoHash = NULL,"
+                        + " EchoUntil = NULL WHERE SourceTable = CAST(? AS varchar(64)) AND SourceKey = ?",
+                SqlDialect.SQL_SERVER.updateLedgerEntry());
+        assertEquals("INSERT INTO dbo.AlignerSyncLedger (SourceTable, SourceKey, AppliedVersion, ContentHash, IsTombstone, AppliedBy,"
+                        + " AppliedAt, AppliedLsn, WrittenAt, EchoHash, EchoUntil) VALUES (CAST(? AS varchar(64)), ?, ?, CAST(? AS char(64)), ?,"
+                        + " CAST(? AS varchar(16)), SYSUTCDATETIME(), ?, ?, NULL, NULL)",
+                SqlDialect.SQL_SERVER.insertLedgerEntry());
+        for (SqlDialect dialect : SqlDialect.values()) {
+            assertFalse(dialect.updateLedgerEntry().contains("MERGE") || dialect.insertLedgerEntry().contains("MERGE"), dialect.name());
+        }
     }
 
     @Test
-    void h2LedgerUpsertIsAMergeByKey() {
-        assertEquals("MERGE INTO dbo.AlignerSyncLedger (SourceTable, SourceKey, AppliedVersion, ContentHash, IsTombstone, AppliedBy, AppliedAt,"
-                        + " AppliedLsn, WrittenAt, EchoHash, EchoUntil)"
-                        + " KEY (SourceTable, SourceKey) VALUES (?, ?, ?, ?, ?, ?, CURRENT_TIMESTAMP, ?, ?, ?, ?)",
-                SqlDialect.H2.upsertLedgerEntry());
+    void h2LedgerWritesAreAnUpdateAndAnInsert() {
+        assertEquals("UPDATE dbo.AlignerSyncLedger SET AppliedVersion = ?, ContentHash = ?, IsTombstone = ?, AppliedBy = ?,"
+                        + " AppliedAt = CURRENT_TIMESTAMP, AppliedLsn = ?, WrittenAt = ?, EchoHash = NULL, EchoUntil = NULL"
+                        + " WHERE SourceTable = ? AND SourceKey = ?",
+                SqlDialect.H2.updateLedgerEntry());
+        assertEquals("INSERT INTO dbo.AlignerSyncLedger (SourceTable, SourceKey, AppliedVersion, ContentHash, IsTombstone, AppliedBy, AppliedAt,"
+                        + " AppliedLsn, WrittenAt, EchoHash, EchoUntil) VALUES (?, ?, ?, ?, ?, ?, CURRENT_TIMESTAMP, ?, ?, NULL, NULL)",
+                SqlDialect.H2.insertLedgerEntry());
     }
 
     @Test

@@ -88,16 +88,22 @@ class SqlServerParameterTypesTest {
     }
 
     @Test
-    void ledgerKeysReachSqlServerAsVarcharSoItsUpsertSeeks() throws Exception {
+    void ledgerKeysReachSqlServerAsVarcharSoItsUpdateAndInsertSeek() throws Exception {
         Statements statements = new Statements(Duration.ofSeconds(30));
         new Ledger(SqlDialect.SQL_SERVER, statements).record(recordingConnection(),
-                List.of(new Ledger.Update(SourceTable.ALIGNER_NOTES, 7, new LedgerEntry(1, "a".repeat(64), false), "CDC", false)));
+                List.of(new Ledger.Update(SourceTable.ALIGNER_NOTES, 7, new LedgerEntry(1, "a".repeat(64), false), "CDC", false),
+                        new Ledger.Update(SourceTable.ALIGNER_NOTES, 8, new LedgerEntry(2, "b".repeat(64), false), "CDC", true)));
 
-        Bound merge = statementStartingWith("MERGE");
-        assertEquals("varchar(64)", merge.typeOf(1), "SourceTable, the first key column");
-        assertEquals("bigint", merge.typeOf(2), "SourceKey");
-        assertEquals("char(64)", merge.typeOf(4), "ContentHash");
-        assertEquals("varchar(16)", merge.typeOf(6), "AppliedBy");
+        Bound insert = statementStartingWith("INSERT INTO dbo.AlignerSyncLedger");
+        assertEquals("varchar(64)", insert.typeOf(1), "SourceTable, the first key column");
+        assertEquals("bigint", insert.typeOf(2), "SourceKey");
+        assertEquals("char(64)", insert.typeOf(4), "ContentHash");
+        assertEquals("varchar(16)", insert.typeOf(6), "AppliedBy");
+        Bound update = statementStartingWith("UPDATE dbo.AlignerSyncLedger");
+        assertEquals("char(64)", update.typeOf(2), "ContentHash");
+        assertEquals("varchar(16)", update.typeOf(4), "AppliedBy");
+        assertEquals("varchar(64)", update.typeOf(7), "SourceTable, the key the UPDATE seeks on");
+        assertEquals("bigint", update.typeOf(8), "SourceKey");
     }
 
     @Test
