@@ -74,12 +74,6 @@ final class RefusalEvidence {
         return refusal != null && commits > refusal.commitsBefore() ? Verdict.PARK : Verdict.HOLD;
     }
 
-    /** How many keys are refused and held for want of evidence (status). */
-    synchronized int held() {
-        forgetOld();
-        return refused.size();
-    }
-
     private void forgetOld() {
         Instant oldest = clock.instant().minus(window);
         for (Iterator<Refusal> it = refused.values().iterator(); it.hasNext(); ) {
