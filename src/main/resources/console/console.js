@@ -8,7 +8,7 @@
   var INPUTS = ['cdc', 'webhook', 'poll'];
   var INPUT_COLOURS = { cdc: 'c-cdc', webhook: 'c-webhook', poll: 'c-poll' };
   // Parts drawn by name; any other object section (reconcile, verify, ...) gets a generic card.
-  var KNOWN = { summary: true, history: true, cdc: true, webhook: true, poll: true, sink: true };
+  var KNOWN = { summary: true, history: true, cdc: true, webhook: true, poll: true, sink: true, freshness: true };
   var GOOD = ['ok', 'streaming', 'accepting', 'scheduled', 'reachable', 'running', 'ready', 'clean', 'done', 'idle'];
   var BAD = ['failed', 'unavailable', 'unreachable', 'not_ready', 'lost', 'error', 'drift', 'misconfigured'];
   var OFF = ['disabled', 'off', 'skipped', 'absent', 'not configured'];
@@ -241,6 +241,15 @@
     var overall = $('overall');
     overall.textContent = summary.state || 'unknown';
     overall.className = 'pill ' + stateClass(summary.state);
+    // The first figure an operator reads: how far behind the portal SQL Server is, at most.
+    var fresh = $('freshness');
+    if (typeof summary.freshnessSeconds === 'number') {
+      fresh.textContent = 'behind the portal ≤ ' + Math.round(summary.freshnessSeconds) + ' s';
+      fresh.className = 'pill ' + stateClass(summary.freshnessSeconds > 600 ? 'degraded' : 'ok');
+    } else {
+      fresh.textContent = 'freshness not known yet';
+      fresh.className = 'pill state-unknown';
+    }
     var up = typeof summary.uptimeSeconds === 'number' ? ' · up ' + age(new Date(now - summary.uptimeSeconds * 1000).toISOString(), now).replace(' ago', '') : '';
     $('updated').textContent = 'updated ' + (summary.time ? timeOf(summary.time) : new Date(now).toISOString()) + up;
     var warnings = Array.isArray(summary.warnings) ? summary.warnings.slice() : [];

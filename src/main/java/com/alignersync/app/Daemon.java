@@ -4,6 +4,7 @@ import com.alignersync.config.DaemonConfig;
 import com.alignersync.http.DeadLetterReplayRoute;
 import com.alignersync.http.HttpServer;
 import com.alignersync.http.RequestAuthenticator;
+import com.alignersync.ops.Freshness;
 import com.alignersync.ops.SinkStatus;
 import com.alignersync.ops.StatusHistory;
 import com.alignersync.ops.StatusSource;
@@ -175,6 +176,16 @@ public final class Daemon implements AutoCloseable {
         } else {
             log.info("daemon: CDC input disabled (cdc.enabled=false)");
         }
+
+        List<Freshness.Input> complete = new ArrayList<>();
+        if (cdc != null) {
+            complete.add(new Freshness.Input("cdc", cdc::committedUpTo));
+        }
+        if (poll != null) {
+            PollInput polled = poll;
+            complete.add(new Freshness.Input("poll", polled::committedUpTo));
+        }
+        statusSources.add(0, new Freshness(complete, clock).registerMetrics(registry));
 
         CdcInput cdcForLag = cdc;
         StatusHistory history = new StatusHistory(input -> sink.metrics().count(input, Outcome.APPLIED),

@@ -44,6 +44,9 @@ public final class StatusReport {
         }
         String notReady = readiness.notReadyReason().orElse(null);
         Map<String, Object> summary = new LinkedHashMap<>();
+        // The first figure an operator reads: how far behind the portal SQL Server is, at most.
+        sources.stream().filter(Freshness.class::isInstance).map(Freshness.class::cast).findFirst()
+                .ifPresent(freshness -> summary.put("freshnessSeconds", freshness.seconds().orElse(null)));
         summary.put("state", notReady != null ? "not_ready" : warnings.isEmpty() ? "ok" : "degraded");
         summary.put("ready", notReady == null);
         if (notReady != null) {

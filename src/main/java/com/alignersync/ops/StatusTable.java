@@ -21,7 +21,7 @@ public final class StatusTable {
     static final List<String> INPUTS = List.of("cdc", "webhook", "poll");
     private static final List<String> HEADERS = List.of("INPUT", "STATE", "LAST EVENT", "LAG", "APPLIED", "DUPLICATE", "STALE", "DEAD LETTERS");
     /** Sections of the daemon's status that are not rows: drawn elsewhere or not parts at all. */
-    private static final Set<String> NOT_ROWS = Set.of("summary", "history", "cdc", "webhook", "poll", "sink");
+    private static final Set<String> NOT_ROWS = Set.of("summary", "history", "cdc", "webhook", "poll", "sink", "freshness");
 
     private final Map<String, Object> report;
     private final List<String> configProblems;
@@ -40,6 +40,12 @@ public final class StatusTable {
     public String render() {
         StringBuilder out = new StringBuilder();
         out.append(headline()).append('\n');
+        if (live != null) {
+            Object freshness = at(live, "summary", "freshnessSeconds");
+            out.append("freshness: ").append(freshness instanceof Number n
+                    ? "SQL Server is at most " + Math.round(n.doubleValue()) + " s behind the portal"
+                    : "not known yet (no CDC batch or successful poll since the start)").append('\n');
+        }
         out.append("data: ").append(text(at(report, "dataDir", "path")));
         if (at(report, "dataDir", "embeddedRun") != null) {
             out.append("  (configuration of run --embedded: ").append(text(at(report, "dataDir", "embeddedRun"))).append(')');

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
  * stopped, then started again) while edits arrive through all three inputs. The daemon reaches
  * the clinic over TCP, as it reaches a SQL Server, so the driver reports the outage with its own
  * numbers. Nothing is parked, no position moves past an edit, and SQL Server ends equal to the
- * portal once the server is back.
+ * portal once the server is back. Meanwhile the freshness figure grows, and falls once it is back.
  */
 class ClinicOutageTest extends InProcessDaemon {
 
@@ -73,6 +73,8 @@ class ClinicOutageTest extends InProcessDaemon {
             Thread.sleep(150);
         }
         assertTrue(webhook503 > 0, "a webhook during the outage is answered 503, so pg_net's log shows it");
+        double during = status().path("summary").path("freshnessSeconds").asDouble(-1);
+        assertTrue(during >= OUTAGE.toSeconds() - 1, "freshness grows while SQL Server is away: " + during + " s");
         server = Server.createTcpServer("-tcpPort", String.valueOf(port)).start();
 
         await("SQL Server equals the portal", () -> {
@@ -84,6 +86,8 @@ class ClinicOutageTest extends InProcessDaemon {
         });
         post("/api/sync/poll", "");
         assertEquals(portalDays(), clinicDays());
+        double after = status().path("summary").path("freshnessSeconds").asDouble(-1);
+        assertTrue(after >= 0 && after < 3, "freshness falls once everything is in SQL Server: " + after + " s");
         assertEquals(0, status().path("sink").path("deadLetters").asInt(-1), status().toString());
         assertTrue(!Files.exists(dataDir.resolve("dead-letter/dead-letters.jsonl"))
                 || Files.readString(dataDir.resolve("dead-letter/dead-letters.jsonl")).isBlank(), "no dead letter");

@@ -76,7 +76,9 @@ final class CdcBatchHandler implements DebeziumEngine.ChangeConsumer<RecordChang
         }
         committer.markBatchFinished();
         SourcePosition last = events.isEmpty() ? null : events.get(events.size() - 1).position();
-        status.committed(events.size(), skipped, invalid.size(), last);
+        java.time.Instant newest = records.stream().map(r -> CdcRecordMapper.commitTime(r.record())).flatMap(java.util.Optional::stream)
+                .max(java.util.Comparator.naturalOrder()).orElse(null);
+        status.committed(events.size(), skipped, invalid.size(), last, newest);
         if (!events.isEmpty()) {
             log.info("cdc: batch of {} records committed {}, {} skipped, {} parked; offsets committed up to LSN {}",
                     records.size(), result.counts(), skipped, invalid.size(), last == null ? "-" : last.lsnText());

@@ -150,6 +150,11 @@ public final class CdcInput implements StatusSource, AutoCloseable {
         return status.eventsCommitted();
     }
 
+    /** Every portal change committed before this instant is in SQL Server, as far as this input knows (freshness); empty before the first batch. */
+    public java.util.Optional<java.time.Instant> committedUpTo() {
+        return java.util.Optional.ofNullable(status.committedUpTo());
+    }
+
     @Override
     public String statusName() {
         return "cdc";

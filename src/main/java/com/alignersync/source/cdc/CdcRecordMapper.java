@@ -54,6 +54,18 @@ public final class CdcRecordMapper {
         this.schema = schema;
     }
 
+    /**
+     * The portal's commit time of any change record, a heartbeat's or another table's included
+     * (freshness: every change committed before it has been handled); empty for other records.
+     */
+    public static Optional<Instant> commitTime(SourceRecord record) {
+        if (!(record.value() instanceof Struct value) || value.schema().field("source") == null) {
+            return Optional.empty();
+        }
+        Struct source = value.getStruct("source");
+        return source == null ? Optional.empty() : Optional.ofNullable(position(source).commitTime());
+    }
+
     public Result map(SourceRecord record) {
         if (!(record.value() instanceof Struct value)) {
             return new Skipped(record.value() == null ? "tombstone" : "not a change record");

@@ -19,6 +19,7 @@ final class CdcStatus {
     private String lastError;
     private Instant lastBatchAt;
     private Instant lastSourceCommitAt;
+    private Instant committedUpTo;
     private String lastCommittedLsn;
     private long eventsCommitted;
     private long recordsSkipped;
@@ -54,7 +55,10 @@ final class CdcStatus {
         restarts++;
     }
 
-    synchronized void committed(int events, int skipped, int parked, SourcePosition last) {
+    synchronized void committed(int events, int skipped, int parked, SourcePosition last, Instant newestCommitTime) {
+        if (newestCommitTime != null && (committedUpTo == null || newestCommitTime.isAfter(committedUpTo))) {
+            committedUpTo = newestCommitTime;
+        }
         eventsCommitted += events;
         recordsSkipped += skipped;
         recordsParked += parked;
@@ -63,6 +67,11 @@ final class CdcStatus {
             lastCommittedLsn = last.lsnText();
             lastSourceCommitAt = last.commitTime();
         }
+    }
+
+    /** The portal commit time of the newest record (a change or a heartbeat) whose batch is handled: everything before it is in SQL Server. */
+    synchronized Instant committedUpTo() {
+        return committedUpTo;
     }
 
     synchronized void slot(SlotHealth health) {
@@ -177,6 +186,7 @@ final class CdcStatus {
         map.put("lastError", lastError);
         map.put("lastBatchAt", text(lastBatchAt));
         map.put("lastSourceCommitAt", text(lastSourceCommitAt));
+        map.put("committedUpTo", text(committedUpTo));
         map.put("lastCommittedLsn", lastCommittedLsn);
         map.put("eventsCommitted", eventsCommitted);
         map.put("recordsSkipped", recordsSkipped);

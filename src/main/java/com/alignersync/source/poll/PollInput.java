@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -32,6 +33,7 @@ public final class PollInput implements StatusSource {
     private final Clock clock;
     private ScheduledExecutorService executor;
     private volatile PollSummary lastResult;
+    private volatile Instant lastSuccessStartedAt;
     private volatile Instant nextRun;
     // Set by registerMetrics; a PollInput without metrics (the poll command) counts nothing.
     private volatile MeterRegistry registry;
@@ -118,6 +120,9 @@ public final class PollInput implements StatusSource {
     private PollSummary record(PollSummary summary) {
         if (!summary.dryRun()) {
             lastResult = summary;
+            if (summary.ok()) {
+                lastSuccessStartedAt = summary.startedAt();
+            }
             MeterRegistry metrics = registry;
             if (metrics != null) {
                 metrics.counter("aligner_sync_poll_runs", "result", summary.ok() ? "ok" : "failed").increment();
@@ -143,6 +148,15 @@ public final class PollInput implements StatusSource {
         executor = null;
         nextRun = null;
         log.info("poll input stopped");
+    }
+
+    /**
+     * Every portal change committed before this instant is in SQL Server, as far as this input
+     * knows (freshness): the start of the last successful poll, which read every row changed
+     * since its cursor. Empty before the first successful poll.
+     */
+    public Optional<Instant> committedUpTo() {
+        return Optional.ofNullable(lastSuccessStartedAt);
     }
 
     public PollSummary lastResult() {
