@@ -5,6 +5,8 @@ import com.alignersync.http.DeadLetterReplayRoute;
 import com.alignersync.http.HttpServer;
 import com.alignersync.http.RequestAuthenticator;
 import com.alignersync.ops.Freshness;
+import com.alignersync.sink.DecisionListener;
+import com.alignersync.trace.DecisionJournal;
 import com.alignersync.ops.SinkStatus;
 import com.alignersync.ops.StatusHistory;
 import com.alignersync.ops.StatusSource;
@@ -118,7 +120,10 @@ public final class Daemon implements AutoCloseable {
         log.info("daemon: data directory {} (locked)", dataDirectory.root().toAbsolutePath());
 
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        SinkRuntime sink = SinkRuntime.open(config.sqlServer(), config.sink(), dataDirectory.root(), registry, mapper, clock);
+        DecisionListener decisions = config.trace().enabled()
+                ? new DecisionJournal(dataDirectory.root(), mapper, clock, config.trace().retentionDays(), config.trace().maxBytesPerDay())
+                : DecisionListener.NONE;
+        SinkRuntime sink = SinkRuntime.open(config.sqlServer(), config.sink(), dataDirectory.root(), registry, mapper, clock, decisions);
         started.push(new Stoppable("sink", sink));
         SinkStatus sinkStatus = new SinkStatus(sink.sink(), sink.metrics(), sink.deadLetters());
         try {

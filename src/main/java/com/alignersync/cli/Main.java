@@ -10,7 +10,8 @@ import picocli.CommandLine.Command;
         versionProvider = Main.Version.class,
         description = "Carries doctors' edits from the Supabase aligner portal back into the clinic's SQL Server.",
         subcommands = {RunCommand.class, InitCommand.class, CheckCommand.class, StatusCommand.class, PollCommand.class,
-                ReconcileCommand.class, VerifyCommand.class, OffsetsCommand.class, DeadLettersCommand.class, CommandLine.HelpCommand.class})
+                ReconcileCommand.class, VerifyCommand.class, TraceCommand.class, OffsetsCommand.class, DeadLettersCommand.class,
+                CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec

@@ -62,6 +62,14 @@ public final class ConfigKeys {
             "How long a key SQL Server refused is remembered as evidence (docs/sqlserver-failures.md): it is parked only when"
                     + " other keys commit meanwhile, and 5 keys refused the same way with none committing stop writes as systemic");
 
+    public static final ConfigKey TRACE_ENABLED = key("trace.enabled", null, "true", false,
+            "Whether the sink journals its decisions in DATA_DIR/decisions for 'aligner-sync trace' (keys, versions, decisions and"
+                    + " times; no note text)");
+    public static final ConfigKey TRACE_RETENTION_DAYS = key("trace.retention-days", null, "7", false,
+            "Days of decisions the journal keeps; older day files are deleted");
+    public static final ConfigKey TRACE_MAX_MB_PER_DAY = key("trace.max-mb-per-day", null, "64", false,
+            "Size cap of one day's journal file, in MiB; past it that day's later decisions are not journaled (logged once)");
+
     // --- Webhook input and HTTP surface. WEBHOOK_SECRET and PORT are declared above. ---
     public static final ConfigKey WEBHOOK_ENABLED = key("webhook.enabled", null, "true", false,
             "Whether POST /api/sync/webhook accepts Supabase Database Webhooks (true or false)");

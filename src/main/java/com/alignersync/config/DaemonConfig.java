@@ -9,7 +9,8 @@ public record DaemonConfig(
         WebhookConfig webhook,
         PollConfig poll,
         CdcConfig cdc,
-        ReconcileConfig reconcile) {
+        ReconcileConfig reconcile,
+        TraceConfig trace) {
 
     /** @throws ConfigException listing every problem found */
     public static DaemonConfig from(ConfigReader reader) {
@@ -21,7 +22,8 @@ public record DaemonConfig(
                 WebhookConfig.from(reader),
                 PollConfig.from(reader),
                 CdcConfig.from(reader),
-                ReconcileConfig.from(reader));
+                ReconcileConfig.from(reader),
+                TraceConfig.from(reader));
         if (config.cdc().enabled() && config.poll().notesCursor() == PollConfig.NotesCursor.CREATED_EDITED) {
             // Without updated_at two edits of a note can carry the same version (rule 5's tie-break
             // then guesses), and CDC and the poller would disagree on versions: refuse the mix.

@@ -13,11 +13,17 @@ public record SinkRuntime(ClinicDatabase database, SqlServerSink sink, DeadLette
 
     public static SinkRuntime open(SqlServerConfig sqlServer, SinkConfig sinkConfig, Path dataDir, MeterRegistry registry,
                                    ObjectMapper mapper, Clock clock) {
+        return open(sqlServer, sinkConfig, dataDir, registry, mapper, clock, DecisionListener.NONE);
+    }
+
+    /** @param decisions told of every decision (the daemon's decision journal, for trace) */
+    public static SinkRuntime open(SqlServerConfig sqlServer, SinkConfig sinkConfig, Path dataDir, MeterRegistry registry,
+                                   ObjectMapper mapper, Clock clock, DecisionListener decisions) {
         ClinicDatabase database = ClinicDatabase.open(sqlServer);
         DeadLetterLog deadLetters = new DeadLetterLog(dataDir, mapper, clock);
         SinkMetrics metrics = new SinkMetrics(registry);
         SqlServerSink sink = new SqlServerSink(database.dataSource(), database.dialect(), sinkConfig, sqlServer.timeZone(),
-                deadLetters, metrics, clock);
+                deadLetters, metrics, clock, decisions);
         deadLetters.registerMetrics(registry);
         metrics.watchAvailability(() -> {
             try {

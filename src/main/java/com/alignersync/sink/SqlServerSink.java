@@ -81,9 +81,17 @@ public final class SqlServerSink {
     private final ReentrantLock singleWriter;
     private final RefusalEvidence evidence;
     private final PingPongBreaker breaker;
+    private final DecisionListener decisions;
 
     public SqlServerSink(DataSource dataSource, SqlDialect dialect, SinkConfig config, ZoneId clinicZone,
                          DeadLetterLog deadLetters, SinkMetrics metrics, Clock clock) {
+        this(dataSource, dialect, config, clinicZone, deadLetters, metrics, clock, DecisionListener.NONE);
+    }
+
+    /** @param decisions told of every decision after it committed (the per-edit trace) */
+    public SqlServerSink(DataSource dataSource, SqlDialect dialect, SinkConfig config, ZoneId clinicZone,
+                         DeadLetterLog deadLetters, SinkMetrics metrics, Clock clock, DecisionListener decisions) {
+        this.decisions = decisions;
         this.dataSource = dataSource;
         this.dialect = dialect;
         this.config = config;
@@ -161,6 +169,7 @@ public final class SqlServerSink {
                 result = applyPlan(events, plan);
             } catch (SinkUnavailableException e) {
                 metrics.recordFailedBatch();
+                tell(() -> decisions.notCommitted(events, SqlErrors.withoutServerText(e.getMessage()), clock.instant()));
                 throw e;
             }
             health.committed(plan.inputs());
@@ -179,7 +188,18 @@ public final class SqlServerSink {
                     + " parked (" + e.getMessage() + "); deliver the batch again", e);
         }
         metrics.recordCommitted(result, Duration.ofNanos(System.nanoTime() - started));
+        BatchResult decided = result;
+        tell(() -> decisions.committed(decided.outcomes(), clock.instant()));
         return result;
+    }
+
+    /** The journal may fail (a full disk): the decision stands, the trace loses a line, the log says so. */
+    private static void tell(Runnable listener) {
+        try {
+            listener.run();
+        } catch (RuntimeException e) {
+            log.warn("sink: the decision journal could not record a batch ({}); the batch itself is done", e.toString());
+        }
     }
 
     /** The keys the ping-pong breaker has stopped, for status and the alarm. */
