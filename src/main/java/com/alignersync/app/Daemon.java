@@ -7,6 +7,10 @@ import com.alignersync.http.RequestAuthenticator;
 import com.alignersync.ops.Freshness;
 import com.alignersync.sink.DecisionListener;
 import com.alignersync.trace.DecisionJournal;
+import com.alignersync.trace.Trace;
+import com.alignersync.trace.TraceRoute;
+import com.alignersync.trace.Tracer;
+import com.alignersync.sink.ClinicRows;
 import com.alignersync.ops.SinkStatus;
 import com.alignersync.ops.StatusHistory;
 import com.alignersync.ops.StatusSource;
@@ -211,6 +215,18 @@ public final class Daemon implements AutoCloseable {
         new DeadLetterReplayRoute(new DeadLetterReplay(sink.deadLetters(), sink.sink(), mapper), operator).registerOn(http);
         if (reconcile != null) {
             new ReconcileTrigger(reconcile, operator).registerOn(http);
+        }
+        if (config.poll().restUrl() != null && config.poll().apiKey() != null && !config.poll().apiKey().isBlank()) {
+            CdcInput cdcInput = cdc;
+            PollInput pollInput = poll;
+            Tracer tracer = new Tracer(new PortalReader(new PostgrestClient(config.poll().restUrl(), config.poll().apiKey(),
+                    config.poll().requestTimeout(), mapper), config.poll().pageSize()),
+                    new ClinicRows(sink.database().dataSource(), sink.database().dialect(), config.sqlServer().timeZone()),
+                    new LedgerKeys(sink.database().dataSource(), sink.database().dialect()), dataDirectory.root(), mapper, clock);
+            new TraceRoute(tracer, () -> new Trace.Delivery(
+                    cdcInput == null ? null : cdcInput.committedUpTo().orElse(null),
+                    pollInput == null ? null : pollInput.committedUpTo().orElse(null),
+                    pollInput == null ? null : pollInput.nextRun().orElse(null)), operator).registerOn(http);
         }
 
         if (reconcile != null) {

@@ -93,6 +93,24 @@ public final class HttpServer {
         });
     }
 
+    /** A GET that shows operators what the public may not see (a trace): authenticated like {@link #postProtected}. */
+    public HttpServer getProtected(String path, RequestAuthenticator authenticator, Handler handler) {
+        return get(path, ctx -> {
+            java.util.Optional<String> misconfigured = authenticator.misconfigured();
+            if (misconfigured.isPresent()) {
+                JsonResponses.error(ctx, 503, "not_configured", misconfigured.get(), null);
+                return;
+            }
+            java.util.Optional<String> refused = authenticator.rejectReason(ctx::header, new byte[0]);
+            if (refused.isPresent()) {
+                ctx.header("WWW-Authenticate", "Bearer");
+                JsonResponses.error(ctx, 401, "unauthorized", refused.get(), null);
+                return;
+            }
+            handler.handle(ctx);
+        });
+    }
+
     public HttpServer get(String path, Handler handler) {
         return route(HandlerType.GET, path, handler);
     }

@@ -159,6 +159,11 @@ public final class PollInput implements StatusSource {
         return Optional.ofNullable(lastSuccessStartedAt);
     }
 
+    /** When the next scheduled poll runs; empty when the schedule is stopped. */
+    public Optional<Instant> nextRun() {
+        return Optional.ofNullable(nextRun);
+    }
+
     public PollSummary lastResult() {
         return lastResult;
     }

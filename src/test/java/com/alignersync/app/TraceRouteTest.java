@@ -1,0 +1,49 @@
+package com.alignersync.app;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Clock;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The running daemon journals its decisions and answers {@code GET /api/sync/trace} behind the operator secret. */
+class TraceRouteTest extends InProcessDaemon {
+
+    @Test
+    void theDaemonTracesAnEditCdcDeliveredAndRefusesStrangers() throws Exception {
+        daemon = Daemon.start(config(Map.of("poll.enabled", "false")), Daemon.lock(dataDir), Clock.systemUTC());
+        await("the CDC input streams", () -> "streaming".equalsIgnoreCase(status().path("cdc").path("state").asText()));
+        portal.execute("UPDATE aligner_batches SET days = 10 WHERE aligner_batch_id = 12044");
+        await("the edit lands", () -> {
+            try {
+                return ((Number) target.batch(12044).get("DAYS")).intValue() == 10;
+            } catch (Exception e) {
+                return false;
+            }
+        });
+
+        assertEquals(401, get("/api/sync/trace?table=batches&key=12044", null).statusCode());
+        assertEquals(400, get("/api/sync/trace?table=days&key=12044", SECRET).statusCode());
+        HttpResponse<String> answer = get("/api/sync/trace?table=batches&key=12044", SECRET);
+        assertEquals(200, answer.statusCode(), answer.body());
+        JsonNode trace = json.readTree(answer.body());
+        assertTrue(trace.path("verdict").asText().startsWith("in SQL Server since "), trace.toString());
+        assertTrue(trace.path("verdict").asText().endsWith("(delivered by CDC)"), trace.toString());
+        assertEquals("APPLIED", trace.path("history").get(0).path("outcome").asText());
+        assertTrue(trace.path("history").get(0).hasNonNull("sourceCommitAt"), "CDC tells the portal's commit time");
+        assertTrue(trace.path("agree").asBoolean());
+    }
+
+    private HttpResponse<String> get(String path, String secret) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + daemon.httpPort() + path)).GET();
+        if (secret != null) {
+            request.header("Authorization", "Bearer " + secret);
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+}
