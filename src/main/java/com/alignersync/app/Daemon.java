@@ -19,6 +19,8 @@ import com.alignersync.sink.Outcome;
 import com.alignersync.reconcile.PortalReader;
 import com.alignersync.reconcile.ReconcileService;
 import com.alignersync.reconcile.ReconcileTrigger;
+import com.alignersync.reconcile.Verifier;
+import com.alignersync.reconcile.VerifyTrigger;
 import com.alignersync.reconcile.Reconciler;
 import com.alignersync.reconcile.VerifyStatus;
 import com.alignersync.sink.LedgerKeys;
@@ -223,6 +225,12 @@ public final class Daemon implements AutoCloseable {
                     config.poll().requestTimeout(), mapper), config.poll().pageSize()),
                     new ClinicRows(sink.database().dataSource(), sink.database().dialect(), config.sqlServer().timeZone()),
                     new LedgerKeys(sink.database().dataSource(), sink.database().dialect()), dataDirectory.root(), mapper, clock);
+            // verify --repair inside the daemon: a drifted row is repaired through this sink without stopping the sync.
+            new VerifyTrigger(new Verifier(new PortalReader(new PostgrestClient(config.poll().restUrl(), config.poll().apiKey(),
+                    config.poll().requestTimeout(), mapper), config.poll().pageSize()),
+                    new ClinicRows(sink.database().dataSource(), sink.database().dialect(), config.sqlServer().timeZone()),
+                    new LedgerKeys(sink.database().dataSource(), sink.database().dialect()), sink.sink(), clock),
+                    new LastVerifyStore(dataDirectory.root(), mapper), operator).registerOn(http);
             new TraceRoute(tracer, () -> new Trace.Delivery(
                     cdcInput == null ? null : cdcInput.committedUpTo().orElse(null),
                     pollInput == null ? null : pollInput.committedUpTo().orElse(null),

@@ -39,6 +39,38 @@ class TraceRouteTest extends InProcessDaemon {
         assertTrue(trace.path("agree").asBoolean());
     }
 
+    @Test
+    void aDriftedRowIsRepairedByTheRunningDaemonWithoutStoppingTheSync() throws Exception {
+        daemon = Daemon.start(config(Map.of("poll.enabled", "false")), Daemon.lock(dataDir), Clock.systemUTC());
+        await("the CDC input streams", () -> "streaming".equalsIgnoreCase(status().path("cdc").path("state").asText()));
+        target.update("UPDATE dbo.tblAlignerBatches SET Days = 30 WHERE AlignerBatchID = 12044"); // behind the ledger's back
+
+        HttpResponse<String> drift = post("/api/sync/verify", SECRET);
+        assertEquals(409, drift.statusCode(), drift.body());
+        assertEquals(401, post("/api/sync/verify?repair=true", null).statusCode());
+        HttpResponse<String> repaired = post("/api/sync/verify?repair=true", SECRET);
+        assertEquals(200, repaired.statusCode(), repaired.body());
+        assertEquals(14, ((Number) target.batch(12044).get("DAYS")).intValue(), "the portal's days, written through the daemon's sink");
+        assertEquals("streaming", status().path("cdc").path("state").asText().toLowerCase());
+        portal.execute("UPDATE aligner_batches SET days = 21 WHERE aligner_batch_id = 12044");
+        await("the sync goes on", () -> {
+            try {
+                return ((Number) target.batch(12044).get("DAYS")).intValue() == 21;
+            } catch (Exception e) {
+                return false;
+            }
+        });
+    }
+
+    private HttpResponse<String> post(String path, String secret) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + daemon.httpPort() + path))
+                .POST(HttpRequest.BodyPublishers.noBody());
+        if (secret != null) {
+            request.header("Authorization", "Bearer " + secret);
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     private HttpResponse<String> get(String path, String secret) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + daemon.httpPort() + path)).GET();
         if (secret != null) {
