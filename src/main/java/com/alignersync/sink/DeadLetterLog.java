@@ -2,6 +2,7 @@ package com.alignersync.sink;
 
 import com.alignersync.event.Input;
 import com.alignersync.state.AtomicFiles;
+import com.alignersync.state.PrivateFiles;
 import com.alignersync.event.ChangeEventJson;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -17,11 +18,14 @@ import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Events that can never apply, parked as JSON lines in {@code data/dead-letter/dead-letters.jsonl}
  * with the reason, so the stream goes on and an operator can fix the cause and replay them.
  * Each append is fsynced: a parked event must not vanish in a crash after its batch committed.
+ * The file holds whole rows, note text included: it and its directory are the service
+ * account's only ({@link PrivateFiles}).
  */
 public final class DeadLetterLog {
 
@@ -77,8 +81,8 @@ public final class DeadLetterLog {
 
     private void append(String lines) {
         try {
-            Files.createDirectories(file.getParent());
-            try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.APPEND, StandardOpenOption.WRITE)) {
+            PrivateFiles.createDirectories(file.getParent());
+            try (FileChannel channel = PrivateFiles.open(file, Set.of(StandardOpenOption.CREATE, StandardOpenOption.APPEND, StandardOpenOption.WRITE))) {
                 ByteBuffer bytes = ByteBuffer.wrap(lines.getBytes(StandardCharsets.UTF_8));
                 while (bytes.hasRemaining()) {
                     channel.write(bytes);

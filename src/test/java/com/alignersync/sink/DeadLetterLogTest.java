@@ -1,5 +1,8 @@
 package com.alignersync.sink;
 
+import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.Files;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
@@ -37,6 +40,18 @@ class DeadLetterLogTest {
         assertEquals("CDC", entries.get(1).raw().get("input").asText());
         assertEquals("ten", entries.get(1).raw().get("record").get("days").asText());
         assertEquals(dataDir.resolve("dead-letter").resolve("dead-letters.jsonl"), log.file());
+    }
+
+    @Test
+    void parkedRowsAreReadableByTheServiceAccountOnly() throws Exception {
+        // Dead letters are whole rows, note text included.
+        assumeTrue(dataDir.getFileSystem().supportedFileAttributeViews().contains("posix"), "POSIX permissions");
+        DeadLetterLog log = new DeadLetterLog(dataDir, mapper, Clock.systemUTC());
+        log.park(List.of(new EventOutcome(TestEvents.doctorNote(Input.WEBHOOK, Op.CREATE, 50, "a", 1), Outcome.DEAD_LETTER, "key conflict")));
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(log.file())));
+        assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(log.file().getParent())));
+        log.rewrite(log.readAll());
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(log.file())));
     }
 
     @Test
