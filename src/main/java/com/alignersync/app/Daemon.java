@@ -119,6 +119,11 @@ public final class Daemon implements AutoCloseable {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         SinkRuntime sink = SinkRuntime.open(config.sqlServer(), config.sink(), dataDirectory.root(), registry, mapper, clock);
         started.push(new Stoppable("sink", sink));
+        config.data().deadLetterRetention().ifPresent(retention -> {
+            DeadLetterRetention purge = new DeadLetterRetention(sink.deadLetters(), retention, clock);
+            purge.start();
+            started.push(new Stoppable("dead-letter retention", purge));
+        });
         SinkStatus sinkStatus = new SinkStatus(sink.sink(), sink.metrics(), sink.deadLetters());
         try {
             sink.sink().checkReady();

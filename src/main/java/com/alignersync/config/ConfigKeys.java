@@ -58,6 +58,11 @@ public final class ConfigKeys {
                     + " is taken for an echo and skipped (docs/two-way.md); longer than the forward sync's delay; 0 turns the echo"
                     + " rule off (only with the forward-sync trigger snippet installed)");
 
+    public static final ConfigKey DATA_DEAD_LETTER_RETENTION_DAYS = key("data.dead-letter-retention-days", null, "0", false,
+            "Days a change stays parked in data/dead-letter (whole rows, note text included) before the daemon deletes it,"
+                    + " replayed or not; checked at start and daily. 0 keeps them until a replay resolves them or"
+                    + " 'dead-letters purge --older-than DAYS' deletes them");
+
     // --- Webhook input and HTTP surface. WEBHOOK_SECRET and PORT are declared above. ---
     public static final ConfigKey WEBHOOK_ENABLED = key("webhook.enabled", null, "true", false,
             "Whether POST /api/sync/webhook accepts Supabase Database Webhooks (true or false)");

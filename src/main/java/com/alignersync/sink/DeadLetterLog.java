@@ -16,6 +16,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -184,6 +186,30 @@ public final class DeadLetterLog {
         List<Entry> remaining = new ArrayList<>(replacement);
         remaining.addAll(all.subList(count, all.size()));
         rewrite(remaining);
+    }
+
+    /**
+     * Removes what was parked before {@code cutoff} (by its {@code at}), keeping the rest in
+     * order; an entry whose time cannot be read is kept. Only with the data directory held: a
+     * daemon appending meanwhile from another process would lose its line to the rewrite.
+     *
+     * @return how many entries were removed
+     */
+    public synchronized int purgeParkedBefore(Instant cutoff) {
+        List<Entry> all = readAll();
+        List<Entry> kept = all.stream().filter(entry -> !parkedBefore(entry, cutoff)).toList();
+        if (kept.size() < all.size()) {
+            rewrite(kept);
+        }
+        return all.size() - kept.size();
+    }
+
+    private static boolean parkedBefore(Entry entry, Instant cutoff) {
+        try {
+            return Instant.parse(entry.at()).isBefore(cutoff);
+        } catch (DateTimeParseException e) {
+            return false;
+        }
     }
 
     private String line(String reason, String kind, JsonNode body) {
