@@ -8,6 +8,7 @@ import com.alignersync.http.JsonResponses;
 import com.alignersync.http.RequestBodies;
 import com.alignersync.sink.EventOutcome;
 import com.alignersync.sink.SinkUnavailableException;
+import com.alignersync.sink.SqlErrors;
 import com.alignersync.sink.SqlServerSink;
 import io.javalin.http.Context;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -188,7 +189,9 @@ public final class WebhookInput implements AutoCloseable {
         body.put("type", seen.type);
         body.put("key", parsed.event().key());
         body.put("version", parsed.event().hasKnownVersion() ? parsed.event().version() : null);
-        body.put("detail", detail);
+        // pg_net keeps this answer in the portal database for hours: SQL Server's text (which
+        // quotes the row) stays in the dead-letter file, the answer keeps its number and SQLState.
+        body.put("detail", detail == null ? null : SqlErrors.withoutServerText(detail));
         JsonResponses.send(ctx, 200, body);
         stats.delivered(result, parsed.event().describe(), took);
         log.info("webhook: received table={} type={} key={} result={} status=200 ms={}",
