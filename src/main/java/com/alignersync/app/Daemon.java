@@ -1,6 +1,7 @@
 package com.alignersync.app;
 
 import com.alignersync.config.DaemonConfig;
+import com.alignersync.config.UrlSecrets;
 import com.alignersync.http.DeadLetterReplayRoute;
 import com.alignersync.http.HttpServer;
 import com.alignersync.http.RequestAuthenticator;
@@ -131,10 +132,15 @@ public final class Daemon implements AutoCloseable {
                 : DecisionListener.NONE;
         SinkRuntime sink = SinkRuntime.open(config.sqlServer(), config.sink(), dataDirectory.root(), registry, mapper, clock, decisions);
         started.push(new Stoppable("sink", sink));
+        config.data().deadLetterRetention().ifPresent(retention -> {
+            DeadLetterRetention purge = new DeadLetterRetention(sink.deadLetters(), retention, clock);
+            purge.start();
+            started.push(new Stoppable("dead-letter retention", purge));
+        });
         SinkStatus sinkStatus = new SinkStatus(sink.sink(), sink.metrics(), sink.deadLetters());
         try {
             sink.sink().checkReady();
-            log.info("daemon: sink ready ({}, {})", config.sqlServer().jdbcUrl().replaceAll("(?i)password=[^;]*", "password=****"),
+            log.info("daemon: sink ready ({}, {})", UrlSecrets.mask(config.sqlServer().jdbcUrl()),
                     sink.database().dialect().name().toLowerCase());
         } catch (LedgerMissingException e) {
             throw new StartupException(ExitCodes.SINK, e.getMessage(), e);

@@ -17,6 +17,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -25,10 +26,10 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** Lists and replays the changes parked in data/dead-letter. */
+/** Lists, replays and purges the changes parked in data/dead-letter. */
 @Command(name = "dead-letters", mixinStandardHelpOptions = true,
         description = "Changes that could not apply (key conflict, unknown batch, refused value), parked in DATA_DIR/dead-letter.",
-        subcommands = {DeadLettersCommand.ListCommand.class, DeadLettersCommand.ReplayCommand.class})
+        subcommands = {DeadLettersCommand.ListCommand.class, DeadLettersCommand.ReplayCommand.class, DeadLettersCommand.PurgeCommand.class})
 final class DeadLettersCommand implements Runnable {
 
     @Spec
@@ -155,6 +156,52 @@ final class DeadLettersCommand implements Runnable {
             } catch (SinkUnavailableException e) {
                 err.println("replay failed, nothing changed: " + e.getMessage());
                 return ExitCodes.SINK;
+            }
+        }
+    }
+
+    @Command(name = "purge", mixinStandardHelpOptions = true,
+            description = {"Delete parked changes older than the given number of days (they hold note text; keep them no longer than needed).",
+                    "Needs the data directory: stop the daemon first."})
+    static final class PurgeCommand implements Callable<Integer> {
+
+        @Spec
+        CommandSpec spec;
+
+        @Mixin
+        ConfigOptions config;
+
+        @Option(names = "--older-than", required = true, paramLabel = "DAYS",
+                description = "Delete what was parked more than DAYS days ago (0: everything)")
+        int days;
+
+        @Override
+        public Integer call() throws IOException {
+            PrintWriter out = spec.commandLine().getOut();
+            PrintWriter err = spec.commandLine().getErr();
+            if (days < 0) {
+                err.println("--older-than is " + days + ": expected 0 or more days");
+                return picocli.CommandLine.ExitCode.USAGE;
+            }
+            DataConfig data;
+            try {
+                ConfigReader reader = config.reader();
+                data = DataConfig.from(reader);
+                reader.throwIfProblems();
+            } catch (ConfigException e) {
+                err.println(e.getMessage());
+                return ExitCodes.CONFIG;
+            }
+            // The lock: the daemon appends to the file, and a rewrite meanwhile would drop its line.
+            try (DataDirectory ignored = DataDirectory.lock(data.dataDir())) {
+                Clock clock = Clock.systemUTC();
+                DeadLetterLog log = new DeadLetterLog(data.dataDir(), new ObjectMapper(), clock);
+                int purged = log.purgeParkedBefore(clock.instant().minus(Duration.ofDays(days)));
+                out.printf("purged %d, kept %d%n", purged, log.count());
+                return 0;
+            } catch (DataDirectory.DataDirectoryLockedException e) {
+                err.println(e.getMessage());
+                return ExitCodes.LOCKED;
             }
         }
     }

@@ -54,8 +54,9 @@ public final class ConfigKeys {
     public static final ConfigKey SINK_RETRY_MAX_BACKOFF_MS = key("sink.retry.max-backoff-ms", null, "10000", false,
             "Upper bound of the retry delay");
     public static final ConfigKey SINK_PINGPONG_MAX_WRITES = key("sink.pingpong.max-writes", null, "6", false,
-            "Ping-pong breaker (docs/two-way.md): a note or batch written this many times within sink.pingpong.window-seconds"
-                    + " is not written again and its next copies are parked, with an alarm; 0 turns the breaker off");
+            "Ping-pong breaker (docs/two-way.md): a note or batch written this many times within sink.pingpong.window-seconds,"
+                    + " whose next write goes back to a value it had in that window, is not written again and its next copies are parked,"
+                    + " with an alarm; 0 turns the breaker off");
     public static final ConfigKey SINK_PINGPONG_WINDOW_SECONDS = key("sink.pingpong.window-seconds", null, "120", false,
             "The time window of sink.pingpong.max-writes, in seconds");
     public static final ConfigKey SINK_REFUSAL_WINDOW_SECONDS = key("sink.refusal-window-seconds", null, "900", false,
@@ -69,6 +70,11 @@ public final class ConfigKeys {
             "Days of decisions the journal keeps; older day files are deleted");
     public static final ConfigKey TRACE_MAX_MB_PER_DAY = key("trace.max-mb-per-day", null, "64", false,
             "Size cap of one day's journal file, in MiB; past it that day's later decisions are not journaled (logged once)");
+
+    public static final ConfigKey DATA_DEAD_LETTER_RETENTION_DAYS = key("data.dead-letter-retention-days", null, "0", false,
+            "Days a change stays parked in data/dead-letter (whole rows, note text included) before the daemon deletes it,"
+                    + " replayed or not; checked at start and daily. 0 keeps them until a replay resolves them or"
+                    + " 'dead-letters purge --older-than DAYS' deletes them");
 
     // --- Webhook input and HTTP surface. WEBHOOK_SECRET and PORT are declared above. ---
     public static final ConfigKey WEBHOOK_ENABLED = key("webhook.enabled", null, "true", false,

@@ -75,12 +75,12 @@ public final class Settings {
         return out;
     }
 
-    /** The effective configuration, secrets masked, for the start-up log and {@code status}. */
+    /** The effective configuration, secrets masked (a password inside a URL too), for the start-up log and {@code status}. */
     public Map<String, String> describe() {
         Map<String, String> out = new TreeMap<>();
         for (ConfigKey key : ConfigKeys.all()) {
             String value = raw(key);
-            String shown = value == null ? "(unset)" : key.secret() ? (value.isEmpty() ? "(empty)" : "****") : value;
+            String shown = value == null ? "(unset)" : key.secret() ? (value.isEmpty() ? "(empty)" : "****") : UrlSecrets.mask(value);
             String origin = origins.get(key.property());
             out.put(key.property(), origin == null ? shown : shown + "  [" + origin + "]");
         }

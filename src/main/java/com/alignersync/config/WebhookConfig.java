@@ -16,6 +16,9 @@ public record WebhookConfig(boolean enabled, Auth auth, String bearerSecret, byt
 
     public static final Duration DEFAULT_SINK_TIMEOUT = Duration.ofMillis(1000);
 
+    /** Shorter bearer secrets and signing keys (in bytes) are refused. */
+    public static final int MIN_SECRET_LENGTH = 16;
+
     public WebhookConfig(boolean enabled, Auth auth, String bearerSecret, byte[] signingKey, Duration signatureTolerance, int maxBodyBytes) {
         this(enabled, auth, bearerSecret, signingKey, signatureTolerance, maxBodyBytes, DEFAULT_SINK_TIMEOUT);
     }
@@ -34,6 +37,16 @@ public record WebhookConfig(boolean enabled, Auth auth, String bearerSecret, byt
         int toleranceSeconds = reader.intInRange(ConfigKeys.WEBHOOK_SIGNATURE_TOLERANCE_SECONDS, 1, 86_400);
         int maxBody = reader.intInRange(ConfigKeys.WEBHOOK_MAX_BODY_BYTES, 1_024, 64 * 1024 * 1024);
         Duration sinkTimeout = reader.millis(ConfigKeys.WEBHOOK_SINK_TIMEOUT_MS, 50, 600_000);
+        // A short secret can be guessed online; it also guards the operator routes, so it is
+        // checked whether the webhook is on, open or off.
+        if (bearer != null && bearer.length() < MIN_SECRET_LENGTH) {
+            reader.problem(ConfigKeys.WEBHOOK_SECRET.label() + " is shorter than " + MIN_SECRET_LENGTH + " characters: set a long"
+                    + " random value (openssl rand -hex 32) here and in the Supabase webhooks' Authorization header");
+        }
+        if (signingKey != null && signingKey.length < MIN_SECRET_LENGTH) {
+            reader.problem(ConfigKeys.WEBHOOK_SIGNING_SECRET.label() + " is a key of " + signingKey.length + " bytes, shorter than "
+                    + MIN_SECRET_LENGTH + ": use the secret the Supabase dashboard generates (v1,whsec_<base64> of 24 or more bytes)");
+        }
         if (enabled && auth == Auth.BEARER && bearer == null && signingKey == null) {
             reader.problem(ConfigKeys.WEBHOOK_SECRET.label() + " is not set, and neither is " + ConfigKeys.WEBHOOK_SIGNING_SECRET.label()
                     + ": the webhook does not accept unauthenticated requests. Set WEBHOOK_SECRET to a long random value and add"

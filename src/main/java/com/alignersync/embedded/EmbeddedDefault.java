@@ -1,20 +1,24 @@
 package com.alignersync.embedded;
 
 import com.alignersync.state.AtomicFiles;
+import com.alignersync.state.PrivateFiles;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.StandardOpenOption;
 import java.security.SecureRandom;
 import java.sql.SQLException;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * {@code run --embedded} for a newcomer: the embedded databases, a webhook secret of its own
@@ -108,11 +112,12 @@ public final class EmbeddedDefault {
         byte[] random = new byte[24];
         new SecureRandom().nextBytes(random);
         String secret = HexFormat.of().formatHex(random);
-        Files.writeString(file, secret + "\n", StandardCharsets.UTF_8);
-        try {
-            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-        } catch (UnsupportedOperationException e) {
-            // not a POSIX file system; the secret is for local use only anyway
+        // 0600 from creation on POSIX, not written first and narrowed after.
+        try (FileChannel channel = PrivateFiles.open(file, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE))) {
+            ByteBuffer bytes = ByteBuffer.wrap((secret + "\n").getBytes(StandardCharsets.UTF_8));
+            while (bytes.hasRemaining()) {
+                channel.write(bytes);
+            }
         }
         return secret;
     }

@@ -1,6 +1,7 @@
 package com.alignersync.embedded;
 
 import com.alignersync.sink.SqlDialect;
+import com.alignersync.state.PrivateFiles;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.InputStream;
@@ -45,7 +46,8 @@ public final class EmbeddedStack implements AutoCloseable {
     public static EmbeddedStack start(Path root, int postgresPort) throws IOException, SQLException {
         Path pgData = root.resolve("postgres");
         boolean newPortal = !Files.exists(pgData.resolve("postgresql.conf"));
-        Files.createDirectories(pgData);
+        // The portal's rows are patient data: data/embedded and its postgres directory are 0700.
+        PrivateFiles.createDirectories(pgData);
         log.info("embedded: starting PostgreSQL on port {} with data in {}{}", postgresPort, pgData, newPortal ? " (new)" : "");
         EmbeddedPostgres postgres = EmbeddedPostgres.builder()
                 .setDataDirectory(pgData)

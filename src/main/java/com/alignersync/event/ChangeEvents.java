@@ -29,6 +29,14 @@ public final class ChangeEvents {
 
     private static final String TOMBSTONE_HASH = sha256("tombstone");
 
+    /**
+     * The timestamps accepted, in UTC: the years Postgres prints with four digits and SQL Server's
+     * datetime2 holds. Far outside it versions overflow (a fuzzed body with the year 999999999
+     * ended in a 500), and nothing a portal stores is there.
+     */
+    public static final Instant EARLIEST = Instant.parse("0001-01-01T00:00:00Z");
+    public static final Instant LATEST = Instant.parse("9999-12-31T23:59:59.999999Z");
+
     private ChangeEvents() {
     }
 
@@ -105,8 +113,16 @@ public final class ChangeEvents {
         return ts == null ? null : toMicros(ts);
     }
 
+    /**
+     * Microseconds since the epoch, truncated toward zero. Not {@code ChronoUnit.MICROS.between}:
+     * that counts nanoseconds first and overflows a long outside the years 1677 to 2262.
+     *
+     * @throws ArithmeticException beyond about 292,000 years from 1970 (never within {@link #EARLIEST}..{@link #LATEST})
+     */
     public static long toMicros(Instant instant) {
-        return ChronoUnit.MICROS.between(Instant.EPOCH, instant);
+        long micros = Math.addExact(Math.multiplyExact(instant.getEpochSecond(), 1_000_000L), instant.getNano() / 1000);
+        // getNano counts forward from a negative second: truncating toward zero, as MICROS.between did, rounds up there.
+        return instant.getEpochSecond() < 0 && instant.getNano() % 1000 != 0 ? micros + 1 : micros;
     }
 
     public static Instant fromMicros(long micros) {
@@ -128,6 +144,9 @@ public final class ChangeEvents {
                 value = column.type().canonical(raw.get(column.name()));
             } catch (IllegalArgumentException e) {
                 throw new InvalidChangeException(field, e.getMessage());
+            }
+            if (value instanceof Instant instant && (instant.isBefore(EARLIEST) || instant.isAfter(LATEST))) {
+                throw InvalidChangeException.outOfRange(field, "is out of range: timestamps must fall in the years 0001 to 9999 (UTC)");
             }
             if (value == null && full && !column.nullable()) {
                 throw new InvalidChangeException(field, "must not be null");

@@ -217,12 +217,30 @@ public enum ColumnType {
         throw wrongType(raw);
     }
 
+    /**
+     * Names what came, never its value: these messages reach logs, status and webhook answers,
+     * and a value in the wrong column may be note text. The dead-letter file keeps the raw row.
+     */
     private IllegalArgumentException wrongType(Object raw) {
-        String shown = raw instanceof String s ? '"' + abbreviate(s) + '"' : raw + " (" + raw.getClass().getSimpleName() + ")";
-        return new IllegalArgumentException("expected " + description + ", got " + shown);
+        return new IllegalArgumentException("expected " + description + ", got " + kindOf(raw));
     }
 
-    private static String abbreviate(String s) {
-        return s.length() <= 20 ? s : s.substring(0, 20) + "...";
+    private static String kindOf(Object raw) {
+        if (raw instanceof CharSequence) {
+            return "a string";
+        }
+        if (raw instanceof Number) {
+            return "a number";
+        }
+        if (raw instanceof Boolean) {
+            return "a boolean";
+        }
+        if (raw instanceof java.util.Collection<?>) {
+            return "an array";
+        }
+        if (raw instanceof java.util.Map<?, ?>) {
+            return "an object";
+        }
+        return "a " + raw.getClass().getSimpleName();
     }
 }

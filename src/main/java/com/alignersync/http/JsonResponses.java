@@ -7,7 +7,10 @@ import io.javalin.http.Context;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** Every answer of the HTTP surface is JSON, errors included: {@code {error, status, message, field?}}. */
+/**
+ * Every answer of the HTTP surface is JSON, errors included: {@code {error, status, message, field?}},
+ * always with {@code Cache-Control: no-store}.
+ */
 public final class JsonResponses {
 
     public static final String JSON = "application/json";
@@ -25,6 +28,8 @@ public final class JsonResponses {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("response is not serializable: " + e.getOriginalMessage(), e);
         }
+        // Answers carry note ids, versions, hosts and paths: no proxy or browser may keep a copy.
+        ctx.header("Cache-Control", "no-store");
         ctx.status(status).contentType(JSON).result(bytes);
     }
 

@@ -2,6 +2,7 @@ package com.alignersync.sink;
 
 import com.alignersync.event.Input;
 import com.alignersync.state.AtomicFiles;
+import com.alignersync.state.PrivateFiles;
 import com.alignersync.event.ChangeEventJson;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -15,13 +16,18 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Events that can never apply, parked as JSON lines in {@code data/dead-letter/dead-letters.jsonl}
  * with the reason, so the stream goes on and an operator can fix the cause and replay them.
  * Each append is fsynced: a parked event must not vanish in a crash after its batch committed.
+ * The file holds whole rows, note text included: it and its directory are the service
+ * account's only ({@link PrivateFiles}).
  */
 public final class DeadLetterLog {
 
@@ -77,8 +83,8 @@ public final class DeadLetterLog {
 
     private void append(String lines) {
         try {
-            Files.createDirectories(file.getParent());
-            try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.APPEND, StandardOpenOption.WRITE)) {
+            PrivateFiles.createDirectories(file.getParent());
+            try (FileChannel channel = PrivateFiles.open(file, Set.of(StandardOpenOption.CREATE, StandardOpenOption.APPEND, StandardOpenOption.WRITE))) {
                 ByteBuffer bytes = ByteBuffer.wrap(lines.getBytes(StandardCharsets.UTF_8));
                 while (bytes.hasRemaining()) {
                     channel.write(bytes);
@@ -180,6 +186,30 @@ public final class DeadLetterLog {
         List<Entry> remaining = new ArrayList<>(replacement);
         remaining.addAll(all.subList(count, all.size()));
         rewrite(remaining);
+    }
+
+    /**
+     * Removes what was parked before {@code cutoff} (by its {@code at}), keeping the rest in
+     * order; an entry whose time cannot be read is kept. Only with the data directory held: a
+     * daemon appending meanwhile from another process would lose its line to the rewrite.
+     *
+     * @return how many entries were removed
+     */
+    public synchronized int purgeParkedBefore(Instant cutoff) {
+        List<Entry> all = readAll();
+        List<Entry> kept = all.stream().filter(entry -> !parkedBefore(entry, cutoff)).toList();
+        if (kept.size() < all.size()) {
+            rewrite(kept);
+        }
+        return all.size() - kept.size();
+    }
+
+    private static boolean parkedBefore(Entry entry, Instant cutoff) {
+        try {
+            return Instant.parse(entry.at()).isBefore(cutoff);
+        } catch (DateTimeParseException e) {
+            return false;
+        }
     }
 
     private String line(String reason, String kind, JsonNode body) {

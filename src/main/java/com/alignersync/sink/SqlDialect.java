@@ -31,7 +31,7 @@ public enum SqlDialect {
         if (jdbcUrl.startsWith("jdbc:h2:")) {
             return H2;
         }
-        throw new IllegalArgumentException("unsupported JDBC URL (expected jdbc:sqlserver: or jdbc:h2:): " + jdbcUrl.replaceAll("password=[^;]*", "password=****"));
+        throw new IllegalArgumentException("unsupported JDBC URL (expected jdbc:sqlserver: or jdbc:h2:): " + com.alignersync.config.UrlSecrets.mask(jdbcUrl));
     }
 
     /**

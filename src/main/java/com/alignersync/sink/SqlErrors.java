@@ -148,9 +148,19 @@ public final class SqlErrors {
         return "SQLState " + e.getSQLState() + ", code " + e.getErrorCode();
     }
 
-    /** A one-line description: SQL state, vendor code and the driver's message (connection and configuration errors). */
+    /**
+     * A log-safe description: SQL state and vendor code, and the driver's message only where it
+     * cannot quote a row (a connection, a lock, a login or a right). A refusal's message can
+     * (2627's key, 2628's truncated value, a trigger's THROW anything): logs, status and webhook
+     * answers get its number; the dead-letter file ({@link #refusedWrite}) keeps the text.
+     */
     public static String describe(SQLException e) {
-        return "SQLState " + e.getSQLState() + ", code " + e.getErrorCode() + ": " + e.getMessage();
+        String numbers = "SQLState " + e.getSQLState() + ", code " + e.getErrorCode();
+        Kind kind = classify(e);
+        if (kind == Kind.TRANSIENT || kind == Kind.MISCONFIGURED) {
+            return numbers + ": " + e.getMessage();
+        }
+        return numbers + " (SQL Server's message is not shown: it may quote the row)";
     }
 
     private static String state(SQLException e) {

@@ -237,7 +237,7 @@ public final class SqlServerSink {
     /** One transaction for these keys; after the commit, the evidence and the breaker learn which keys were written. */
     private int commit(List<ChangeEvent> events, Map<SinkKey, List<Integer>> groups, EventOutcome[] outcomes) throws SQLException {
         Applied applied = inTransaction(connection -> applyKeys(connection, events, groups, outcomes));
-        evidence.committed(applied.written());
+        evidence.committed(applied.written().keySet());
         applied.written().forEach(breaker::written);
         return applied.conflicts();
     }
@@ -552,8 +552,8 @@ public final class SqlServerSink {
         return applied;
     }
 
-    /** What one transaction did: equal-version conflicts met, and the keys whose clinic row it wrote. */
-    private record Applied(int conflicts, List<SinkKey> written) {
+    /** What one transaction did: equal-version conflicts met, and the keys whose clinic row it wrote, with the content written. */
+    private record Applied(int conflicts, Map<SinkKey, String> written) {
     }
 
     /**
@@ -581,19 +581,19 @@ public final class SqlServerSink {
         }
         if (winners.isEmpty()) {
             ledger.record(connection, advances);
-            return new Applied(conflicts, List.of());
+            return new Applied(conflicts, Map.of());
         }
         TargetWriter.Current current = writer.lock(connection,
                 winners.stream().filter(d -> d.key().table() == SourceTable.ALIGNER_NOTES).map(d -> d.key().key()).toList(),
                 winners.stream().filter(d -> d.key().table() == SourceTable.ALIGNER_BATCHES).map(d -> d.key().key()).toList());
         List<TargetWriter.Write> writes = new ArrayList<>(winners.size());
         List<Ledger.Update> updates = new ArrayList<>(winners.size());
-        List<SinkKey> written = new ArrayList<>(winners.size());
+        Map<SinkKey, String> written = new LinkedHashMap<>();
         for (KeyDecision decision : winners) {
             ChangeEvent winner = events.get(decision.winner());
             try {
                 TargetWriter.Write write = writer.plan(winner, current, decision.fields());
-                if (write.outcome() == Outcome.APPLIED && !breaker.mayWrite(decision.key())) {
+                if (write.outcome() == Outcome.APPLIED && !breaker.mayWrite(decision.key(), winner.contentHash())) {
                     // Parked, not recorded: the key is stopped until an operator replays its dead letters.
                     outcomes[decision.winner()] = new EventOutcome(winner, Outcome.DEAD_LETTER, breaker.reason());
                     metrics.recordBreakerStop();
@@ -604,7 +604,7 @@ public final class SqlServerSink {
                 LedgerEntry state = decision.state();
                 if (write.outcome() == Outcome.APPLIED) {
                     state = state.writtenAt(nowMicros());
-                    written.add(decision.key());
+                    written.put(decision.key(), winner.contentHash());
                 }
                 updates.add(new Ledger.Update(decision.key().table(), decision.key().key(), state, winner.input().name(),
                         applied.containsKey(decision.key())));

@@ -34,7 +34,8 @@ import org.slf4j.LoggerFactory;
  *       falls back to a plain {@code REPLACE_EXISTING} move: on Windows that deletes the target
  *       first, so a crash in between would leave no offsets file at all (a silent fresh start).</li>
  * </ul>
- * The two operations are injectable so tests can make them fail as Windows does.
+ * The two operations are injectable so tests can make them fail as Windows does. The new file
+ * and any directory made for it are the service account's only ({@link PrivateFiles}).
  */
 public final class AtomicFiles {
 
@@ -108,8 +109,9 @@ public final class AtomicFiles {
 
     void replace(Path target, byte[] content) throws IOException {
         Path dir = target.toAbsolutePath().getParent();
-        Files.createDirectories(dir);
-        Path temp = Files.createTempFile(dir, target.getFileName().toString() + ".", ".tmp");
+        PrivateFiles.createDirectories(dir);
+        // The temp file becomes the target: its 0600 is what the target ends up with.
+        Path temp = Files.createTempFile(dir, target.getFileName().toString() + ".", ".tmp", PrivateFiles.fileAttributes(dir));
         try {
             try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
                 ByteBuffer buffer = ByteBuffer.wrap(content);

@@ -8,6 +8,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The daemon's state directory ({@code DATA_DIR}). Holding it means holding an OS lock on
@@ -20,8 +23,13 @@ import java.nio.file.StandardOpenOption;
  * lock over the content would stop a second process (another daemon, {@code status}) from
  * reading the holder's pid that the refusal message quotes. Any lock over the whole file (as
  * earlier versions took) overlaps this byte, so old and new daemons still exclude each other.
+ *
+ * <p>A data directory it creates is 0700 ({@link PrivateFiles}); one that exists keeps its modes,
+ * with a warning when other accounts can read it.
  */
 public final class DataDirectory implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(DataDirectory.class);
 
     public static final String LOCK_FILE = ".lock";
     /** The locked byte: beyond any content the file will ever have (Windows allows locking past the end). */
@@ -39,9 +47,9 @@ public final class DataDirectory implements AutoCloseable {
 
     /** @throws DataDirectoryLockedException when another process holds the directory */
     public static DataDirectory lock(Path root) throws IOException {
-        Files.createDirectories(root);
+        PrivateFiles.createDirectories(root);
         Path lockFile = root.resolve(LOCK_FILE);
-        FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        FileChannel channel = PrivateFiles.open(lockFile, Set.of(StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE));
         FileLock lock;
         try {
             lock = channel.tryLock(LOCK_POSITION, 1, false);
@@ -54,6 +62,7 @@ public final class DataDirectory implements AutoCloseable {
             throw new DataDirectoryLockedException("data directory " + root.toAbsolutePath() + " is in use by another aligner-sync"
                     + (holder.isEmpty() ? "" : " (" + holder + ")") + ": stop it first, or give this one its own DATA_DIR");
         }
+        PrivateFiles.openToOthers(root).ifPresent(problem -> log.warn("state: data directory {}", problem));
         channel.truncate(0);
         channel.write(java.nio.ByteBuffer.wrap(("pid " + ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.UTF_8)));
         channel.force(true);

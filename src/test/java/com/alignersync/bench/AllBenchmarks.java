@@ -57,6 +57,8 @@ public final class AllBenchmarks {
                 sink.insertRate(), sink.ratioToInsert(), "ratio >= 0.25", sink.ratioToInsert() >= 0.25));
         figures.add(new Figure("sink into H2 vs plain batched upsert", "events/s", sink.sinkRate(), "plain batched MERGE events/s",
                 sink.upsertRate(), sink.ratioToUpsert(), "(fairer baseline, context)", null));
+        figures.add(new Figure("sink with trace's decision journal vs without", "events/s", sink.journaledRate(), "sink events/s",
+                sink.sinkRate(), sink.journalRatio(), "ratio >= 0.8 (trace stays on)", sink.journalRatio() >= 0.8));
 
         section("CDC");
         CdcBenchmark.Result cdc = CdcBenchmark.measure(mode.cdcCommits(), mode.cdcChanges(), 10, mode.rounds());

@@ -13,6 +13,8 @@ import com.alignersync.sink.DeadLetterLog;
 import com.alignersync.sink.Outcome;
 import com.alignersync.sink.SinkMetrics;
 import com.alignersync.sink.SqlServerSink;
+import com.alignersync.sink.DecisionListener;
+import com.alignersync.trace.DecisionJournal;
 import com.alignersync.sink.support.ClinicSchema;
 import com.alignersync.sink.support.TestEvents;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -49,8 +51,9 @@ public final class SinkBenchmark {
      * One run's figures: the sink, and in the same run a plain batched insert of as many rows and a
      * plain batched upsert (MERGE on the key, no ledger, no reads) of the same events.
      */
+    /** @param journaledRate the sink with the decision journal of {@code trace} on; {@code journalRatio} = journaled / plain sink */
     public record Result(int events, double sinkRate, double insertRate, double upsertRate, double ratioToInsert, double ratioToUpsert,
-                         Map<Outcome, Integer> outcomes) {
+                         Map<Outcome, Integer> outcomes, double journaledRate, double journalRatio) {
     }
 
     public static void main(String[] args) throws Exception {
@@ -62,6 +65,8 @@ public final class SinkBenchmark {
                 result.upsertRate());
         System.out.printf("ratio:        %10.2f (sink / plain insert)%n", result.ratioToInsert());
         System.out.printf("ratio:        %10.2f (sink / plain upsert)%n", result.ratioToUpsert());
+        System.out.printf("journaled:    %,10.0f events/s (the sink with trace's decision journal on)%n", result.journaledRate());
+        System.out.printf("ratio:        %10.2f (journaled / sink: the cost of keeping trace on)%n", result.journalRatio());
     }
 
     /**
@@ -78,6 +83,7 @@ public final class SinkBenchmark {
         System.out.printf("aligner-sync sink benchmark: %,d events (mixed notes and batches, 10%% duplicates, 5%% stale), batches of %d,"
                 + " H2 MODE=MSSQLServer in memory, %d cores, median of %d rounds%n", events, BATCH, Runtime.getRuntime().availableProcessors(), ROUNDS);
         runSink("warm-up", Math.min(events, 20_000), false, new EnumMap<>(Outcome.class));
+        runSink("warm-up-journal", Math.min(events, 20_000), false, new EnumMap<>(Outcome.class), true);
         runPlainUpsert("warm-up", Math.min(events, 20_000), false);
         runPlainInsert("warm-up", Math.min(events, 20_000), false);
         double[] sink = new double[ROUNDS];
@@ -85,6 +91,8 @@ public final class SinkBenchmark {
         double[] upsert = new double[ROUNDS];
         double[] toInsert = new double[ROUNDS];
         double[] toUpsert = new double[ROUNDS];
+        double[] journaled = new double[ROUNDS];
+        double[] toSink = new double[ROUNDS];
         Map<Outcome, Integer> outcomes = new EnumMap<>(Outcome.class);
         for (int round = 0; round < ROUNDS; round++) {
             Map<Outcome, Integer> counts = new EnumMap<>(Outcome.class);
@@ -93,9 +101,12 @@ public final class SinkBenchmark {
             upsert[round] = runPlainUpsert("round-" + round, events, true);
             toInsert[round] = sink[round] / insert[round];
             toUpsert[round] = sink[round] / upsert[round];
+            journaled[round] = runSink("round-" + round + "-journal", events, true, new EnumMap<>(Outcome.class), true);
+            toSink[round] = journaled[round] / sink[round];
             outcomes = counts;
         }
-        return new Result(events, median(sink), median(insert), median(upsert), median(toInsert), median(toUpsert), outcomes);
+        return new Result(events, median(sink), median(insert), median(upsert), median(toInsert), median(toUpsert), outcomes,
+                median(journaled), median(toSink));
     }
 
     static double median(double[] values) {
@@ -158,13 +169,22 @@ public final class SinkBenchmark {
     }
 
     private static double runSink(String label, int count, boolean report, Map<Outcome, Integer> counts) throws Exception {
+        return runSink(label, count, report, counts, false);
+    }
+
+    /** @param journal with the decision journal {@code trace} reads (written to a temporary data directory) */
+    private static double runSink(String label, int count, boolean report, Map<Outcome, Integer> counts, boolean journal) throws Exception {
         List<ChangeEvent> events = workload(count);
         Path dataDir = Files.createTempDirectory("sink-bench");
         try (ClinicDatabase database = BenchClinic.open("sink-" + label)) {
             seedBatches(database);
             SinkMetrics metrics = new SinkMetrics(new SimpleMeterRegistry());
-            SqlServerSink sink = new SqlServerSink(database.dataSource(), database.dialect(), SinkConfig.defaults(), ZoneId.of("UTC"),
-                    new DeadLetterLog(dataDir, new ObjectMapper(), Clock.systemUTC()), metrics, Clock.systemUTC());
+            // The workload writes up to dozens of versions of a key within a second, values repeating: the
+            // ping-pong breaker would rightly stop those keys, and this measures the sink, not the breaker.
+            SinkConfig config = SinkConfig.defaults().withPingPong(0, java.time.Duration.ofMinutes(2));
+            SqlServerSink sink = new SqlServerSink(database.dataSource(), database.dialect(), config, ZoneId.of("UTC"),
+                    new DeadLetterLog(dataDir, new ObjectMapper(), Clock.systemUTC()), metrics, Clock.systemUTC(),
+                    journal ? new DecisionJournal(dataDir, new ObjectMapper(), Clock.systemUTC(), 7, Long.MAX_VALUE) : DecisionListener.NONE);
             System.gc();
             long started = System.nanoTime();
             for (int i = 0; i < events.size(); i += BATCH) {
@@ -174,8 +194,8 @@ public final class SinkBenchmark {
             double seconds = (System.nanoTime() - started) / 1e9;
             if (report) {
                 Runtime rt = Runtime.getRuntime();
-                System.out.printf("sink run: %,d events in %.2f s; outcomes %s; heap used after run %,d MiB%n",
-                        events.size(), seconds, counts, (rt.totalMemory() - rt.freeMemory()) >> 20);
+                System.out.printf("sink%s run: %,d events in %.2f s; outcomes %s; heap used after run %,d MiB%n",
+                        journal ? " (journaled)" : "", events.size(), seconds, counts, (rt.totalMemory() - rt.freeMemory()) >> 20);
             }
             return events.size() / seconds;
         }

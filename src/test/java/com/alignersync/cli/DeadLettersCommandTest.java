@@ -16,6 +16,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -82,5 +85,28 @@ class DeadLettersCommandTest {
                     "--config", config.toString()));
             assertEquals(2, new DeadLetterLog(data, new ObjectMapper(), Clock.systemUTC()).count(), "nothing parked in that range");
         }
+    }
+
+    @Test
+    void purgeDropsWhatWasParkedMoreThanTheGivenDaysAgoWhileNoDaemonHoldsTheData() throws Exception {
+        Path data = dir.resolve("data");
+        Path config = dir.resolve("c.properties");
+        Files.writeString(config, "sqlserver.jdbc-url=jdbc:h2:mem:unused\ndata.dir=" + data + "\n");
+        Instant now = Instant.now();
+        new DeadLetterLog(data, new ObjectMapper(), Clock.fixed(now.minus(Duration.ofDays(100)), ZoneOffset.UTC))
+                .parkRaw(Input.POLL, "parked long ago", new ObjectMapper().createObjectNode());
+        new DeadLetterLog(data, new ObjectMapper(), Clock.fixed(now.minus(Duration.ofDays(2)), ZoneOffset.UTC))
+                .parkRaw(Input.CDC, "parked lately", new ObjectMapper().createObjectNode());
+
+        try (DataDirectory daemon = DataDirectory.lock(data)) {
+            assertEquals(ExitCodes.LOCKED, run("dead-letters", "purge", "--older-than", "30", "--config", config.toString()));
+        }
+        assertEquals(2, new DeadLetterLog(data, new ObjectMapper(), Clock.systemUTC()).count(), "nothing purged while locked");
+        assertEquals(picocli.CommandLine.ExitCode.USAGE, run("dead-letters", "purge", "--config", config.toString()), "--older-than is required");
+
+        assertEquals(0, run("dead-letters", "purge", "--older-than", "30", "--config", config.toString()));
+        assertTrue(cli.out().contains("purged 1, kept 1"), cli.out());
+        assertEquals(List.of("parked lately"),
+                new DeadLetterLog(data, new ObjectMapper(), Clock.systemUTC()).readAll().stream().map(DeadLetterLog.Entry::reason).toList());
     }
 }

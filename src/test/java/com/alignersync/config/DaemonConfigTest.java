@@ -44,4 +44,16 @@ class DaemonConfigTest {
         ConfigException e = assertThrows(ConfigException.class, () -> DaemonConfig.from(new ConfigReader(Settings.of(values))));
         assertTrue(e.getMessage().contains("sink.pingpong.max-writes"), e.getMessage());
     }
+
+    @Test
+    void deadLettersAreKeptUntilPurgedUnlessARetentionInDaysIsSet() {
+        Map<String, String> values = valid();
+        assertEquals(java.util.Optional.empty(), DaemonConfig.from(new ConfigReader(Settings.of(values))).data().deadLetterRetention());
+        values.put("data.dead-letter-retention-days", "30");
+        assertEquals(java.util.Optional.of(java.time.Duration.ofDays(30)),
+                DaemonConfig.from(new ConfigReader(Settings.of(values))).data().deadLetterRetention());
+        values.put("data.dead-letter-retention-days", "-1");
+        ConfigException e = assertThrows(ConfigException.class, () -> DaemonConfig.from(new ConfigReader(Settings.of(values))));
+        assertTrue(e.getMessage().contains("data.dead-letter-retention-days"), e.getMessage());
+    }
 }

@@ -41,7 +41,7 @@ class WebhookConfigTest {
 
     @Test
     void defaultsComeFromTheKeys() {
-        WebhookConfig config = parse(Map.of("webhook.secret", "s3cret-value"));
+        WebhookConfig config = parse(Map.of("webhook.secret", "s3cret-value-0123456789abcdef"));
         assertTrue(config.enabled());
         assertEquals(WebhookConfig.Auth.BEARER, config.auth());
         assertEquals(1_048_576, config.maxBodyBytes());
@@ -60,7 +60,7 @@ class WebhookConfigTest {
     @Test
     void badValuesAreAllReportedWithoutEchoingSecrets() {
         ConfigException e = assertThrows(ConfigException.class, () -> parse(Map.of(
-                "webhook.secret", "s3cret-value",
+                "webhook.secret", "s3cret-value-0123456789abcdef",
                 "webhook.signing-secret", "v1,whsec_not*base64!",
                 "webhook.enabled", "yes",
                 "webhook.auth", "basic",
@@ -74,8 +74,24 @@ class WebhookConfigTest {
     }
 
     @Test
+    void secretsShorterThan16CharactersAreRefusedNamingTheKeyWithoutEchoingThem() {
+        ConfigException e = assertThrows(ConfigException.class, () -> parse(Map.of(
+                "webhook.secret", "s3cret-value",
+                "webhook.signing-secret", "whsec_" + Base64.getEncoder().encodeToString("ten bytes!".getBytes(StandardCharsets.US_ASCII)))));
+        assertEquals(2, e.problems().size(), e.getMessage());
+        assertTrue(e.problems().get(0).startsWith("webhook.secret (env WEBHOOK_SECRET) is shorter than 16 characters"), e.getMessage());
+        assertTrue(e.problems().get(0).contains("openssl rand -hex 32"), e.getMessage());
+        assertTrue(e.problems().get(1).startsWith("webhook.signing-secret (env WEBHOOK_SIGNING_SECRET)"), e.getMessage());
+        assertFalse(e.getMessage().contains("s3cret"), e.getMessage());
+        // The secret also guards the operator routes: refused with the webhook off or open too.
+        assertThrows(ConfigException.class, () -> parse(Map.of("webhook.enabled", "false", "webhook.secret", "short")));
+        assertThrows(ConfigException.class, () -> parse(Map.of("webhook.auth", "none", "webhook.secret", "short")));
+        assertEquals(16, parse(Map.of("webhook.secret", "0123456789abcdef")).bearerSecret().length());
+    }
+
+    @Test
     void toStringMasksBothSecrets() {
-        WebhookConfig config = parse(Map.of("webhook.secret", "s3cret-value", "webhook.signing-secret", "whsec_c2VjcmV0LWtleQ=="));
+        WebhookConfig config = parse(Map.of("webhook.secret", "s3cret-value-0123456789abcdef", "webhook.signing-secret", "whsec_" + Base64.getEncoder().encodeToString("a signing key of 32 bytes length".getBytes(StandardCharsets.US_ASCII))));
         assertFalse(config.toString().contains("s3cret"), config.toString());
         assertTrue(config.toString().contains("bearerSecret=****"), config.toString());
     }

@@ -129,6 +129,21 @@ class DocumentationTest {
     }
 
     @Test
+    void theShippedInstallationsKeepNoteTextFromOtherAccounts() throws Exception {
+        // Dead letters and the embedded portal hold note text: files 0600 under directories 0700 (DESIGN.md 11).
+        String unit = Files.readString(Path.of("connector-config/aligner-sync.service"));
+        for (String line : List.of("UMask=0077", "StateDirectoryMode=0700", "LogsDirectoryMode=0700")) {
+            assertTrue(unit.contains("\n" + line + "\n"), line + " is missing from the systemd unit");
+        }
+        // Windows: no inherited read access (Users, Authenticated Users) on data and logs.
+        String operations = Files.readString(Path.of("docs/operations.md"));
+        for (String dir : List.of("data", "logs")) {
+            assertTrue(operations.contains("icacls " + dir + " /inheritance:r /grant:r \"NT AUTHORITY\\LocalService:(OI)(CI)F\""),
+                    "docs/operations.md: the Windows steps must drop inherited access on " + dir);
+        }
+    }
+
+    @Test
     void theWindowsServiceRunsTheDaemonAndSetsOnlyVariablesItReads() throws Exception {
         Document xml = DocumentBuilderFactory.newInstance().newDocumentBuilder()
                 .parse(Path.of("connector-config/windows/aligner-sync.xml").toFile());

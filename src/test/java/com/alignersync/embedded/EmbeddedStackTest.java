@@ -3,9 +3,11 @@ package com.alignersync.embedded;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.alignersync.state.PrivateFiles;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -56,6 +58,12 @@ class EmbeddedStackTest {
         // Recorded for status, secret excluded from the file but read back from its own.
         assertTrue(!Files.readString(dataDir.resolve("embedded/environment.json")).contains(secret), "no secret in environment.json");
         assertEquals(first.environment(), EmbeddedDefault.recordedEnvironment(dataDir).orElseThrow());
+        if (PrivateFiles.posix(dataDir)) {
+            // The portal's and the clinic's rows live below data/embedded: closed to other accounts, as the secret is.
+            assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(dataDir.resolve("embedded"))));
+            assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(dataDir.resolve("embedded/webhook-secret"))));
+            assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(dataDir.resolve("embedded/environment.json"))));
+        }
 
         EmbeddedDefault second = EmbeddedDefault.start(dataDir, port, false);
         try (EmbeddedStack stack = second.stack(); Connection clinic = DriverManager.getConnection(stack.clinicJdbcUrl())) {

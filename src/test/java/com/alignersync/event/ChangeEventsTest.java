@@ -117,13 +117,60 @@ class ChangeEventsTest {
         InvalidChangeException e = assertThrows(InvalidChangeException.class,
                 () -> ChangeEvents.of(Input.WEBHOOK, SourceTable.ALIGNER_BATCHES, Op.UPDATE, null, row));
         assertEquals("after.days", e.field());
-        assertTrue(e.getMessage().contains("expected an integer, got \"ten\""), e.getMessage());
+        // The type, not the value: these messages reach logs and status, and a value may be note text.
+        assertTrue(e.getMessage().endsWith("expected an integer, got a string"), e.getMessage());
+        assertFalse(e.getMessage().contains("ten\""), e.getMessage());
 
         row.put("days", 10);
         row.put("updated_at", "yesterday");
         assertTrue(assertThrows(InvalidChangeException.class,
                 () -> ChangeEvents.of(Input.WEBHOOK, SourceTable.ALIGNER_BATCHES, Op.UPDATE, null, row)).getMessage()
                 .contains("after.updated_at: expected a timestamp"));
+    }
+
+    @Test
+    void aTimestampOutsideTheYears0001To9999IsRefusedAsOutOfRangeNamingTheField() throws IOException {
+        for (Object farOff : new Object[] {"+999999999-12-31T23:59:59Z", "+10000-01-01T00:00:00Z", "-000001-12-31T00:00:00Z",
+                Long.MAX_VALUE, Long.MIN_VALUE}) {
+            Map<String, Object> row = fixtureRow("webhook-notes-update.json", "record");
+            row.put("edited_at", farOff);
+            InvalidChangeException e = assertThrows(InvalidChangeException.class,
+                    () -> ChangeEvents.of(Input.WEBHOOK, SourceTable.ALIGNER_NOTES, Op.UPDATE, null, row), farOff.toString());
+            assertEquals("after.edited_at", e.field());
+            assertTrue(e.outOfRange(), e.getMessage());
+        }
+    }
+
+    @Test
+    void theFirstAndLastAcceptedTimestampsAreVersioned() throws IOException {
+        // Instant.until(MICROS) goes through nanoseconds and overflows outside 1677..2262.
+        Map<String, Object> row = fixtureRow("webhook-notes-update.json", "record");
+        row.put("updated_at", "0001-01-01T00:00:00Z");
+        assertEquals(-62_135_596_800_000_000L, ChangeEvents.of(Input.WEBHOOK, SourceTable.ALIGNER_NOTES, Op.UPDATE, null, row).version());
+        row.put("updated_at", "9999-12-31T23:59:59.999999Z");
+        assertEquals(253_402_300_799_999_999L, ChangeEvents.of(Input.WEBHOOK, SourceTable.ALIGNER_NOTES, Op.UPDATE, null, row).version());
+    }
+
+    @Test
+    void microsecondsRoundTripAndTruncateTowardZeroAsBefore() {
+        Instant beforeEpoch = Instant.ofEpochSecond(-1, 999_999_500);
+        assertEquals(0, ChangeEvents.toMicros(beforeEpoch));
+        assertEquals(-1, ChangeEvents.toMicros(Instant.ofEpochSecond(-1, 999_999_000)));
+        Instant t = Instant.parse("2026-11-20T09:31:47.100201Z");
+        assertEquals(t, ChangeEvents.fromMicros(ChangeEvents.toMicros(t)));
+    }
+
+    @Test
+    void noValueOfAWrongTypeIsQuotedInTheRefusal() throws IOException {
+        for (Object planted : new Object[] {"PLANTED-PHI-7731 reports tightness", java.util.List.of("PLANTED-PHI-7731"),
+                Map.of("text", "PLANTED-PHI-7731")}) {
+            Map<String, Object> row = fixtureRow("webhook-notes-insert.json", "record");
+            row.put("created_at", planted);
+            InvalidChangeException e = assertThrows(InvalidChangeException.class,
+                    () -> ChangeEvents.of(Input.POLL, SourceTable.ALIGNER_NOTES, Op.READ, null, row));
+            assertEquals("after.created_at", e.field());
+            assertFalse(e.getMessage().contains("PLANTED"), e.getMessage());
+        }
     }
 
     @Test

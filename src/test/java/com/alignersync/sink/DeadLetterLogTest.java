@@ -1,5 +1,8 @@
 package com.alignersync.sink;
 
+import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.Files;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
@@ -11,6 +14,8 @@ import com.alignersync.sink.support.TestEvents;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,6 +42,49 @@ class DeadLetterLogTest {
         assertEquals("CDC", entries.get(1).raw().get("input").asText());
         assertEquals("ten", entries.get(1).raw().get("record").get("days").asText());
         assertEquals(dataDir.resolve("dead-letter").resolve("dead-letters.jsonl"), log.file());
+    }
+
+    @Test
+    void parkedRowsAreReadableByTheServiceAccountOnly() throws Exception {
+        // Dead letters are whole rows, note text included.
+        assumeTrue(dataDir.getFileSystem().supportedFileAttributeViews().contains("posix"), "POSIX permissions");
+        DeadLetterLog log = new DeadLetterLog(dataDir, mapper, Clock.systemUTC());
+        log.park(List.of(new EventOutcome(TestEvents.doctorNote(Input.WEBHOOK, Op.CREATE, 50, "a", 1), Outcome.DEAD_LETTER, "key conflict")));
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(log.file())));
+        assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(log.file().getParent())));
+        log.rewrite(log.readAll());
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(log.file())));
+    }
+
+    @Test
+    void purgingRemovesWhatWasParkedBeforeTheCutoffAndKeepsTheRest() throws Exception {
+        Instant start = Instant.parse("2026-01-01T00:00:00Z");
+        java.util.concurrent.atomic.AtomicReference<Instant> now = new java.util.concurrent.atomic.AtomicReference<>(start);
+        Clock clock = new Clock() {
+            @Override
+            public java.time.ZoneId getZone() {
+                return java.time.ZoneOffset.UTC;
+            }
+
+            @Override
+            public Clock withZone(java.time.ZoneId zone) {
+                return this;
+            }
+
+            @Override
+            public Instant instant() {
+                return now.get();
+            }
+        };
+        DeadLetterLog log = new DeadLetterLog(dataDir, mapper, clock);
+        log.parkRaw(Input.POLL, "old", mapper.createObjectNode());
+        now.set(start.plus(Duration.ofDays(40)));
+        log.parkRaw(Input.CDC, "recent", mapper.createObjectNode());
+
+        assertEquals(0, log.purgeParkedBefore(start));
+        assertEquals(1, log.purgeParkedBefore(start.plus(Duration.ofDays(30))));
+        assertEquals(List.of("recent"), log.readAll().stream().map(DeadLetterLog.Entry::reason).toList());
+        assertEquals(0, new DeadLetterLog(dataDir.resolve("elsewhere"), mapper, clock).purgeParkedBefore(start), "no file, nothing to purge");
     }
 
     @Test

@@ -206,6 +206,9 @@ class RefusalEvidenceSinkTest {
         assertTrue(String.valueOf(status.get("warnings")).contains("stopped by the ping-pong breaker"), String.valueOf(status));
         assertEquals(Outcome.APPLIED, sink.apply(List.of(TestEvents.batchRead(Input.CDC, 41, 21, 9))).outcomes().get(0).outcome(),
                 "nothing else stops");
+        for (int days = 22; days < 28; days++) { // new values each time, as an autosave writes: no loop, never stopped
+            assertEquals(Outcome.APPLIED, sink.apply(List.of(TestEvents.batchRead(Input.CDC, 41, days, days))).outcomes().get(0).outcome());
+        }
 
         ChangeEvent parked = TestEvents.batchRead(Input.CDC, 40, 12, 4);
         sink.releaseBreaker(List.of(parked)); // the operator replays the key's dead letters

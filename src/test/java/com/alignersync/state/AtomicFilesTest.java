@@ -1,5 +1,7 @@
 package com.alignersync.state;
 
+import java.nio.file.attribute.PosixFilePermissions;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -45,6 +47,19 @@ class AtomicFilesTest {
         AtomicFiles.write(target, bytes("{\"a\":2}"));
         assertArrayEquals(bytes("{\"a\":2}"), Files.readAllBytes(target));
         assertEquals(1, filesIn(target.getParent()));
+    }
+
+    @Test
+    void aStateFileAndTheDirectoryMadeForItAreTheServiceAccountsOnlyEvenWhenTheOldFileWasNot() throws Exception {
+        assumeTrue(dir.getFileSystem().supportedFileAttributeViews().contains("posix"), "POSIX permissions");
+        Path target = dir.resolve("sub").resolve("offsets.json");
+        AtomicFiles.write(target, bytes("{\"a\":1}"));
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(target)));
+        assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(target.getParent())));
+
+        Files.setPosixFilePermissions(target, PosixFilePermissions.fromString("rw-r--r--"));
+        AtomicFiles.write(target, bytes("{\"a\":2}"));
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(target)));
     }
 
     @Test

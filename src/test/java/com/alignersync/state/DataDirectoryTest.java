@@ -1,9 +1,13 @@
 package com.alignersync.state;
 
+import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.Files;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.alignersync.support.LogCapture;
 import java.io.File;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
@@ -14,6 +18,27 @@ class DataDirectoryTest {
 
     @TempDir
     Path dir;
+
+    @Test
+    void aNewDataDirectoryAndItsLockFileAreTheServiceAccountsOnly() throws Exception {
+        assumeTrue(dir.getFileSystem().supportedFileAttributeViews().contains("posix"), "POSIX permissions");
+        Path data = dir.resolve("new").resolve("data");
+        try (DataDirectory ignored = DataDirectory.lock(data)) {
+            assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(data)));
+            assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(data.getParent())));
+            assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(data.resolve(DataDirectory.LOCK_FILE))));
+        }
+    }
+
+    @Test
+    void anExistingDataDirectoryOpenToOtherAccountsIsKeptButWarnedAbout() throws Exception {
+        assumeTrue(dir.getFileSystem().supportedFileAttributeViews().contains("posix"), "POSIX permissions");
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+        try (LogCapture log = new LogCapture(); DataDirectory ignored = DataDirectory.lock(dir)) {
+            assertEquals("rwxr-xr-x", PosixFilePermissions.toString(Files.getPosixFilePermissions(dir)), "an operator's choice is not undone");
+            assertEquals(1, log.containing("chmod 700").size(), log.lines().toString());
+        }
+    }
 
     @Test
     void secondHolderInTheSameProcessIsRefused() throws Exception {

@@ -20,7 +20,8 @@ import java.util.Map;
  * Where a Supabase Database Webhook body ({@code type, table, schema, record, old_record})
  * becomes a {@link ChangeEvent}, and the only place. Anything that can never apply is a
  * {@link WebhookRejection}: 400 for a malformed body (naming the field), 422 for a
- * well-formed body about a table, schema or event type the daemon does not handle.
+ * well-formed body about a table, schema or event type the daemon does not handle, or with a
+ * value out of range (naming the field).
  */
 public final class WebhookPayloadParser {
 
@@ -150,7 +151,7 @@ public final class WebhookPayloadParser {
             Object value = row == null || column == null ? null : row.get(column);
             message = message.substring(0, got) + ", got " + javaJsonType(value);
         }
-        return WebhookRejection.badRequest(path, message);
+        return e.outOfRange() ? WebhookRejection.unprocessable(path, message) : WebhookRejection.badRequest(path, message);
     }
 
     private static String jsonType(JsonNode node) {

@@ -31,6 +31,8 @@ public enum SqlServerError {
     OVERFLOW(8115, "S0001", "Arithmetic overflow error converting expression to data type int."),
     /** A clinic trigger's {@code THROW 50000, ...} or {@code RAISERROR(..., 16, 1)}. */
     TRIGGER_THROW(50000, "S0001", "Notes of a closed aligner set cannot be changed (trg_tblAlignerNotes_guard)."),
+    /** A clinic trigger's {@code THROW 51000, ...} that quotes the row: SQL Server's text can carry note text. */
+    TRIGGER_THROW_QUOTING_ROW(51000, "S0001", "Note refused by trg_tblAlignerNotes_audit: 'PLANTED-PHI-7731 reports tightness'."),
     /** A trigger that ran {@code ROLLBACK TRANSACTION}. */
     TRANSACTION_ENDED_IN_TRIGGER(3609, "S0001", "The transaction ended in the trigger. The batch has been aborted."),
     /** Any statement in a transaction whose XACT_STATE() is -1. */

@@ -235,6 +235,16 @@ class WebhookHttpTest {
     }
 
     @Test
+    void aTimestampFarOutOfRangeIs422NamingTheField() throws Exception {
+        ObjectNode body = fixtureJson("webhook-notes-insert.json");
+        ((ObjectNode) body.get("record")).put("created_at", "+999999999-12-31T23:59:59Z");
+        Answer answer = http.post(body.toString());
+        assertError(answer, 422, "unprocessable");
+        assertEquals("record.created_at", answer.text("field"));
+        assertNothingWritten();
+    }
+
+    @Test
     void withoutCredentialsIs401() throws Exception {
         Answer answer = http.send(HttpRequest.newBuilder(http.uri(WebhookInput.PATH))
                 .header("Content-Type", "application/json")

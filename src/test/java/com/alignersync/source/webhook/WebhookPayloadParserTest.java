@@ -117,6 +117,21 @@ class WebhookPayloadParserTest {
     }
 
     @Test
+    void aTimestampFarOutOfRangeIs422NamingTheField() {
+        String farFuture = fixture("webhook-notes-update.json")
+                .replace("\"updated_at\": \"2026-11-20T09:31:47.100201+00:00\"", "\"updated_at\": \"+999999999-12-31T23:59:59Z\"");
+        WebhookRejection future = refused(farFuture);
+        assertEquals(422, future.status());
+        assertEquals("unprocessable", future.error());
+        assertEquals("record.updated_at", future.field());
+
+        String farPastOld = fixture("webhook-notes-delete.json").replace("\"created_at\": \"2026-", "\"created_at\": \"-500000-");
+        WebhookRejection past = refused(farPastOld);
+        assertEquals(422, past.status());
+        assertEquals("old_record.created_at", past.field());
+    }
+
+    @Test
     void noRowValueIsEchoedInAnError() {
         String textAsId = fixture("webhook-notes-insert.json").replace("\"note_id\": 90412", "\"note_id\": \"private words\"");
         WebhookRejection e = refused(textAsId);
