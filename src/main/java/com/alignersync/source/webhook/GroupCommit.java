@@ -32,6 +32,9 @@ import org.slf4j.LoggerFactory;
  * clinic session holds a lock, a request is answered 503 when its time is up (the change may
  * still commit later; a redelivery is then a duplicate), its queued entry is dropped, and the
  * Jetty thread is free again, so a stuck sink never exhausts the server's threads.
+ *
+ * <p>Whatever the sink throws, {@link Error}s included, fails only the group it was applying
+ * (each request answered 503 at once); the writer then takes the next group.
  */
 final class GroupCommit implements AutoCloseable {
 
@@ -118,22 +121,31 @@ final class GroupCommit implements AutoCloseable {
     }
 
     private void applyBatch(List<Pending> batch) {
-        List<ChangeEvent> events = new ArrayList<>(batch.size());
-        for (Pending pending : batch) {
-            events.add(pending.event());
-        }
         try {
+            List<ChangeEvent> events = new ArrayList<>(batch.size());
+            for (Pending pending : batch) {
+                events.add(pending.event());
+            }
             BatchResult result = sink.apply(events);
             for (int i = 0; i < batch.size(); i++) {
                 batch.get(i).done().complete(result.outcomes().get(i));
             }
-        } catch (SinkUnavailableException | RuntimeException e) {
-            if (e instanceof RuntimeException) {
-                log.error("webhook: the sink failed unexpectedly on a batch of {}: {}", batch.size(), e.toString(), e);
-            }
-            for (Pending pending : batch) {
-                pending.done().completeExceptionally(e);
-            }
+        } catch (SinkUnavailableException e) {
+            fail(batch, e);
+        } catch (Throwable e) {
+            // Any Throwable, Errors included (an assertion, a stack overflow, memory): one thrown out of
+            // here ends this thread, and with it every later webhook would wait out its time and get 503
+            // until a restart. The group's waiters are answered first (503, a redelivery is safe: the
+            // sink's ledger makes a repeat a duplicate), then the writer takes the next group.
+            fail(batch, new SinkUnavailableException("the sink failed unexpectedly ("
+                    + e.getClass().getName() + "; see the daemon's log); a redelivery is safe", e));
+            log.error("webhook: the sink failed unexpectedly on a batch of {}; answered 503, the writer goes on", batch.size(), e);
+        }
+    }
+
+    private static void fail(List<Pending> batch, SinkUnavailableException e) {
+        for (Pending pending : batch) {
+            pending.done().completeExceptionally(e);
         }
     }
 

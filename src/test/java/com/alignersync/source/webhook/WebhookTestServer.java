@@ -29,6 +29,8 @@ import java.time.ZoneOffset;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
+import javax.sql.DataSource;
 
 /**
  * The webhook input as the daemon runs it, for tests and the benchmark: an in-memory H2
@@ -75,11 +77,22 @@ public final class WebhookTestServer implements AutoCloseable {
     /** With {@code hostile}, the sink reaches H2 through {@link HostileSqlServer}, so a test can arm SQL Server's failures. */
     public WebhookTestServer(Path dataDir, WebhookConfig config, Clock clock, BeforeStart extraRoutes, Duration stopTimeout,
                              boolean hostile) throws Exception {
+        this(dataDir, config, clock, extraRoutes, stopTimeout, hostile, UnaryOperator.identity());
+    }
+
+    /** With {@code between}, the sink reaches SQL Server through what it wraps around the data source (a fault a test throws in). */
+    public WebhookTestServer(Path dataDir, UnaryOperator<DataSource> between) throws Exception {
+        this(dataDir, config(WebhookConfig.Auth.BEARER, SECRET, SIGNING_KEY, 1_048_576), Clock.systemUTC(), (server, webhook) -> { },
+                Duration.ZERO, false, between);
+    }
+
+    private WebhookTestServer(Path dataDir, WebhookConfig config, Clock clock, BeforeStart extraRoutes, Duration stopTimeout,
+                              boolean hostile, UnaryOperator<DataSource> between) throws Exception {
         target = new H2ClinicTarget();
         sqlServer = new HostileSqlServer(target.dataSource(), target.dialect().transactionStateProbe());
         sinkMetrics = new SinkMetrics(registry);
         deadLetters = new DeadLetterLog(dataDir, new ObjectMapper(), clock);
-        sink = new SqlServerSink(hostile ? sqlServer : target.dataSource(), target.dialect(),
+        sink = new SqlServerSink(between.apply(hostile ? sqlServer : target.dataSource()), target.dialect(),
                 new SinkConfig(SinkConfig.DeleteMode.DELETE, 2, Duration.ofMillis(1), Duration.ofMillis(2)),
                 ZoneOffset.UTC, deadLetters, sinkMetrics, clock);
         webhook = new WebhookInput(config, sink, registry, clock);
