@@ -41,8 +41,11 @@ import javax.sql.DataSource;
  * {@code json_agg} as PostgREST does. Like Supabase it caps a response at {@code maxRows}
  * (1,000) whatever {@code limit} says, answers errors as JSON {@code {code, message, details,
  * hint}} (PGRST100 bad query, 42703 unknown column, PGRST205 unknown table, Postgres' own code
- * for a value of the wrong type) and 401 without the right {@code apikey}. Faults (a status,
- * a delay, a rewritten body) can be injected for the next requests.
+ * for a value of the wrong type) and 401 without the right {@code apikey}. With
+ * {@code Prefer: count=exact} it counts every row the filters match, limit and offset aside, and
+ * answers it in {@code Content-Range} ({@code 0-24/25}, <code>&#42;/0</code> for none; 206 when the
+ * page holds only part of them). Faults (a status, a delay, a rewritten body) can be injected
+ * for the next requests, and {@link #hideRows} blinds it as row-level security blinds a key.
  */
 public final class FakePostgrest implements AutoCloseable {
 
@@ -51,6 +54,7 @@ public final class FakePostgrest implements AutoCloseable {
     private final HttpServer server;
     private final ExecutorService executor = Executors.newFixedThreadPool(4);
     private volatile int maxRows = 1_000;
+    private volatile boolean rowsHidden;
     private final Queue<Fault> faults = new ConcurrentLinkedQueue<>();
     private final List<Request> requests = Collections.synchronizedList(new ArrayList<>());
     private final AtomicInteger inFlight = new AtomicInteger();
@@ -101,6 +105,14 @@ public final class FakePostgrest implements AutoCloseable {
 
     public void rewriteNext(UnaryOperator<String> rewrite) {
         faults.add(new Fault(0, null, null, rewrite));
+    }
+
+    /**
+     * As row-level security answers a key that no policy lets read (an anon or a user's key instead of
+     * the service role key): every table reads as empty, {@code 200 []}, and counts 0.
+     */
+    public void hideRows(boolean hidden) {
+        this.rowsHidden = hidden;
     }
 
     public void clearFaults() {
@@ -163,7 +175,9 @@ public final class FakePostgrest implements AutoCloseable {
                 send(exchange, 401, error("PGRST301", "Expected 3 parts in JWT; got " + authorization.replaceFirst("^Bearer ", "").split("\\.", -1).length, null), null);
                 return;
             }
-            Answer answer = answer(table, rawQuery == null ? "" : rawQuery);
+            String prefer = exchange.getRequestHeaders().getFirst("Prefer");
+            boolean count = prefer != null && List.of(prefer.replace(" ", "").split(",")).contains("count=exact");
+            Answer answer = answer(table, rawQuery == null ? "" : rawQuery, count);
             String body = answer.body();
             if (fault != null && fault.rewrite() != null && answer.status() == 200) {
                 body = fault.rewrite().apply(body);
@@ -179,7 +193,7 @@ public final class FakePostgrest implements AutoCloseable {
     private record Answer(int status, String body, String contentRange) {
     }
 
-    private Answer answer(String table, String rawQuery) {
+    private Answer answer(String table, String rawQuery, boolean count) {
         try (Connection connection = dataSource.getConnection()) {
             Map<String, String> columns = columns(connection, table);
             if (columns.isEmpty()) {
@@ -200,18 +214,36 @@ public final class FakePostgrest implements AutoCloseable {
                 for (int i = 0; i < sql.params().size(); i++) {
                     statement.setString(i + 1, sql.params().get(i));
                 }
+                String rows;
+                int returned;
                 try (ResultSet rs = statement.executeQuery()) {
                     rs.next();
-                    int count = rs.getInt(2);
-                    String range = count == 0 ? "*/*" : sql.offset() + "-" + (sql.offset() + count - 1) + "/*";
-                    return new Answer(200, rs.getString(1), range);
+                    rows = rs.getString(1);
+                    returned = rs.getInt(2);
                 }
+                Long total = count ? total(connection, sql) : null;
+                String range = (returned == 0 ? "*" : sql.offset() + "-" + (sql.offset() + returned - 1)) + "/" + (total == null ? "*" : total);
+                boolean partial = total != null && returned < total;
+                return new Answer(partial ? 206 : 200, rows, range);
             } catch (SQLException e) {
                 // PostgREST passes Postgres' own error through: 22P02 for "abc" compared with an integer, etc.
                 return new Answer(400, error(e.getSQLState(), firstLine(e.getMessage()), null), null);
             }
         } catch (SQLException e) {
             return new Answer(503, error("PGRST000", "Could not connect with the database", null), null);
+        }
+    }
+
+    /** Every row the query's filters match, limit and offset aside: what PostgREST's exact count answers. */
+    private static long total(Connection connection, Sql sql) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(sql.countText())) {
+            for (int i = 0; i < sql.params().size(); i++) {
+                statement.setString(i + 1, sql.params().get(i));
+            }
+            try (ResultSet rs = statement.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
         }
     }
 
@@ -226,7 +258,7 @@ public final class FakePostgrest implements AutoCloseable {
         }
     }
 
-    private record Sql(String text, List<String> params, long offset) {
+    private record Sql(String text, String countText, List<String> params, long offset) {
     }
 
     private Sql translate(String table, Map<String, String> columns, String rawQuery) throws ParseError, UnknownColumn {
@@ -266,14 +298,16 @@ public final class FakePostgrest implements AutoCloseable {
             orderSql.add(quote(known(term.column(), columns)) + (term.descending() ? " DESC" : " ASC")
                     + (term.nullsFirst() == null ? "" : term.nullsFirst() ? " NULLS FIRST" : " NULLS LAST"));
         }
+        if (rowsHidden) {
+            where.add("false"); // no policy lets this key see a row: no rows, and a count of 0
+        }
         long effectiveLimit = limit == null ? maxRows : Math.min(limit, maxRows);
-        String inner = "SELECT " + String.join(", ", selected.stream().map(FakePostgrest::quote).toList())
-                + " FROM public." + quote(table)
-                + (where.isEmpty() ? "" : " WHERE " + String.join(" AND ", where))
+        String from = " FROM public." + quote(table) + (where.isEmpty() ? "" : " WHERE " + String.join(" AND ", where));
+        String inner = "SELECT " + String.join(", ", selected.stream().map(FakePostgrest::quote).toList()) + from
                 + (orderSql.isEmpty() ? "" : " ORDER BY " + String.join(", ", orderSql))
                 + " LIMIT " + effectiveLimit + " OFFSET " + offset;
         String text = "SELECT coalesce(json_agg(t), '[]'::json)::text, count(*) FROM (" + inner + ") t";
-        return new Sql(text, params, offset);
+        return new Sql(text, "SELECT count(*)" + from, params, offset);
     }
 
     private static long number(String name, String value) throws ParseError {

@@ -56,6 +56,10 @@ class FakePostgrestTest {
 
     /** @param query decoded name=value pairs, encoded here as a careful client would */
     static Reply getWithKey(String table, String key, String... query) throws Exception {
+        return send(table, key, null, query);
+    }
+
+    static Reply send(String table, String key, String prefer, String... query) throws Exception {
         List<String> pairs = new ArrayList<>();
         for (int i = 0; i < query.length; i += 2) {
             pairs.add(query[i] + "=" + URLEncoder.encode(query[i + 1], StandardCharsets.UTF_8).replace("+", "%20"));
@@ -63,6 +67,9 @@ class FakePostgrestTest {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(rest.restUrl() + "/" + table + "?" + String.join("&", pairs)));
         if (key != null) {
             request.header("apikey", key);
+        }
+        if (prefer != null) {
+            request.header("Prefer", prefer);
         }
         HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
         return new Reply(response.statusCode(), mapper.readTree(response.body()), response.headers().firstValue("Content-Range").orElse(null));
@@ -76,6 +83,37 @@ class FakePostgrestTest {
         List<Long> ids = new ArrayList<>();
         reply.body().forEach(row -> ids.add(row.get(column).asLong()));
         return ids;
+    }
+
+    @Test
+    void preferCountExactAnswersEveryMatchingRowInContentRangeWhateverTheLimit() throws Exception {
+        Reply page = send("aligner_batches", PollFixture.KEY, "count=exact", "select", "aligner_batch_id", "order", "aligner_batch_id.asc",
+                "limit", "25");
+        assertEquals(206, page.status(), "a page of a larger counted result is partial content");
+        assertEquals("0-24/1503", page.contentRange());
+
+        Reply filtered = send("aligner_batches", PollFixture.KEY, "count=exact", "select", "aligner_batch_id", "aligner_set_id", "eq.3190");
+        assertEquals(200, filtered.status(), "every counted row is in the answer");
+        assertEquals("0-1/2", filtered.contentRange(), "the count respects the filters");
+
+        Reply none = send("aligner_batches", PollFixture.KEY, "count=exact", "select", "aligner_batch_id", "aligner_batch_id", "eq.999999");
+        assertEquals(200, none.status());
+        assertEquals("*/0", none.contentRange());
+        assertEquals(0, none.body().size());
+    }
+
+    @Test
+    void hiddenRowsAnswerAnEmptyListAndACountOfZeroAsRowLevelSecurityDoes() throws Exception {
+        rest.hideRows(true);
+        try {
+            Reply blind = send("aligner_notes", PollFixture.KEY, "count=exact", "select", "note_id");
+            assertEquals(200, blind.status());
+            assertEquals(0, blind.body().size());
+            assertEquals("*/0", blind.contentRange());
+        } finally {
+            rest.hideRows(false);
+        }
+        assertEquals(2, get("aligner_notes", "select", "note_id").body().size());
     }
 
     @Test

@@ -34,5 +34,6 @@ public abstract class PortalBehindRest {
         rest.maxRows(1000);
         rest.clearRequests();
         rest.clearFaults();
+        rest.hideRows(false);
     }
 }
