@@ -51,8 +51,12 @@ public final class PostgrestClient {
      * One answer: the rows and the portal's clock when it answered.
      *
      * @param serverTime the HTTP {@code Date} header (second precision), null when absent or unreadable
+     * @param total      only from {@link #fetchCounted}: PostgREST's exact count of every row the query's
+     *                   filters match, limit aside (the number after {@code /} in {@code Content-Range});
+     *                   null when not asked for or not given. It runs under the same row-level security as
+     *                   the rows: a key that sees no row counts 0
      */
-    public record Response(JsonNode rows, Instant serverTime) {
+    public record Response(JsonNode rows, Instant serverTime, Long total) {
     }
 
     /**
@@ -65,11 +69,26 @@ public final class PostgrestClient {
 
     /** As {@link #get}, with the portal's clock from the answer's {@code Date} header (the poller's cursor bound). */
     public Response fetch(String table, String query) throws PostgrestException {
+        return fetch(table, query, false);
+    }
+
+    /**
+     * As {@link #fetch}, also asking PostgREST for its exact count ({@code Prefer: count=exact}) of
+     * every row the filters match. Costs the portal a {@code count(*)} of them: ask on a first page only.
+     */
+    public Response fetchCounted(String table, String query) throws PostgrestException {
+        return fetch(table, query, true);
+    }
+
+    private Response fetch(String table, String query, boolean count) throws PostgrestException {
         HttpRequest.Builder request = HttpRequest.newBuilder(restUrl.resolve(table + "?" + query))
                 .timeout(timeout)
                 .header("apikey", apiKey)
                 .header("Accept", "application/json")
                 .GET();
+        if (count) {
+            request.header("Prefer", "count=exact");
+        }
         if (looksLikeJwt(apiKey)) {
             request.header("Authorization", "Bearer " + apiKey);
         }
@@ -87,6 +106,12 @@ public final class PostgrestClient {
             throw new PostgrestException(0, null, "GET " + table + " interrupted", null, null, e);
         }
         JsonNode body = parse(response.body());
+        Long total = count ? total(response) : null;
+        if (count && response.statusCode() == 416 && total != null && total == 0) {
+            // PostgREST 11.2 answered a counted request on an empty result 416 "Requested range not
+            // satisfiable" with Content-Range */0 (PostgREST issue #3078): an empty answer, not an error.
+            return new Response(mapper.createArrayNode(), serverTime(response), 0L);
+        }
         if (response.statusCode() / 100 != 2) {
             throw error(table, response.statusCode(), body, response.body());
         }
@@ -94,7 +119,19 @@ public final class PostgrestClient {
             throw new PostgrestException(response.statusCode(), null, "GET " + table + " answered " + response.statusCode()
                     + " without a JSON array of rows", null, null, null);
         }
-        return new Response(body, serverTime(response));
+        return new Response(body, serverTime(response), total);
+    }
+
+    /** The total of {@code Content-Range: 0-24/25} or {@code *}{@code /0}; null for {@code /*} (not counted), absent or unreadable. */
+    static Long total(HttpResponse<?> response) {
+        return response.headers().firstValue("Content-Range").map(range -> {
+            int slash = range.lastIndexOf('/');
+            try {
+                return slash < 0 ? null : Long.valueOf(range.substring(slash + 1).trim());
+            } catch (NumberFormatException e) {
+                return null;
+            }
+        }).orElse(null);
     }
 
     private static Instant serverTime(HttpResponse<?> response) {

@@ -30,6 +30,7 @@ class PostgrestClientTest {
     volatile int status = 200;
     volatile String body = "[]";
     volatile long delayMillis;
+    volatile String contentRange;
 
     @BeforeEach
     void start() throws Exception {
@@ -39,6 +40,10 @@ class PostgrestClientTest {
             seen.put("query", exchange.getRequestURI().getRawQuery());
             seen.put("apikey", String.valueOf(exchange.getRequestHeaders().getFirst("apikey")));
             seen.put("authorization", String.valueOf(exchange.getRequestHeaders().getFirst("Authorization")));
+            seen.put("prefer", String.valueOf(exchange.getRequestHeaders().getFirst("Prefer")));
+            if (contentRange != null) {
+                exchange.getResponseHeaders().set("Content-Range", contentRange);
+            }
             try {
                 Thread.sleep(delayMillis);
             } catch (InterruptedException e) {
@@ -80,6 +85,42 @@ class PostgrestClientTest {
         assertEquals("Bearer " + JWT, seen.get("authorization"));
         assertTrue(PostgrestClient.looksLikeJwt(JWT));
         assertFalse(PostgrestClient.looksLikeJwt("sb_secret_a.b.c"), "an sb_ key is never a JWT, even with dots");
+    }
+
+    @Test
+    void aCountedFetchAsksForTheExactCountAndReadsItFromContentRange() throws Exception {
+        status = 206;
+        body = "[{\"note_id\":1}]";
+        contentRange = "0-0/25";
+        PostgrestClient.Response page = client("sb_secret_k", Duration.ofSeconds(5)).fetchCounted("aligner_notes", "select=note_id&limit=1");
+        assertEquals("count=exact", seen.get("prefer"));
+        assertEquals(25L, page.total());
+        assertEquals(1, page.rows().size());
+
+        status = 200;
+        body = "[]";
+        contentRange = "*/0";
+        assertEquals(0L, client("sb_secret_k", Duration.ofSeconds(5)).fetchCounted("aligner_notes", "select=note_id").total());
+
+        contentRange = "*/*";
+        assertNull(client("sb_secret_k", Duration.ofSeconds(5)).fetchCounted("aligner_notes", "select=note_id").total(), "not counted");
+        PostgrestClient.Response plain = client("sb_secret_k", Duration.ofSeconds(5)).fetch("aligner_notes", "select=note_id");
+        assertEquals("null", seen.get("prefer"), "a page without a count costs the portal no count(*)");
+        assertNull(plain.total());
+    }
+
+    @Test
+    void aCountedEmptyAnswerOfPostgrest11sRangeNotSatisfiableIsAnEmptyListCountedZero() throws Exception {
+        status = 416;
+        body = "{\"code\":\"PGRST103\",\"details\":\"An offset of 0 was requested, but there are only 0 rows.\",\"hint\":null,"
+                + "\"message\":\"Requested range not satisfiable\"}";
+        contentRange = "*/0";
+        PostgrestClient.Response empty = client("sb_secret_k", Duration.ofSeconds(5)).fetchCounted("aligner_notes", "select=note_id&limit=10");
+        assertEquals(0, empty.rows().size());
+        assertEquals(0L, empty.total());
+
+        assertThrows(PostgrestException.class, () -> client("sb_secret_k", Duration.ofSeconds(5)).fetch("aligner_notes", "select=note_id"),
+                "without a count, a 416 stays an error");
     }
 
     @Test
