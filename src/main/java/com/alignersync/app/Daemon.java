@@ -17,6 +17,7 @@ import com.alignersync.ops.StatusHistory;
 import com.alignersync.ops.StatusSource;
 import com.alignersync.sink.DeadLetterReplay;
 import com.alignersync.sink.Outcome;
+import com.alignersync.reconcile.DeleteGuard;
 import com.alignersync.reconcile.PortalReader;
 import com.alignersync.reconcile.ReconcileService;
 import com.alignersync.reconcile.ReconcileTrigger;
@@ -176,7 +177,7 @@ public final class Daemon implements AutoCloseable {
             PostgrestClient client = new PostgrestClient(config.poll().restUrl(), config.poll().apiKey(), config.poll().requestTimeout(), mapper);
             Reconciler reconciler = new Reconciler(new PortalReader(client, config.poll().pageSize()),
                     new LedgerKeys(sink.database().dataSource(), sink.database().dialect()), sink.sink(),
-                    config.reconcile().maxDeletePercent(), clock);
+                    new DeleteGuard(config.reconcile().maxDeletePercent()), clock);
             reconcile = new ReconcileService(reconciler, config.reconcile(), registry, clock);
             statusSources.add(reconcile);
         } else {
@@ -235,7 +236,8 @@ public final class Daemon implements AutoCloseable {
             new VerifyTrigger(new Verifier(new PortalReader(new PostgrestClient(config.poll().restUrl(), config.poll().apiKey(),
                     config.poll().requestTimeout(), mapper), config.poll().pageSize()),
                     new ClinicRows(sink.database().dataSource(), sink.database().dialect(), config.sqlServer().timeZone()),
-                    new LedgerKeys(sink.database().dataSource(), sink.database().dialect()), sink.sink(), clock),
+                    new LedgerKeys(sink.database().dataSource(), sink.database().dialect()), sink.sink(),
+                    new DeleteGuard(config.reconcile().maxDeletePercent()), clock),
                     new LastVerifyStore(dataDirectory.root(), mapper), operator).registerOn(http);
             new TraceRoute(tracer, () -> new Trace.Delivery(
                     cdcInput == null ? null : cdcInput.committedUpTo().orElse(null),

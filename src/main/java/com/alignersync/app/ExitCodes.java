@@ -15,6 +15,11 @@ public final class ExitCodes {
     public static final int INPUT_FAILED = 8;
     /** {@code check}: at least one preflight check failed (each FAIL line says what and how to fix it). */
     public static final int CHECK_FAILED = 9;
+    /**
+     * {@code verify --repair}: the delete guard refused to delete notes the portal did not list (an
+     * empty listing, or one far smaller than the ledger); the rest of the repair was done.
+     */
+    public static final int DELETES_REFUSED = 10;
 
     private ExitCodes() {
     }

@@ -2,6 +2,7 @@ package com.alignersync.cli;
 
 import com.alignersync.app.ExitCodes;
 import com.alignersync.app.StartupException;
+import com.alignersync.reconcile.DeleteGuard;
 import com.alignersync.reconcile.ReconcileResult;
 import com.alignersync.reconcile.Reconciler;
 import com.alignersync.sink.LedgerKeys;
@@ -25,8 +26,10 @@ import picocli.CommandLine.Spec;
         description = {"List the portal's note keys through its REST API and compare them with the notes the ledger says came",
                 "from the portal and were not deleted; delete the ones the portal no longer has through the sink",
                 "(sink.notes.delete-mode applies). Never touches Lab notes or rows the sync did not write.",
+                "The deletes pass the delete guard: an empty portal listing, one lacking more than half of the ledger's notes,",
+                "or more than reconcile.max-delete-percent of them deletes nothing.",
                 "While a daemon runs, use POST /api/sync/reconcile instead (a dry run may run beside it).",
-                "Exit codes: 0 done, 1 refused by reconcile.max-delete-percent, 2 configuration, 3 SQL Server,",
+                "Exit codes: 0 done, 1 refused by the delete guard, 2 configuration, 3 SQL Server,",
                 "4 data directory in use, 6 Supabase REST API."})
 final class ReconcileCommand implements Callable<Integer> {
 
@@ -41,6 +44,10 @@ final class ReconcileCommand implements Callable<Integer> {
 
     @Option(names = "--json", description = "Print the result as JSON (the body POST /api/sync/reconcile answers)")
     boolean json;
+
+    @Option(names = "--allow-mass-delete", description = {"This once, delete what the portal does not list however many it is,"
+            + " even everything: for a portal whose notes really were deleted. Check with --dry-run first."})
+    boolean allowMassDelete;
 
     @Override
     public Integer call() throws IOException {
@@ -58,9 +65,10 @@ final class ReconcileCommand implements Callable<Integer> {
         Clock clock = Clock.systemUTC();
         try (DataDirectory held = opened.lock();
              SinkRuntime runtime = SinkRuntime.open(setup.sqlServer(), setup.sink(), setup.dataDir(), new SimpleMeterRegistry(), mapper, clock)) {
+            DeleteGuard guard = new DeleteGuard(setup.reconcile().maxDeletePercent());
             Reconciler reconciler = new Reconciler(setup.portalReader(mapper),
                     new LedgerKeys(runtime.database().dataSource(), runtime.database().dialect()), runtime.sink(),
-                    setup.reconcile().maxDeletePercent(), clock);
+                    allowMassDelete ? guard.allowingMassDelete() : guard, clock);
             ReconcileResult result = reconciler.run(dryRun, "command");
             if (json) {
                 out.println(mapper.copy().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(result.toMap()));
@@ -83,7 +91,8 @@ final class ReconcileCommand implements Callable<Integer> {
     private static void print(ReconcileResult r, PrintWriter out) {
         out.printf("Reconcile%s %s in %d ms (%.0f keys/s)%n", r.dryRun() ? " dry run" : "", r.ok() ? "complete" : "FAILED", r.millis(), r.rate());
         out.printf("  Doctor notes in the ledger (applied, not deleted): %d%n", r.ledgerNotes());
-        out.printf("  notes in the portal:                              %d%n", r.portalNotes());
+        out.printf("  notes in the portal:                              %d%s%n", r.portalNotes(),
+                r.portalCount() == null ? "" : " (PostgREST counts " + r.portalCount() + ")");
         out.printf("  gone from the portal:                             %d (%d back on re-check, left alone)%n", r.gone(), r.reappeared());
         if (r.dryRun()) {
             out.printf("  would delete:                                     %d%n", r.toDelete());

@@ -2,6 +2,7 @@ package com.alignersync.cli;
 
 import com.alignersync.app.ExitCodes;
 import com.alignersync.app.StartupException;
+import com.alignersync.reconcile.DeleteGuard;
 import com.alignersync.reconcile.Verifier;
 import com.alignersync.reconcile.VerifyReport;
 import com.alignersync.sink.ClinicRows;
@@ -29,8 +30,9 @@ import picocli.CommandLine.Spec;
                 "and different (with the columns), with the first keys of each. The result is kept in DATA_DIR/last-verify.json",
                 "for status and the aligner_sync_verify_drift_rows metric. --repair sends the portal's rows (and deletes of",
                 "extra notes the ledger wrote) through the sink, then compares again; it needs the data directory (stop the daemon).",
+                "The deletes pass the delete guard: an empty portal listing, or one far smaller than the ledger, deletes nothing.",
                 "Exit codes: 0 everything matches, 1 drift found, 2 configuration, 3 SQL Server, 4 data directory in use (--repair),",
-                "6 Supabase REST API."})
+                "6 Supabase REST API, 10 deletes refused by the delete guard (--repair; the rest of the repair was done)."})
 final class VerifyCommand implements Callable<Integer> {
 
     static final int DRIFT = 1;
@@ -73,7 +75,7 @@ final class VerifyCommand implements Callable<Integer> {
             Verifier verifier = new Verifier(setup.portalReader(mapper),
                     new ClinicRows(runtime.database().dataSource(), runtime.database().dialect(), setup.sqlServer().timeZone()),
                     new LedgerKeys(runtime.database().dataSource(), runtime.database().dialect()),
-                    repair ? runtime.sink() : null, clock);
+                    repair ? runtime.sink() : null, repair ? new DeleteGuard(setup.reconcile().maxDeletePercent()) : null, clock);
             VerifyReport report;
             TerminalProgress progress = TerminalProgress.forConsole(err);
             try {
@@ -96,6 +98,12 @@ final class VerifyCommand implements Callable<Integer> {
                 print(report, out);
             }
             out.flush();
+            if (report.repair() != null && report.repair().refusal() != null) {
+                DeleteGuard.Refusal refusal = report.repair().refusal();
+                err.println("verify --repair: " + report.repair().deletesRefused() + " delete(s) refused by the delete guard ("
+                        + refusal.cause().label() + "): " + refusal.message());
+                return ExitCodes.DELETES_REFUSED;
+            }
             return report.inSync() ? 0 : DRIFT;
         }
     }
@@ -105,6 +113,10 @@ final class VerifyCommand implements Callable<Integer> {
             VerifyReport.Repair r = report.repair();
             out.printf("Repair: %d drift row(s) found; %d change(s) sent through the sink: %d applied, %d unchanged, %d not applied;"
                     + " %d not repairable through the sink%n", r.driftBefore(), r.sent(), r.applied(), r.unchanged(), r.notApplied(), r.skipped());
+            if (r.refusal() != null) {
+                out.printf("  deletes refused by the delete guard (%s): %d; the extra notes stay in SQL Server (the reason is on stderr)%n",
+                        r.refusal().cause().label(), r.deletesRefused());
+            }
             out.println("After the repair:");
         }
         out.printf("Verify %s: %d rows compared in %d ms (%.0f rows/s), %d drift row(s)%n", report.inSync() ? "IN SYNC" : "FOUND DRIFT",

@@ -149,9 +149,11 @@ public final class ConfigKeys {
             "Hours between scheduled reconcile passes (deletes of Doctor notes the portal no longer has); 0 turns the"
                     + " schedule off (passes after a slot alarm or a start without CDC offsets, and on demand, still run)");
     public static final ConfigKey RECONCILE_MAX_DELETE_PERCENT = key("reconcile.max-delete-percent", null, "10", false,
-            "A reconcile pass that would delete more than this percentage of the Doctor notes the ledger holds (and more"
-                    + " than 10 notes) is refused and deletes nothing: an empty key list from a wrong key or row-level security"
-                    + " must not empty SQL Server. Check with 'reconcile --dry-run'; 100 turns the guard off");
+            "The delete guard of reconcile and verify --repair: deletes of more than this percentage of the Doctor notes"
+                    + " the ledger holds (and more than 10 notes) are refused, nothing is deleted and an alarm is raised. An empty"
+                    + " portal listing, or one lacking more than half of the ledger's notes, is refused whatever this says (row-level"
+                    + " security or a wrong key must not empty SQL Server); 100 turns off only this percentage. Check with"
+                    + " 'reconcile --dry-run'; a real mass delete passes with 'reconcile --allow-mass-delete'");
 
     private ConfigKeys() {
     }

@@ -182,6 +182,11 @@ public final class OfflineStatus {
                 out.put("result", last.get("result"));
                 out.put("driftRows", last.get("driftRows"));
                 out.put("compared", last.get("compared"));
+                if (last.get("deleteGuard") != null) {
+                    // verify --repair's deletes refused: an alarm, kept in the file until the next verify.
+                    out.put("deletesRefused", last.get("deletesRefused"));
+                    out.put("deleteGuard", last.get("deleteGuard"));
+                }
             }, () -> out.put("result", "never run"));
         } catch (CorruptStateFileException e) {
             out.put("error", e.getMessage());

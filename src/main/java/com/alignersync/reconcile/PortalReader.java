@@ -32,15 +32,42 @@ public final class PortalReader {
         this.pageSize = pageSize;
     }
 
+    /**
+     * A table's keys as the portal listed them.
+     *
+     * @param keys        ascending
+     * @param portalCount PostgREST's own count of the table's rows, asked with the first page (null when it gave none);
+     *                    it sees what the key sees, so a key blinded by row-level security counts 0
+     */
+    public record KeyListing(long[] keys, Long portalCount) {
+    }
+
     /** Every key of the table, ascending. Pages until one comes back empty, so a server cap below the page size is harmless. */
     public long[] keys(SourceTable table) throws PostgrestException {
+        return list(table, false).keys();
+    }
+
+    /** As {@link #keys}, with PostgREST's count of the table asked on the first page: what the delete guard weighs. */
+    public KeyListing listKeys(SourceTable table) throws PostgrestException {
+        return list(table, true);
+    }
+
+    private KeyListing list(SourceTable table, boolean count) throws PostgrestException {
         String key = table.keyColumn();
         long[] keys = new long[1024];
         int size = 0;
         Long after = null;
+        Long portalCount = null;
         while (true) {
-            JsonNode rows = client.get(table.tableName(), "select=" + key + (after == null ? "" : "&" + key + "=gt." + after)
-                    + "&order=" + key + ".asc&limit=" + pageSize);
+            String query = "select=" + key + (after == null ? "" : "&" + key + "=gt." + after) + "&order=" + key + ".asc&limit=" + pageSize;
+            JsonNode rows;
+            if (count && after == null) {
+                PostgrestClient.Response first = client.fetchCounted(table.tableName(), query);
+                rows = first.rows();
+                portalCount = first.total();
+            } else {
+                rows = client.get(table.tableName(), query);
+            }
             if (rows.isEmpty()) {
                 break;
             }
@@ -55,7 +82,7 @@ public final class PortalReader {
         long[] result = Arrays.copyOf(keys, size);
         // PostgREST returns them ordered; sorting again costs little and makes the merge independent of that.
         Arrays.sort(result);
-        return result;
+        return new KeyListing(result, portalCount);
     }
 
     /** Which of these keys the portal has right now. */
@@ -79,9 +106,18 @@ public final class PortalReader {
      * @param filter an extra PostgREST filter such as {@code note_type=eq.Doctor}, or null
      */
     public JsonNode rowsAfter(SourceTable table, Long after, String filter) throws PostgrestException {
+        return client.get(table.tableName(), rowsQuery(table, after, filter));
+    }
+
+    /** The first page of {@link #rowsAfter}, with PostgREST's count of every row the filter matches ({@link PostgrestClient.Response#total}). */
+    public PostgrestClient.Response firstRowsCounted(SourceTable table, String filter) throws PostgrestException {
+        return client.fetchCounted(table.tableName(), rowsQuery(table, null, filter));
+    }
+
+    private String rowsQuery(SourceTable table, Long after, String filter) {
         String key = table.keyColumn();
-        return client.get(table.tableName(), "select=*" + (filter == null ? "" : "&" + filter)
-                + (after == null ? "" : "&" + key + "=gt." + after) + "&order=" + key + ".asc&limit=" + pageSize);
+        return "select=*" + (filter == null ? "" : "&" + filter) + (after == null ? "" : "&" + key + "=gt." + after)
+                + "&order=" + key + ".asc&limit=" + pageSize;
     }
 
     static long keyOf(SourceTable table, JsonNode row) throws PostgrestException {

@@ -10,6 +10,8 @@ import java.util.Map;
  *
  * @param ledgerNotes        Doctor notes the ledger holds as applied and not deleted (read first)
  * @param portalNotes        notes the portal listed (read after the ledger)
+ * @param portalCount        PostgREST's own count of the portal's notes (null when it gave none, or the pass
+ *                           failed before listing): 0 with an empty listing is a key that sees no row, or a real wipe
  * @param gone               ledger notes the portal did not list
  * @param reappeared         of those, found in the portal by the re-check just before deleting (never deleted)
  * @param deleted            deletes the sink applied (tombstone recorded, row removed or kept per delete mode)
@@ -26,6 +28,7 @@ public record ReconcileResult(
         long millis,
         int ledgerNotes,
         int portalNotes,
+        Long portalCount,
         int gone,
         int reappeared,
         int deleted,
@@ -35,7 +38,10 @@ public record ReconcileResult(
         List<Long> sampleKeys,
         Error error) {
 
-    /** Why a pass stopped: {@code rest} (PostgREST), {@code sink} (SQL Server), {@code guard} (too many deletes). */
+    /**
+     * Why a pass stopped: {@code rest} (PostgREST), {@code sink} (SQL Server), {@code guard} (the {@link DeleteGuard}
+     * refused: the message starts with its cause, e.g. {@code empty_listing:}, and names the fix).
+     */
     public record Error(String kind, String message) {
     }
 
@@ -62,6 +68,7 @@ public record ReconcileResult(
         map.put("millis", millis);
         map.put("ledgerNotes", ledgerNotes);
         map.put("portalNotes", portalNotes);
+        map.put("portalCount", portalCount);
         map.put("goneFromPortal", gone);
         map.put("reappearedOnRecheck", reappeared);
         map.put(dryRun ? "wouldDelete" : "toDelete", toDelete());

@@ -19,16 +19,20 @@ import org.slf4j.LoggerFactory;
 /**
  * Reconcile inside the daemon: every pass (scheduled, after a replication gap, on demand) runs
  * on one thread, so two never overlap; publishes the {@code reconcile} status and counts deletes
- * in {@code aligner_sync_reconcile_deleted}.
+ * in {@code aligner_sync_reconcile_deleted} and the passes the delete guard stopped in
+ * {@code aligner_sync_reconcile_guard_refusals} (the alert rules watch it).
  */
 public final class ReconcileService implements StatusSource, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(ReconcileService.class);
 
+    public static final String GUARD_REFUSALS = "aligner_sync_reconcile_guard_refusals";
+
     private final Reconciler reconciler;
     private final ReconcileConfig config;
     private final Clock clock;
     private final Counter deleted;
+    private final Counter guardRefusals;
     private final ScheduledExecutorService executor;
     private volatile ReconcileResult lastResult;
     private volatile Instant nextRun;
@@ -39,6 +43,10 @@ public final class ReconcileService implements StatusSource, AutoCloseable {
         this.clock = clock;
         this.deleted = Counter.builder("aligner_sync_reconcile_deleted")
                 .description("Doctor notes deleted by reconcile because the portal no longer has them")
+                .register(registry);
+        this.guardRefusals = Counter.builder(GUARD_REFUSALS)
+                .description("Reconcile passes the delete guard stopped: the portal's listing was empty or far smaller than the ledger"
+                        + " (row-level security, a wrong key or project); nothing was deleted")
                 .register(registry);
         this.executor = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread thread = new Thread(r, "reconcile");
@@ -93,6 +101,9 @@ public final class ReconcileService implements StatusSource, AutoCloseable {
         if (!result.dryRun()) {
             lastResult = result;
             deleted.increment(result.deleted());
+            if (!result.ok() && "guard".equals(result.error().kind())) {
+                guardRefusals.increment();
+            }
         }
         return result;
     }
@@ -114,6 +125,7 @@ public final class ReconcileService implements StatusSource, AutoCloseable {
         status.put("intervalHours", config.scheduled() ? config.interval().toHours() : 0);
         status.put("nextRun", nextRun == null ? null : nextRun.toString());
         status.put("deletedSinceStart", (long) deleted.count());
+        status.put("guardRefusalsSinceStart", (long) guardRefusals.count());
         status.put("lastResult", last == null ? null : last.toMap());
         if (last != null && !last.ok()) {
             status.put("warnings", java.util.List.of("the last reconcile (" + last.trigger() + ", " + last.startedAt() + ") failed: "

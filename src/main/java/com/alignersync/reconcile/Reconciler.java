@@ -18,6 +18,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,28 +32,29 @@ import org.slf4j.LoggerFactory;
  * portal's, so a note inserted in the portal after its key list was read cannot be a
  * candidate (it was not in the ledger yet); and every candidate is asked for by key right
  * before the delete, so a note that is back in the portal is left alone.
+ *
+ * <p>Before anything is deleted the pass goes through the {@link DeleteGuard}: an empty listing, or
+ * one far smaller than the ledger, deletes nothing and fails the pass with kind {@code guard}.
  */
 public final class Reconciler {
 
     private static final Logger log = LoggerFactory.getLogger(Reconciler.class);
 
-    /** Below this many deletes the percentage guard never refuses: small portals delete small numbers. */
-    static final int GUARD_FLOOR = 10;
     static final int SAMPLE = 20;
     private static final int DELETES_PER_BATCH = 500;
 
     private final PortalReader portal;
     private final LedgerKeys ledger;
     private final SqlServerSink sink;
-    private final int maxDeletePercent;
+    private final DeleteGuard guard;
     private final Clock clock;
     private volatile Runnable beforeRecheck = () -> { };
 
-    public Reconciler(PortalReader portal, LedgerKeys ledger, SqlServerSink sink, int maxDeletePercent, Clock clock) {
+    public Reconciler(PortalReader portal, LedgerKeys ledger, SqlServerSink sink, DeleteGuard guard, Clock clock) {
         this.portal = portal;
         this.ledger = ledger;
         this.sink = sink;
-        this.maxDeletePercent = maxDeletePercent;
+        this.guard = guard;
         this.clock = clock;
     }
 
@@ -76,10 +78,10 @@ public final class Reconciler {
         } catch (SinkUnavailableException e) {
             error = new ReconcileResult.Error("sink", e.getMessage());
         } catch (GuardException e) {
-            error = new ReconcileResult.Error("guard", e.getMessage());
+            error = new ReconcileResult.Error("guard", e.refusal.cause().label() + ": " + e.getMessage());
         }
         ReconcileResult result = new ReconcileResult(trigger, dryRun, startedAt, (System.nanoTime() - started) / 1_000_000,
-                progress.ledgerNotes, progress.portalNotes, progress.gone, progress.reappeared, progress.deleted,
+                progress.ledgerNotes, progress.portalNotes, progress.portalCount, progress.gone, progress.reappeared, progress.deleted,
                 progress.alreadyGone, progress.notApplied, progress.batchesNotInPortal, List.copyOf(progress.sample), error);
         if (result.ok()) {
             log.info("reconcile complete ({}){}: ledger {} notes, portal {} notes, {} gone from the portal, {} back on re-check,"
@@ -98,6 +100,7 @@ public final class Reconciler {
     private static final class Progress {
         int ledgerNotes;
         int portalNotes;
+        Long portalCount;
         int gone;
         int reappeared;
         int deleted;
@@ -113,8 +116,10 @@ public final class Reconciler {
         long[] ledgerNotes = ledger.liveKeys(SourceTable.ALIGNER_NOTES);
         long[] ledgerBatches = ledger.liveKeys(SourceTable.ALIGNER_BATCHES);
         progress.ledgerNotes = ledgerNotes.length;
-        long[] portalNotes = portal.keys(SourceTable.ALIGNER_NOTES);
+        PortalReader.KeyListing listing = portal.listKeys(SourceTable.ALIGNER_NOTES);
+        long[] portalNotes = listing.keys();
         progress.portalNotes = portalNotes.length;
+        progress.portalCount = listing.portalCount();
         List<Long> gone = missingFrom(ledgerNotes, portalNotes);
         progress.gone = gone.size();
         if (ledgerBatches.length > 0) {
@@ -123,12 +128,11 @@ public final class Reconciler {
         if (gone.isEmpty()) {
             return;
         }
-        if (gone.size() > GUARD_FLOOR && gone.size() * 100L > (long) maxDeletePercent * ledgerNotes.length) {
-            throw new GuardException(gone.size() + " of the " + ledgerNotes.length + " Doctor notes the ledger holds are not in the"
-                    + " portal's key list, more than reconcile.max-delete-percent (" + maxDeletePercent + "%): nothing deleted."
-                    + " Check that supabase.service-role-key is the service role (or secret) key (row-level security hides"
-                    + " rows from other keys), look at 'reconcile --dry-run', then raise reconcile.max-delete-percent if the"
-                    + " deletes are real");
+        // Judged on the listing, before the re-check: a blind key answers the re-check as blindly.
+        Optional<DeleteGuard.Refusal> refusal = guard.check("reconcile", ledgerNotes.length, portalNotes.length, listing.portalCount(),
+                gone.size());
+        if (refusal.isPresent()) {
+            throw new GuardException(refusal.get());
         }
         beforeRecheck.run();
         Set<Long> back = portal.present(SourceTable.ALIGNER_NOTES, gone);
@@ -180,8 +184,11 @@ public final class Reconciler {
     }
 
     private static final class GuardException extends Exception {
-        GuardException(String message) {
-            super(message);
+        final DeleteGuard.Refusal refusal;
+
+        GuardException(DeleteGuard.Refusal refusal) {
+            super(refusal.message());
+            this.refusal = refusal;
         }
     }
 }

@@ -13,6 +13,7 @@ import com.alignersync.sink.LedgerKeys;
 import com.alignersync.sink.Outcome;
 import com.alignersync.sink.SinkUnavailableException;
 import com.alignersync.sink.SqlServerSink;
+import com.alignersync.source.poll.PostgrestClient;
 import com.alignersync.source.poll.PostgrestException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -32,8 +33,9 @@ import org.slf4j.LoggerFactory;
  * sides in key order a page at a time (memory stays flat however many rows). With repair, the
  * portal's current row of each drifted key is sent through the sink as a repair copy (see
  * {@code DedupRules}: a copy of the applied version writes again; an older one stays stale), and
- * the extra Doctor notes the ledger wrote are deleted through it (after a re-check by key that the
- * portal really lacks them); then everything is compared again and that is the report.
+ * the extra Doctor notes the ledger wrote are deleted through it (after the {@link DeleteGuard}
+ * and a re-check by key that the portal really lacks them); then everything is compared again and
+ * that is the report. A guard's refusal withholds the deletes only: the repair copies still go.
  */
 public final class Verifier {
 
@@ -69,21 +71,26 @@ public final class Verifier {
     private final ClinicRows clinic;
     private final LedgerKeys ledger;
     private final SqlServerSink sink;
+    private final DeleteGuard guard;
     private final Clock clock;
 
-    /** @param sink null when the verifier only reports (no repair) */
-    public Verifier(PortalReader portal, ClinicRows clinic, LedgerKeys ledger, SqlServerSink sink, Clock clock) {
+    /**
+     * @param sink  null when the verifier only reports (no repair)
+     * @param guard what a repair's deletes pass; null when the verifier only reports
+     */
+    public Verifier(PortalReader portal, ClinicRows clinic, LedgerKeys ledger, SqlServerSink sink, DeleteGuard guard, Clock clock) {
         this.portal = portal;
         this.clinic = clinic;
         this.ledger = ledger;
         this.sink = sink;
+        this.guard = guard;
         this.clock = clock;
     }
 
     /** @param limit how many keys of each kind the report lists */
     public VerifyReport run(boolean repair, int limit, Progress progress) throws VerifyException {
-        if (repair && sink == null) {
-            throw new IllegalStateException("repair needs the sink");
+        if (repair && (sink == null || guard == null)) {
+            throw new IllegalStateException("repair needs the sink and the delete guard");
         }
         try {
             Instant startedAt = clock.instant();
@@ -94,8 +101,9 @@ public final class Verifier {
                 return logged(report);
             }
             VerifyReport.Repair done = repairDrift(report.drift(), work);
-            log.info("verify: repair sent {} changes through the sink ({} applied, {} unchanged, {} not applied), {} skipped;"
-                    + " comparing again", done.sent(), done.applied(), done.unchanged(), done.notApplied(), done.skipped());
+            log.info("verify: repair sent {} changes through the sink ({} applied, {} unchanged, {} not applied), {} skipped, {} deletes"
+                    + " refused by the delete guard; comparing again", done.sent(), done.applied(), done.unchanged(), done.notApplied(),
+                    done.skipped(), done.deletesRefused());
             VerifyReport again = compare(startedAt, started, limit, progress, new Work(false));
             return logged(new VerifyReport(again.startedAt(), again.millis(), again.notes(), again.batches(), done));
         } catch (PostgrestException e) {
@@ -121,6 +129,9 @@ public final class Verifier {
         final List<ChangeEvent> copies = new ArrayList<>();
         final List<Long> extraNotes = new ArrayList<>();
         int skipped;
+        /** Doctor notes the portal listed, and PostgREST's count of them: what the delete guard weighs. */
+        long portalNotes;
+        Long portalCount;
 
         Work(boolean collect) {
             this.collect = collect;
@@ -186,7 +197,8 @@ public final class Verifier {
     private VerifyReport compare(Instant startedAt, long started, int limit, Progress progress, Work work)
             throws PostgrestException, SQLException {
         Tally notes = new Tally(SourceTable.ALIGNER_NOTES.tableName(), limit);
-        PortalPages portalNotes = new PortalPages(SourceTable.ALIGNER_NOTES, "note_type=eq.Doctor");
+        // Counted only when repairing: the count is for the delete guard, and costs the portal a count(*).
+        PortalPages portalNotes = new PortalPages(SourceTable.ALIGNER_NOTES, "note_type=eq.Doctor", work.collect);
         ClinicPages<ClinicRows.Note> clinicNotes = new ClinicPages<>(after -> clinic.doctorNotesAfter(after, CLINIC_PAGE), ClinicRows.Note::noteId);
         while (portalNotes.peek() != null || clinicNotes.peek() != null) {
             PortalRow p = portalNotes.peek();
@@ -220,9 +232,11 @@ public final class Verifier {
             }
         }
         progress.compared(notes.table, notes.compared);
+        work.portalNotes = portalNotes.listed();
+        work.portalCount = portalNotes.portalCount();
 
         Tally batches = new Tally(SourceTable.ALIGNER_BATCHES.tableName(), limit);
-        PortalPages portalBatches = new PortalPages(SourceTable.ALIGNER_BATCHES, null);
+        PortalPages portalBatches = new PortalPages(SourceTable.ALIGNER_BATCHES, null, false);
         ClinicPages<ClinicRows.Batch> clinicBatches = new ClinicPages<>(after -> clinic.batchesAfter(after, CLINIC_PAGE), ClinicRows.Batch::batchId);
         while (portalBatches.peek() != null || clinicBatches.peek() != null) {
             PortalRow p = portalBatches.peek();
@@ -268,17 +282,27 @@ public final class Verifier {
     private VerifyReport.Repair repairDrift(long driftBefore, Work work) throws PostgrestException, SQLException, SinkUnavailableException {
         List<ChangeEvent> changes = new ArrayList<>(work.copies);
         int skipped = work.skipped;
+        int refused = 0;
+        DeleteGuard.Refusal refusal = null;
         if (!work.extraNotes.isEmpty()) {
             // Only what the ledger wrote is the sync's to delete; and only if the portal still lacks it now.
             Map<Long, LedgerEntry> written = ledger.entries(SourceTable.ALIGNER_NOTES, work.extraNotes);
             skipped += work.extraNotes.size() - written.size();
-            Set<Long> back = portal.present(SourceTable.ALIGNER_NOTES, written.keySet());
-            java.time.Instant goneBy = clock.instant();
-            for (Long key : written.keySet()) {
-                if (back.contains(key)) {
-                    skipped++;
-                } else {
-                    changes.add(Reconciler.deleteOf(key, goneBy));
+            if (!written.isEmpty()) {
+                refusal = guard.check("verify --repair", ledger.liveKeys(SourceTable.ALIGNER_NOTES).length, work.portalNotes,
+                        work.portalCount, written.size()).orElse(null);
+            }
+            if (refusal != null) {
+                refused = written.size();
+            } else if (!written.isEmpty()) {
+                Set<Long> back = portal.present(SourceTable.ALIGNER_NOTES, written.keySet());
+                java.time.Instant goneBy = clock.instant();
+                for (Long key : written.keySet()) {
+                    if (back.contains(key)) {
+                        skipped++;
+                    } else {
+                        changes.add(Reconciler.deleteOf(key, goneBy));
+                    }
                 }
             }
         }
@@ -289,7 +313,8 @@ public final class Verifier {
             applied += result.count(Outcome.APPLIED);
             unchanged += result.count(Outcome.UNCHANGED);
         }
-        return new VerifyReport.Repair(driftBefore, changes.size(), applied, unchanged, changes.size() - applied - unchanged, skipped);
+        return new VerifyReport.Repair(driftBefore, changes.size(), applied, unchanged, changes.size() - applied - unchanged, skipped,
+                refused, refusal);
     }
 
     /** The portal side, a page at a time in key order. */
@@ -300,18 +325,31 @@ public final class Verifier {
         private int index;
         private Long after;
         private boolean done;
+        private final boolean count;
+        private long listed;
+        private Long portalCount;
 
-        PortalPages(SourceTable table, String filter) {
+        /** @param count ask PostgREST for its count with the first page */
+        PortalPages(SourceTable table, String filter, boolean count) {
             this.table = table;
             this.filter = filter;
+            this.count = count;
         }
 
         PortalRow peek() throws PostgrestException {
             if (index == page.size() && !done) {
                 page.clear();
                 index = 0;
-                JsonNode rows = portal.rowsAfter(table, after, filter);
+                JsonNode rows;
+                if (after == null && count) {
+                    PostgrestClient.Response first = portal.firstRowsCounted(table, filter);
+                    rows = first.rows();
+                    portalCount = first.total();
+                } else {
+                    rows = portal.rowsAfter(table, after, filter);
+                }
                 done = rows.isEmpty();
+                listed += rows.size();
                 for (JsonNode row : rows) {
                     long key = PortalReader.keyOf(table, row);
                     after = key;
@@ -332,6 +370,16 @@ public final class Verifier {
 
         void next() {
             index++;
+        }
+
+        /** Rows the portal listed so far. */
+        long listed() {
+            return listed;
+        }
+
+        /** PostgREST's count of the rows the filter matches, from the first page; null when it gave none. */
+        Long portalCount() {
+            return portalCount;
         }
     }
 

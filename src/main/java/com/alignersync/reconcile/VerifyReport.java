@@ -54,8 +54,11 @@ public record VerifyReport(Instant startedAt, long millis, Section notes, Sectio
      * @param notApplied  refused by the sink (stale, dead letter: see its log)
      * @param skipped     drift a repair cannot fix through the sink: batches SQL Server lacks or the portal lacks,
      *                    a different AlignerSetID (a key conflict), extra notes the ledger did not write
+     * @param deletesRefused extra notes the ledger wrote that the {@link DeleteGuard} kept from being deleted
+     * @param refusal     why (null when the guard let the deletes through)
      */
-    public record Repair(long driftBefore, int sent, int applied, int unchanged, int notApplied, int skipped) {
+    public record Repair(long driftBefore, int sent, int applied, int unchanged, int notApplied, int skipped, int deletesRefused,
+                         DeleteGuard.Refusal refusal) {
         Map<String, Object> toMap() {
             Map<String, Object> map = new LinkedHashMap<>();
             map.put("driftBefore", driftBefore);
@@ -64,6 +67,19 @@ public record VerifyReport(Instant startedAt, long millis, Section notes, Sectio
             map.put("unchanged", unchanged);
             map.put("notApplied", notApplied);
             map.put("skipped", skipped);
+            map.put("deletesRefused", deletesRefused);
+            map.put("deleteGuard", guardMap());
+            return map;
+        }
+
+        /** The refusal as JSON shows it: {@code {cause, message}}, or null. */
+        Map<String, Object> guardMap() {
+            if (refusal == null) {
+                return null;
+            }
+            Map<String, Object> map = new LinkedHashMap<>();
+            map.put("cause", refusal.cause().label());
+            map.put("message", refusal.message());
             return map;
         }
     }
@@ -115,6 +131,10 @@ public record VerifyReport(Instant startedAt, long millis, Section notes, Sectio
             map.put(section.table(), counts);
         }
         map.put("repaired", repair != null);
+        if (repair != null && repair.refusal() != null) {
+            map.put("deletesRefused", repair.deletesRefused());
+            map.put("deleteGuard", repair.guardMap());
+        }
         return map;
     }
 }

@@ -5,6 +5,7 @@ import com.alignersync.state.CorruptStateFileException;
 import com.alignersync.state.LastVerifyStore;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -72,9 +73,17 @@ public final class VerifyStatus implements StatusSource {
         out.put("state", String.valueOf(summary.get("result")));
         out.put("lastVerifyTime", summary.get("time"));
         out.put("lastVerify", summary);
+        List<String> warnings = new ArrayList<>();
+        if (summary.get("deleteGuard") instanceof Map<?, ?> guard) {
+            warnings.add("the last verify --repair (" + summary.get("time") + ") had " + summary.get("deletesRefused")
+                    + " delete(s) refused by the delete guard (" + guard.get("cause") + "): " + guard.get("message"));
+        }
         if ("drift".equals(summary.get("result"))) {
-            out.put("warnings", List.of("the last verify (" + summary.get("time") + ") found " + summary.get("driftRows")
-                    + " row(s) of drift between the portal and SQL Server: run 'aligner-sync verify' for the keys, 'verify --repair' to fix"));
+            warnings.add("the last verify (" + summary.get("time") + ") found " + summary.get("driftRows")
+                    + " row(s) of drift between the portal and SQL Server: run 'aligner-sync verify' for the keys, 'verify --repair' to fix");
+        }
+        if (!warnings.isEmpty()) {
+            out.put("warnings", warnings);
         }
         return out;
     }

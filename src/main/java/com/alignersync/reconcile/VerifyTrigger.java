@@ -13,8 +13,9 @@ import org.slf4j.LoggerFactory;
  * {@code POST /api/sync/verify[?repair=true][&limit=N]}: verify (and repair) inside the running
  * daemon, so a drifted note is repaired without stopping the sync: the repair goes through the
  * daemon's own sink, where the ledger still decides. Protected like the other operator routes.
- * 200 with the report when everything matches, 409 with it when drift remains, 502 when the
- * portal's REST API failed, 503 when SQL Server did. One verify at a time.
+ * 200 with the report when everything matches, 409 with it when drift remains (also when the
+ * {@link DeleteGuard} refused the repair's deletes: the report's {@code repair.deleteGuard} says
+ * why), 502 when the portal's REST API failed, 503 when SQL Server did. One verify at a time.
  */
 public final class VerifyTrigger {
 

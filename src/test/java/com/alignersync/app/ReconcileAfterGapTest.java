@@ -81,7 +81,7 @@ class ReconcileAfterGapTest extends InProcessDaemon {
     private VerifyReport verify() throws Exception {
         PortalReader reader = new PortalReader(new PostgrestClient(rest.restUrl(), REST_KEY, Duration.ofSeconds(10), json), 1000);
         return new Verifier(reader, new ClinicRows(target.dataSource(), target.dialect(), ZoneOffset.UTC),
-                new LedgerKeys(target.dataSource(), target.dialect()), null, Clock.systemUTC())
+                new LedgerKeys(target.dataSource(), target.dialect()), null, null, Clock.systemUTC())
                 .run(false, 10, Verifier.Progress.NONE);
     }
 

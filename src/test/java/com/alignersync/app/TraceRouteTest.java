@@ -62,6 +62,37 @@ class TraceRouteTest extends InProcessDaemon {
         });
     }
 
+    @Test
+    void theRunningDaemonsRepairAgainstAPortalAnswering200EmptyDeletesNothingAndRaisesTheAlarm() throws Exception {
+        daemon = Daemon.start(config(Map.of("poll.enabled", "false")), Daemon.lock(dataDir), Clock.systemUTC());
+        await("the CDC input streams", () -> "streaming".equalsIgnoreCase(status().path("cdc").path("state").asText()));
+        portal.execute("INSERT INTO aligner_notes (note_id, aligner_set_id, note_type, note_text)"
+                + " SELECT g, 3187, 'Doctor', 'note ' || g FROM generate_series(1, 5) g");
+        await("the notes land", () -> {
+            try {
+                return target.note(5) != null;
+            } catch (Exception e) {
+                return false;
+            }
+        });
+        rest.hideRows(true); // row-level security and a key that is not the service role: every table reads 200 []
+        HttpResponse<String> answer;
+        try {
+            answer = post("/api/sync/verify?repair=true", SECRET);
+        } finally {
+            rest.hideRows(false);
+        }
+
+        for (long id = 1; id <= 5; id++) {
+            assertTrue(target.note(id) != null, "note " + id + " must survive a blind listing");
+        }
+        assertEquals(409, answer.statusCode(), answer.body());
+        JsonNode repair = json.readTree(answer.body()).path("repair");
+        assertEquals(5, repair.path("deletesRefused").asInt(), answer.body());
+        assertEquals("empty_listing", repair.path("deleteGuard").path("cause").asText(), answer.body());
+        assertTrue(status().path("verify").path("warnings").toString().contains("refused by the delete guard"), status().toString());
+    }
+
     private HttpResponse<String> post(String path, String secret) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + daemon.httpPort() + path))
                 .POST(HttpRequest.BodyPublishers.noBody());

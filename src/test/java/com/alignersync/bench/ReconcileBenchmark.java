@@ -3,6 +3,7 @@ package com.alignersync.bench;
 import com.alignersync.config.SinkConfig;
 import com.alignersync.config.SqlServerConfig;
 import com.alignersync.event.SourceTable;
+import com.alignersync.reconcile.DeleteGuard;
 import com.alignersync.reconcile.PortalReader;
 import com.alignersync.reconcile.ReconcileResult;
 import com.alignersync.reconcile.Reconciler;
@@ -73,7 +74,7 @@ public final class ReconcileBenchmark {
             System.out.printf("parts: ledger keys %,d in %.2f s (SQL, pages of 10,000); portal keys %,d in %.2f s (PostgREST, pages of %,d)%n",
                     ledgerKeys, (t1 - t0) / 1e9, portalKeys, (t2 - t1) / 1e9, pageSize);
 
-            Reconciler reconciler = new Reconciler(reader, ledger, sink, 10, clock);
+            Reconciler reconciler = new Reconciler(reader, ledger, sink, new DeleteGuard(10), clock);
             ReconcileResult dry = reconciler.run(true, "benchmark");
             System.out.printf("reconcile dry run: %,d ledger + %,d portal keys in %.2f s, %,d would be deleted%n",
                     dry.ledgerNotes(), dry.portalNotes(), dry.millis() / 1000.0, dry.toDelete());
@@ -89,7 +90,7 @@ public final class ReconcileBenchmark {
                 c.commit();
             }
             Verifier verifier = new Verifier(reader, new ClinicRows(database.dataSource(), database.dialect(), ZoneId.of("UTC")),
-                    ledger, sink, clock);
+                    ledger, sink, new DeleteGuard(10), clock);
             VerifyReport report = verifier.run(false, 10, Verifier.Progress.NONE);
             System.out.printf("verify:            %,d rows compared in %.2f s, %,d drift rows (expected 10 different NoteText)%n",
                     report.compared(), report.millis() / 1000.0, report.drift());

@@ -51,12 +51,12 @@ final class ReconcileRig implements AutoCloseable {
     }
 
     Reconciler reconciler(int maxDeletePercent) {
-        return new Reconciler(portalReader, ledger, sink, maxDeletePercent, Clock.systemUTC());
+        return new Reconciler(portalReader, ledger, sink, new DeleteGuard(maxDeletePercent), Clock.systemUTC());
     }
 
     Verifier verifier() {
         return new Verifier(portalReader, new ClinicRows(clinic.dataSource(), clinic.dialect(), ZoneOffset.UTC), ledger, sink,
-                Clock.systemUTC());
+                new DeleteGuard(10), Clock.systemUTC());
     }
 
     /** What an input would deliver: the portal's current rows of a table, as POLL reads through the sink. */

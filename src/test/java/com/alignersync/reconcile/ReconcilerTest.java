@@ -6,11 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.alignersync.config.ReconcileConfig;
 import com.alignersync.config.SinkConfig.DeleteMode;
 import com.alignersync.event.SourceTable;
 import com.alignersync.source.poll.support.FakePostgrest;
 import com.alignersync.support.PortalPostgres;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -49,6 +52,7 @@ class ReconcilerTest {
     void setUp() throws Exception {
         portal.execute("TRUNCATE aligner_notes, aligner_batches");
         rest.maxRows(1000);
+        rest.hideRows(false);
         rig = new ReconcileRig(rest, dataDir, DeleteMode.DELETE);
     }
 
@@ -223,18 +227,78 @@ class ReconcilerTest {
     }
 
     @Test
-    void anEmptyKeyListFromTheWrongKeyIsRefusedByTheMassDeleteGuard() throws Exception {
+    void aPortalTableEmptiedForRealIsStillRefusedThoughPostgrestsCountAgrees() throws Exception {
         doctorNotes(1, 40);
         rig.deliverAll(SourceTable.ALIGNER_NOTES);
-        // Row-level security with a non-service key: PostgREST answers 200 with no rows.
+        // Every note really deleted: the listing is empty and PostgREST counts 0, exactly what a blinded key sees.
         portal.execute("DELETE FROM aligner_notes");
 
         ReconcileResult result = rig.reconciler(10).run(false, "test");
 
         assertFalse(result.ok());
         assertEquals("guard", result.error().kind());
-        assertTrue(result.error().message().contains("reconcile.max-delete-percent"), result.error().message());
+        assertTrue(result.error().message().contains("listed no notes"), result.error().message());
         assertEquals(0, result.deleted());
         assertNotNull(rig.note(1));
+    }
+
+    @Test
+    void aPortalAnswering200EmptyDeletesNothingAndRaisesTheAlarm() throws Exception {
+        doctorNotes(1, 5); // fewer than the old guard's floor of 10: it deleted them all
+        rig.deliverAll(SourceTable.ALIGNER_NOTES);
+        rest.hideRows(true); // row-level security and a key that is not the service role: 200 []
+
+        ReconcileResult result;
+        List<String> errorLines;
+        try (ErrorLog errors = new ErrorLog("com.alignersync.reconcile")) {
+            result = rig.reconciler(10).run(false, "test");
+            errorLines = errors.lines();
+        }
+        assertEquals(0, result.deleted());
+        assertFalse(result.ok(), "an empty listing is never a reason to delete");
+        assertTrue(errorLines.stream().anyMatch(line -> line.contains("row-level security")), "alarm at ERROR: " + errorLines);
+        assertEquals("guard", result.error().kind());
+        String message = result.error().message();
+        for (String named : List.of("row-level security", "supabase.service-role-key", "supabase.url")) {
+            assertTrue(message.contains(named), "the alarm names " + named + ": " + message);
+        }
+        for (long id = 1; id <= 5; id++) {
+            assertNotNull(rig.note(id));
+            assertEquals(false, ledgerEntry(id).get("ISTOMBSTONE"));
+        }
+    }
+
+    @Test
+    void aPassTheGuardStoppedIsCountedInItsMetricAndIsAStatusWarning() throws Exception {
+        doctorNotes(1, 5);
+        rig.deliverAll(SourceTable.ALIGNER_NOTES);
+        rest.hideRows(true);
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        try (ReconcileService service = new ReconcileService(rig.reconciler(10), new ReconcileConfig(null, 10), registry, Clock.systemUTC())) {
+            assertEquals(0.0, registry.get(ReconcileService.GUARD_REFUSALS).counter().count());
+
+            service.runNow(false, "test");
+
+            assertEquals(1.0, registry.get(ReconcileService.GUARD_REFUSALS).counter().count());
+            Map<String, Object> status = service.statusSnapshot();
+            assertEquals(1L, status.get("guardRefusalsSinceStart"));
+            assertTrue(status.get("warnings").toString().contains("empty_listing"), status.toString());
+        }
+    }
+
+    @Test
+    void aListingFarSmallerThanTheLedgerDeletesNothingEvenBelowTheOldFloor() throws Exception {
+        doctorNotes(1, 10);
+        rig.deliverAll(SourceTable.ALIGNER_NOTES);
+        // A key that sees one doctor's notes only (row-level security for a signed-in user), or the wrong project.
+        portal.execute("DELETE FROM aligner_notes WHERE note_id > 1");
+
+        ReconcileResult result = rig.reconciler(10).run(false, "test");
+
+        assertFalse(result.ok());
+        assertEquals("guard", result.error().kind());
+        assertEquals(0, result.deleted());
+        assertNotNull(rig.note(2));
+        assertNotNull(rig.note(10));
     }
 }

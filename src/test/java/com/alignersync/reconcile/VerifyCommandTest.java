@@ -16,6 +16,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -52,6 +53,7 @@ class VerifyCommandTest {
 
     @BeforeEach
     void setUp() throws Exception {
+        rest.hideRows(false);
         portal.execute("TRUNCATE aligner_notes, aligner_batches");
         portal.execute("INSERT INTO aligner_notes (note_id, aligner_set_id, note_type, note_text, is_edited, edited_at)"
                 + " SELECT g, 7, 'Doctor', 'note ' || g, g % 2 = 0, CASE WHEN g % 2 = 0 THEN now() END FROM generate_series(1, 6) g");
@@ -130,6 +132,62 @@ class VerifyCommandTest {
         assertEquals(0, run("verify", "--config", configFile.toString()), out + err);
         assertEquals(0, run("status", "--json", "--config", configFile.toString()), out + err);
         assertEquals("in_sync", json.readTree(out).path("verify").path("result").asText(), out);
+    }
+
+    @Test
+    void verifyRepairAgainstAPortalAnswering200EmptyDeletesNothingAndRaisesTheAlarm() throws Exception {
+        rest.hideRows(true); // row-level security and a key that is not the service role: every table reads 200 []
+
+        int code;
+        List<String> errorLines;
+        try (ErrorLog errors = new ErrorLog("com.alignersync.reconcile")) {
+            code = run("verify", "--repair", "--config", configFile.toString());
+            errorLines = errors.lines();
+        }
+
+        for (long id = 1; id <= 6; id++) {
+            assertNotNull(rig.note(id), "note " + id + " must survive a blind listing");
+        }
+        assertEquals(com.alignersync.app.ExitCodes.DELETES_REFUSED, code, out + err);
+        assertTrue(out.contains("deletes refused"), out);
+        assertTrue(err.contains("row-level security"), err);
+        assertTrue(errorLines.stream().anyMatch(line -> line.contains("row-level security")), "alarm at ERROR: " + errorLines);
+        assertEquals(0, run("status", "--json", "--config", configFile.toString()), out + err);
+        assertEquals("empty_listing", json.readTree(out).path("verify").path("deleteGuard").path("cause").asText(), out);
+    }
+
+    @Test
+    void verifyRepairAgainstAListingFarSmallerThanTheLedgerDeletesNothing() throws Exception {
+        // The portal lists one Doctor note of the six the ledger wrote: a user's key under row-level security, another project.
+        portal.execute("DELETE FROM aligner_notes WHERE note_id BETWEEN 2 AND 6");
+        rig.clinic.update("UPDATE dbo.tblAlignerNotes SET NoteText = 'changed by hand' WHERE NoteID = 1");
+
+        int code = run("verify", "--repair", "--json", "--config", configFile.toString());
+
+        for (long id = 2; id <= 6; id++) {
+            assertNotNull(rig.note(id), "note " + id + " must survive");
+        }
+        assertEquals(com.alignersync.app.ExitCodes.DELETES_REFUSED, code, out + err);
+        JsonNode repair = json.readTree(out).path("repair");
+        assertEquals(5, repair.path("deletesRefused").asInt(), out);
+        assertEquals("more_than_half", repair.path("deleteGuard").path("cause").asText(), out);
+        assertEquals("note 1", rig.note(1).get("NOTETEXT"), "the guard withholds the deletes only: the rest of the repair is done");
+    }
+
+    @Test
+    void reconcileRefusesAPortalEmptiedOnPurposeUntilTheOperatorAllowsTheMassDeleteOnce() throws Exception {
+        portal.execute("DELETE FROM aligner_notes");
+
+        assertEquals(1, run("reconcile", "--config", configFile.toString()), out + err);
+        assertTrue(err.contains("--allow-mass-delete"), "the refusal names the way out: " + err);
+        assertTrue(out.contains("(PostgREST counts 0)"), out);
+        assertNotNull(rig.note(1));
+
+        assertEquals(0, run("reconcile", "--allow-mass-delete", "--json", "--config", configFile.toString()), out + err);
+        assertEquals(6, json.readTree(out).path("deleted").asInt(), out);
+        for (long id = 1; id <= 6; id++) {
+            assertNull(rig.note(id));
+        }
     }
 
     @Test

@@ -37,6 +37,19 @@ class VerifyStatusTest {
     }
 
     @Test
+    void aRepairWhoseDeletesTheGuardRefusedIsAStatusWarningNamingTheCause() throws Exception {
+        LastVerifyStore store = new LastVerifyStore(dataDir, new ObjectMapper());
+        VerifyStatus status = new VerifyStatus(store);
+        store.save(Map.of("time", "2026-11-26T23:00:00Z", "result", "drift", "driftRows", 6, "deletesRefused", 6,
+                "deleteGuard", Map.of("cause", "empty_listing", "message", "the portal listed no notes (...)")));
+
+        List<?> warnings = (List<?>) status.statusSnapshot().get("warnings");
+
+        assertTrue(warnings.get(0).toString().contains("6 delete(s) refused by the delete guard (empty_listing)"), warnings.toString());
+        assertTrue(warnings.get(1).toString().contains("6 row(s) of drift"), warnings.toString());
+    }
+
+    @Test
     void aBrokenFileIsShownNotFatal() throws Exception {
         Files.writeString(dataDir.resolve(LastVerifyStore.FILE_NAME), "{broken");
         VerifyStatus status = new VerifyStatus(new LastVerifyStore(dataDir, new ObjectMapper()));
