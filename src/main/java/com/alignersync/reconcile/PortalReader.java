@@ -5,6 +5,8 @@ import com.alignersync.source.poll.PostgrestClient;
 import com.alignersync.source.poll.PostgrestException;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashSet;
@@ -40,6 +42,24 @@ public final class PortalReader {
      *                    it sees what the key sees, so a key blinded by row-level security counts 0
      */
     public record KeyListing(long[] keys, Long portalCount) {
+    }
+
+    /**
+     * The keys of a re-check and the portal's clock when it answered.
+     *
+     * @param portalTime the {@code Date} of the last answer (null when none was given or nothing was asked):
+     *                   the portal was seen without the other keys by then
+     */
+    public record Recheck(Set<Long> present, Instant portalTime) {
+
+        /**
+         * By when, on the portal's clock, the keys not present were gone: the end of the second its
+         * {@code Date} names (the header has whole seconds, and the answer was made within that second,
+         * so every edit made before a delete it reflects is dated earlier); null without a {@code Date}.
+         */
+        public Instant goneBy() {
+            return portalTime == null ? null : portalTime.plusSeconds(1).minus(1, ChronoUnit.MICROS);
+        }
     }
 
     /** Every key of the table, ascending. Pages until one comes back empty, so a server cap below the page size is harmless. */
@@ -85,19 +105,24 @@ public final class PortalReader {
         return new KeyListing(result, portalCount);
     }
 
-    /** Which of these keys the portal has right now. */
-    public Set<Long> present(SourceTable table, Collection<Long> keys) throws PostgrestException {
+    /** Which of these keys the portal has right now, and when the portal said so by its own clock. */
+    public Recheck present(SourceTable table, Collection<Long> keys) throws PostgrestException {
         Set<Long> present = new HashSet<>();
+        Instant portalTime = null;
         List<Long> all = new ArrayList<>(keys);
         String key = table.keyColumn();
         for (int from = 0; from < all.size(); from += RECHECK_CHUNK) {
             List<Long> chunk = all.subList(from, Math.min(all.size(), from + RECHECK_CHUNK));
             String list = chunk.stream().map(String::valueOf).collect(Collectors.joining(","));
-            for (JsonNode row : client.get(table.tableName(), "select=" + key + "&" + key + "=in.(" + list + ")")) {
+            PostgrestClient.Response answer = client.fetch(table.tableName(), "select=" + key + "&" + key + "=in.(" + list + ")");
+            for (JsonNode row : answer.rows()) {
                 present.add(keyOf(table, row));
             }
+            if (answer.serverTime() != null && (portalTime == null || answer.serverTime().isAfter(portalTime))) {
+                portalTime = answer.serverTime();
+            }
         }
-        return present;
+        return new Recheck(present, portalTime);
     }
 
     /**

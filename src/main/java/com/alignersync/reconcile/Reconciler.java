@@ -50,6 +50,7 @@ public final class Reconciler {
     private final Clock clock;
     private volatile Runnable beforeRecheck = () -> { };
 
+    /** @param clock dates the report only: what is deleted is dated by the portal's clock and the ledger (see {@link #deleteOf}) */
     public Reconciler(PortalReader portal, LedgerKeys ledger, SqlServerSink sink, DeleteGuard guard, Clock clock) {
         this.portal = portal;
         this.ledger = ledger;
@@ -135,16 +136,18 @@ public final class Reconciler {
             throw new GuardException(refusal.get());
         }
         beforeRecheck.run();
-        Set<Long> back = portal.present(SourceTable.ALIGNER_NOTES, gone);
+        PortalReader.Recheck recheck = portal.present(SourceTable.ALIGNER_NOTES, gone);
+        Set<Long> back = recheck.present();
         progress.reappeared = back.size();
         List<Long> toDelete = gone.stream().filter(key -> !back.contains(key)).toList();
         progress.sample.addAll(toDelete.subList(0, Math.min(SAMPLE, toDelete.size())));
         if (dryRun || toDelete.isEmpty()) {
             return;
         }
+        // The portal was just re-checked without these keys: its Date says by when they were gone.
+        Instant goneBy = recheck.goneBy();
         for (int from = 0; from < toDelete.size(); from += DELETES_PER_BATCH) {
             List<ChangeEvent> deletes = new ArrayList<>();
-            Instant goneBy = clock.instant(); // the portal was just re-checked without these keys
             for (long key : toDelete.subList(from, Math.min(toDelete.size(), from + DELETES_PER_BATCH))) {
                 deletes.add(deleteOf(key, goneBy));
             }
@@ -158,14 +161,18 @@ public final class Reconciler {
 
     /**
      * The delete the portal's replication would have sent: only the key is known. Its version is
-     * left to the sink, which places it after the version it applied last and not before
-     * {@code goneBy}, when the portal was seen without the row: so a copy of any edit made before
-     * the delete (a parked dead letter replayed, a poll page or webhook still in flight) is stale
-     * and cannot bring the note back.
+     * left to the sink, which places it after the version it applied last (the ledger's, 1 µs
+     * later) and not before {@code goneBy}, when the portal was seen without the row by its own
+     * clock: so a copy of any edit made before the delete (a parked dead letter replayed, a poll page
+     * or webhook still in flight) is stale and cannot bring the note back. Never the daemon host's
+     * clock: one running ahead would date the tombstone after edits the doctor makes later.
+     *
+     * @param goneBy the end of the second the portal's {@code Date} named when it was re-checked without the row; null when it
+     *               sent none (the ledger's version alone then places the delete)
      */
     static ChangeEvent deleteOf(long noteId, Instant goneBy) {
-        return ChangeEvents.of(Input.RECONCILE, SourceTable.ALIGNER_NOTES, Op.DELETE, Map.of("note_id", noteId), null)
-                .withPosition(new SourcePosition(0, goneBy));
+        ChangeEvent delete = ChangeEvents.of(Input.RECONCILE, SourceTable.ALIGNER_NOTES, Op.DELETE, Map.of("note_id", noteId), null);
+        return goneBy == null ? delete : delete.withPosition(new SourcePosition(0, goneBy));
     }
 
     /** The keys of {@code from} that {@code in} lacks; both ascending. */

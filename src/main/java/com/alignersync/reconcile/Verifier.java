@@ -24,7 +24,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -77,6 +76,7 @@ public final class Verifier {
     /**
      * @param sink  null when the verifier only reports (no repair)
      * @param guard what a repair's deletes pass; null when the verifier only reports
+     * @param clock dates the report only: a repair's deletes are dated by the portal's clock and the ledger
      */
     public Verifier(PortalReader portal, ClinicRows clinic, LedgerKeys ledger, SqlServerSink sink, DeleteGuard guard, Clock clock) {
         this.portal = portal;
@@ -295,13 +295,13 @@ public final class Verifier {
             if (refusal != null) {
                 refused = written.size();
             } else if (!written.isEmpty()) {
-                Set<Long> back = portal.present(SourceTable.ALIGNER_NOTES, written.keySet());
-                java.time.Instant goneBy = clock.instant();
+                PortalReader.Recheck recheck = portal.present(SourceTable.ALIGNER_NOTES, written.keySet());
                 for (Long key : written.keySet()) {
-                    if (back.contains(key)) {
+                    if (recheck.present().contains(key)) {
                         skipped++;
                     } else {
-                        changes.add(Reconciler.deleteOf(key, goneBy));
+                        // Dated by the portal's clock when it was re-checked without them, never this host's (see Reconciler.deleteOf).
+                        changes.add(Reconciler.deleteOf(key, recheck.goneBy()));
                     }
                 }
             }

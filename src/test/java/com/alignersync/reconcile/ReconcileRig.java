@@ -51,7 +51,12 @@ final class ReconcileRig implements AutoCloseable {
     }
 
     Reconciler reconciler(int maxDeletePercent) {
-        return new Reconciler(portalReader, ledger, sink, new DeleteGuard(maxDeletePercent), Clock.systemUTC());
+        return reconciler(maxDeletePercent, Clock.systemUTC());
+    }
+
+    /** @param clock the daemon host's clock, which may be wrong */
+    Reconciler reconciler(int maxDeletePercent, Clock clock) {
+        return new Reconciler(portalReader, ledger, sink, new DeleteGuard(maxDeletePercent), clock);
     }
 
     Verifier verifier() {

@@ -14,6 +14,8 @@ import com.alignersync.support.PortalPostgres;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -300,5 +302,23 @@ class ReconcilerTest {
         assertEquals(0, result.deleted());
         assertNotNull(rig.note(2));
         assertNotNull(rig.note(10));
+    }
+
+    @Test
+    void reconcileTombstonesAreDatedByThePortalsClockNotTheDaemonHosts() throws Exception {
+        doctorNotes(1, 3);
+        rig.deliverAll(SourceTable.ALIGNER_NOTES);
+        portal.execute("DELETE FROM aligner_notes WHERE note_id = 2");
+        long applied = ((Number) ledgerEntry(2).get("APPLIEDVERSION")).longValue();
+        Clock hostAhead = Clock.offset(Clock.systemUTC(), Duration.ofHours(3));
+
+        assertEquals(1, rig.reconciler(10, hostAhead).run(false, "test").deleted());
+
+        long tombstone = ((Number) ledgerEntry(2).get("APPLIEDVERSION")).longValue();
+        long portalNow = com.alignersync.event.ChangeEvents.toMicros(Instant.now());
+        assertTrue(tombstone > applied, "after the last version applied");
+        // The stand-in's Date header is the real clock in whole seconds; the tombstone takes the end of that second.
+        assertTrue(tombstone <= portalNow + 1_000_000, "dated by the portal's Date, not the host's clock 3 hours ahead: "
+                + (tombstone - portalNow) + " us ahead of now");
     }
 }
