@@ -13,6 +13,7 @@ import com.alignersync.event.ChangeEvent;
 import com.alignersync.event.Input;
 import com.alignersync.event.Op;
 import com.alignersync.sink.support.SqlServerClinicTarget;
+import com.alignersync.sink.support.SqlServerUnderTest;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
@@ -23,23 +24,28 @@ import java.time.Duration;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.testcontainers.junit.jupiter.Container;
-import org.testcontainers.junit.jupiter.Testcontainers;
-import org.testcontainers.mssqlserver.MSSQLServerContainer;
 
 /**
  * What the SQL Server emulation layer stands in for, on a real SQL Server 2022: a clinic
  * trigger's THROW dooms the transaction, a clinic session's lock is bounded by the pool's
- * LOCK_TIMEOUT, and the daemon's sessions carry SESSION_CONTEXT(N'aligner_sync'). Runs wherever
- * Docker is available; skipped where it is not (it has not run on the machines this was written on).
+ * LOCK_TIMEOUT, and the daemon's sessions carry SESSION_CONTEXT(N'aligner_sync'). Runs against an
+ * operator's SQL Server named by {@code -Dalignersync.test.sqlserver.url} (or
+ * {@code ALIGNER_SYNC_TEST_SQLSERVER_URL}), else a container wherever Docker is available; skipped
+ * without either ({@link SqlServerUnderTest}). It has not run on the machines this was written on.
  */
-@Testcontainers(disabledWithoutDocker = true)
+@ExtendWith(SqlServerUnderTest.IfAvailable.class)
 class SqlServerFailuresContainerTest {
 
-    @Container
-    static final MSSQLServerContainer SQL_SERVER = new MSSQLServerContainer("mcr.microsoft.com/mssql/server:2022-latest").acceptLicense();
+    static SqlServerUnderTest server;
+
+    @BeforeAll
+    static void resolveServer() {
+        server = SqlServerUnderTest.get();
+    }
 
     @TempDir
     Path dataDir;
@@ -51,7 +57,7 @@ class SqlServerFailuresContainerTest {
     }
 
     private static ClinicDatabase open(Duration lockTimeout) {
-        return ClinicDatabase.open(new SqlServerConfig(SQL_SERVER.getJdbcUrl(), SQL_SERVER.getUsername(), SQL_SERVER.getPassword(), 2,
+        return ClinicDatabase.open(new SqlServerConfig(server.jdbcUrl(), server.user(), server.password(), 2,
                 ZoneId.of("UTC"), lockTimeout));
     }
 
@@ -61,7 +67,7 @@ class SqlServerFailuresContainerTest {
 
     @Test
     void aClinicTriggersThrowDoomsOnlyItsRowAndNothingLostIsReportedApplied() throws Exception {
-        SqlServerClinicTarget target = new SqlServerClinicTarget(SQL_SERVER);
+        SqlServerClinicTarget target = new SqlServerClinicTarget(server);
         target.execute("CREATE TRIGGER dbo.trg_guard ON dbo.tblAlignerNotes AFTER INSERT, UPDATE AS"
                 + " IF EXISTS (SELECT 1 FROM inserted WHERE NoteID = 2) THROW 50000, 'Notes of a closed aligner set cannot be changed', 1;");
         DeadLetterLog deadLetters = new DeadLetterLog(dataDir, new ObjectMapper(), Clock.systemUTC());
@@ -79,7 +85,7 @@ class SqlServerFailuresContainerTest {
 
     @Test
     void aLockHeldInAnotherSessionIsBoundedByTheLockTimeoutAndNamed() throws Exception {
-        SqlServerClinicTarget target = new SqlServerClinicTarget(SQL_SERVER);
+        SqlServerClinicTarget target = new SqlServerClinicTarget(server);
         target.insertNote(1, 3187, "Doctor", "held");
         DeadLetterLog deadLetters = new DeadLetterLog(dataDir, new ObjectMapper(), Clock.systemUTC());
         try (ClinicDatabase database = open(Duration.ofMillis(200));

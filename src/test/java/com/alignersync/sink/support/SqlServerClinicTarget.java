@@ -1,24 +1,24 @@
 package com.alignersync.sink.support;
 
 import com.alignersync.sink.SqlDialect;
-import com.microsoft.sqlserver.jdbc.SQLServerDataSource;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import javax.sql.DataSource;
-import org.testcontainers.mssqlserver.MSSQLServerContainer;
 
-/** The clinic tables in a real SQL Server (Testcontainers), with T-SQL triggers for the write log. */
+/**
+ * The clinic tables in a real SQL Server ({@link SqlServerUnderTest}: an operator's, or a
+ * container), with T-SQL triggers for the write log.
+ */
 public final class SqlServerClinicTarget implements ClinicTarget {
 
-    private final MSSQLServerContainer container;
-    private final SQLServerDataSource dataSource = new SQLServerDataSource();
+    private final SqlServerUnderTest server;
+    private final DataSource dataSource;
 
-    public SqlServerClinicTarget(MSSQLServerContainer container) throws SQLException {
-        this.container = container;
-        dataSource.setURL(container.getJdbcUrl());
-        dataSource.setUser(container.getUsername());
-        dataSource.setPassword(container.getPassword());
+    /** @param server claimed for the suite by {@link SqlServerUnderTest#get}: {@link #reset} drops the clinic tables there */
+    public SqlServerClinicTarget(SqlServerUnderTest server) throws SQLException {
+        this.server = server;
+        this.dataSource = server.dataSource();
         reset();
     }
 
@@ -34,7 +34,7 @@ public final class SqlServerClinicTarget implements ClinicTarget {
 
     @Override
     public String jdbcUrl() {
-        return container.getJdbcUrl() + ";user=" + container.getUsername() + ";password=" + container.getPassword();
+        return server.fullJdbcUrl();
     }
 
     @Override
@@ -85,6 +85,6 @@ public final class SqlServerClinicTarget implements ClinicTarget {
 
     @Override
     public void close() {
-        // the container belongs to the test class
+        // the server belongs to the test JVM (SqlServerUnderTest)
     }
 }
