@@ -17,7 +17,7 @@ import com.alignersync.sink.SqlServerSink;
 import com.alignersync.source.poll.CursorStream;
 import com.alignersync.source.poll.PollSummary;
 import com.alignersync.source.poll.Poller;
-import com.alignersync.source.poll.PostgrestClient;
+import com.alignersync.portal.PostgrestClient;
 import com.alignersync.source.poll.StreamCounts;
 import com.alignersync.state.DataDirectory;
 import com.alignersync.state.PollStateStore;

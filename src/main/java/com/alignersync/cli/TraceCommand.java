@@ -6,7 +6,7 @@ import com.alignersync.event.SourceTable;
 import com.alignersync.sink.ClinicRows;
 import com.alignersync.sink.LedgerKeys;
 import com.alignersync.sink.SinkRuntime;
-import com.alignersync.source.poll.PostgrestException;
+import com.alignersync.portal.PostgrestException;
 import com.alignersync.state.CorruptStateFileException;
 import com.alignersync.state.OffsetFile;
 import com.alignersync.state.PollState;

@@ -1,9 +1,9 @@
 package com.alignersync.http;
 
 import com.alignersync.config.HttpServerConfig;
-import com.alignersync.ops.ReadinessCheck;
-import com.alignersync.ops.StatusReport;
-import com.alignersync.ops.StatusSource;
+import com.alignersync.status.ReadinessCheck;
+import com.alignersync.status.StatusReport;
+import com.alignersync.status.StatusSource;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;

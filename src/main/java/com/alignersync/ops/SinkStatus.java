@@ -1,5 +1,7 @@
 package com.alignersync.ops;
 
+import com.alignersync.status.StatusSource;
+import com.alignersync.status.ReadinessCheck;
 import com.alignersync.event.Input;
 import com.alignersync.sink.DeadLetterLog;
 import com.alignersync.sink.Outcome;

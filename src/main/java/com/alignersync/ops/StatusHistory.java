@@ -1,5 +1,6 @@
 package com.alignersync.ops;
 
+import com.alignersync.status.StatusSource;
 import com.alignersync.event.Input;
 import java.time.Clock;
 import java.time.Duration;

@@ -1,7 +1,7 @@
 package com.alignersync.reconcile;
 
 import com.alignersync.config.ReconcileConfig;
-import com.alignersync.ops.StatusSource;
+import com.alignersync.status.StatusSource;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;

@@ -1,5 +1,6 @@
 package com.alignersync.reconcile;
 
+import com.alignersync.portal.PortalReader;
 import com.alignersync.event.ChangeEvent;
 import com.alignersync.event.ChangeEvents;
 import com.alignersync.event.Input;
@@ -11,7 +12,7 @@ import com.alignersync.sink.LedgerKeys;
 import com.alignersync.sink.Outcome;
 import com.alignersync.sink.SinkUnavailableException;
 import com.alignersync.sink.SqlServerSink;
-import com.alignersync.source.poll.PostgrestException;
+import com.alignersync.portal.PostgrestException;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;

@@ -1,5 +1,6 @@
 package com.alignersync.reconcile;
 
+import com.alignersync.portal.PortalReader;
 import com.alignersync.event.ChangeEvent;
 import com.alignersync.event.ChangeEvents;
 import com.alignersync.event.Input;
@@ -13,8 +14,8 @@ import com.alignersync.sink.LedgerKeys;
 import com.alignersync.sink.Outcome;
 import com.alignersync.sink.SinkUnavailableException;
 import com.alignersync.sink.SqlServerSink;
-import com.alignersync.source.poll.PostgrestClient;
-import com.alignersync.source.poll.PostgrestException;
+import com.alignersync.portal.PostgrestClient;
+import com.alignersync.portal.PostgrestException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.sql.SQLException;

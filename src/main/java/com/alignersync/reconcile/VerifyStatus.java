@@ -1,6 +1,6 @@
 package com.alignersync.reconcile;
 
-import com.alignersync.ops.StatusSource;
+import com.alignersync.status.StatusSource;
 import com.alignersync.state.CorruptStateFileException;
 import com.alignersync.state.LastVerifyStore;
 import io.micrometer.core.instrument.Gauge;

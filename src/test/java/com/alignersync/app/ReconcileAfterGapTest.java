@@ -5,12 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.alignersync.config.DaemonConfig;
-import com.alignersync.reconcile.PortalReader;
+import com.alignersync.portal.PortalReader;
 import com.alignersync.reconcile.Verifier;
 import com.alignersync.reconcile.VerifyReport;
 import com.alignersync.sink.ClinicRows;
 import com.alignersync.sink.LedgerKeys;
-import com.alignersync.source.poll.PostgrestClient;
+import com.alignersync.portal.PostgrestClient;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.URI;
 import java.net.http.HttpRequest;

@@ -13,7 +13,7 @@ import com.alignersync.source.poll.CursorStream;
 import com.alignersync.source.poll.KeysetCursor;
 import com.alignersync.source.poll.PollSummary;
 import com.alignersync.source.poll.Poller;
-import com.alignersync.source.poll.PostgrestClient;
+import com.alignersync.portal.PostgrestClient;
 import com.alignersync.source.poll.support.FakePostgrest;
 import com.alignersync.state.PollStateStore;
 import com.alignersync.support.PortalPostgres;

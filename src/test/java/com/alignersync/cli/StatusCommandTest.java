@@ -8,7 +8,7 @@ import com.alignersync.app.ExitCodes;
 import com.alignersync.config.HttpServerConfig;
 import com.alignersync.event.Input;
 import com.alignersync.http.HttpServer;
-import com.alignersync.ops.StatusSource;
+import com.alignersync.status.StatusSource;
 import com.alignersync.sink.DeadLetterLog;
 import com.alignersync.sink.support.H2ClinicTarget;
 import com.alignersync.state.DataDirectory;

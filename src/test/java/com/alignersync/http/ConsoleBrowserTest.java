@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import com.alignersync.app.Daemon;
 import com.alignersync.config.DaemonConfig;
 import com.alignersync.config.HttpServerConfig;
-import com.alignersync.ops.StatusSource;
+import com.alignersync.status.StatusSource;
 import com.alignersync.sink.support.H2ClinicTarget;
 import com.alignersync.source.poll.support.FakePostgrest;
 import com.alignersync.support.PortalPostgres;

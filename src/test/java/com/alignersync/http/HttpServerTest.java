@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.alignersync.config.HttpServerConfig;
 import com.alignersync.config.WebhookConfig;
-import com.alignersync.ops.StatusSource;
+import com.alignersync.status.StatusSource;
 import com.alignersync.source.webhook.WebhookInput;
 import com.alignersync.source.webhook.WebhookTestServer;
 import com.alignersync.source.webhook.WebhookTestServer.Answer;

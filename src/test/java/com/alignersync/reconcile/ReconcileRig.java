@@ -1,5 +1,6 @@
 package com.alignersync.reconcile;
 
+import com.alignersync.portal.PortalReader;
 import com.alignersync.config.SinkConfig;
 import com.alignersync.event.ChangeEvent;
 import com.alignersync.event.ChangeEvents;
@@ -13,8 +14,8 @@ import com.alignersync.sink.SinkMetrics;
 import com.alignersync.sink.SinkUnavailableException;
 import com.alignersync.sink.SqlServerSink;
 import com.alignersync.sink.support.H2ClinicTarget;
-import com.alignersync.source.poll.PostgrestClient;
-import com.alignersync.source.poll.PostgrestException;
+import com.alignersync.portal.PostgrestClient;
+import com.alignersync.portal.PostgrestException;
 import com.alignersync.source.poll.support.FakePostgrest;
 import com.alignersync.support.PortalPostgres;
 import com.fasterxml.jackson.databind.JsonNode;

@@ -1,7 +1,7 @@
 package com.alignersync.source.cdc;
 
 import com.alignersync.config.CdcConfig;
-import com.alignersync.ops.StatusSource;
+import com.alignersync.status.StatusSource;
 import com.alignersync.sink.DeadLetterLog;
 import com.alignersync.sink.SqlServerSink;
 import com.alignersync.state.CorruptStateFileException;

@@ -1,6 +1,6 @@
 package com.alignersync.source.poll;
 
-import com.alignersync.ops.StatusSource;
+import com.alignersync.status.StatusSource;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;

@@ -1,5 +1,7 @@
 package com.alignersync.source.poll;
 
+import com.alignersync.portal.PostgrestClient;
+import com.alignersync.portal.PostgrestException;
 import com.alignersync.config.PollConfig;
 import com.alignersync.event.ChangeEvent;
 import com.alignersync.event.ChangeEvents;

@@ -7,7 +7,7 @@ import com.alignersync.sink.DeadLetterLog;
 import com.alignersync.sink.SinkMetrics;
 import com.alignersync.sink.SqlServerSink;
 import com.alignersync.sink.support.ClinicTarget;
-import com.alignersync.source.poll.PostgrestClient;
+import com.alignersync.portal.PostgrestClient;
 import com.alignersync.source.poll.Poller;
 import com.alignersync.state.PollStateStore;
 import com.alignersync.state.StateFileException;

@@ -1,8 +1,8 @@
-package com.alignersync.reconcile;
+package com.alignersync.portal;
 
 import com.alignersync.event.SourceTable;
-import com.alignersync.source.poll.PostgrestClient;
-import com.alignersync.source.poll.PostgrestException;
+import com.alignersync.portal.PostgrestClient;
+import com.alignersync.portal.PostgrestException;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -145,7 +145,7 @@ public final class PortalReader {
                 + "&order=" + key + ".asc&limit=" + pageSize;
     }
 
-    static long keyOf(SourceTable table, JsonNode row) throws PostgrestException {
+    public static long keyOf(SourceTable table, JsonNode row) throws PostgrestException {
         JsonNode value = row.get(table.keyColumn());
         if (value == null || !value.isIntegralNumber()) {
             throw new PostgrestException(200, null, table.tableName() + " returned a row without an integer " + table.keyColumn(),

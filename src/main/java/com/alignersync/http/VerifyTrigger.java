@@ -1,8 +1,7 @@
-package com.alignersync.reconcile;
+package com.alignersync.http;
 
-import com.alignersync.http.HttpServer;
-import com.alignersync.http.JsonResponses;
-import com.alignersync.http.RequestAuthenticator;
+import com.alignersync.reconcile.Verifier;
+import com.alignersync.reconcile.VerifyReport;
 import com.alignersync.state.LastVerifyStore;
 import io.javalin.http.Context;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package com.alignersync.ops;
+package com.alignersync.status;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;

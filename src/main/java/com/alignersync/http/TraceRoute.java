@@ -1,9 +1,8 @@
-package com.alignersync.trace;
+package com.alignersync.http;
 
+import com.alignersync.trace.Trace;
+import com.alignersync.trace.Tracer;
 import com.alignersync.event.SourceTable;
-import com.alignersync.http.HttpServer;
-import com.alignersync.http.JsonResponses;
-import com.alignersync.http.RequestAuthenticator;
 import io.javalin.http.Context;
 import java.util.function.Supplier;
 import org.slf4j.Logger;

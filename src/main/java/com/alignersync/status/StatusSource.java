@@ -1,4 +1,4 @@
-package com.alignersync.ops;
+package com.alignersync.status;
 
 import java.util.Map;
 

@@ -1,4 +1,4 @@
-package com.alignersync.source.poll;
+package com.alignersync.portal;
 
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -1,8 +1,7 @@
-package com.alignersync.reconcile;
+package com.alignersync.http;
 
-import com.alignersync.http.HttpServer;
-import com.alignersync.http.JsonResponses;
-import com.alignersync.http.RequestAuthenticator;
+import com.alignersync.reconcile.ReconcileResult;
+import com.alignersync.reconcile.ReconcileService;
 import io.javalin.http.Context;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

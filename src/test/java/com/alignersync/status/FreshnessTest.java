@@ -1,4 +1,4 @@
-package com.alignersync.ops;
+package com.alignersync.status;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

@@ -1,4 +1,4 @@
-package com.alignersync.source.poll;
+package com.alignersync.portal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

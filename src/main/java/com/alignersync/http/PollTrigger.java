@@ -1,8 +1,7 @@
-package com.alignersync.source.poll;
+package com.alignersync.http;
 
-import com.alignersync.http.HttpServer;
-import com.alignersync.http.JsonResponses;
-import com.alignersync.http.RequestAuthenticator;
+import com.alignersync.source.poll.PollInput;
+import com.alignersync.source.poll.PollSummary;
 import io.javalin.http.Context;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
