@@ -157,8 +157,16 @@ public final class Daemon implements AutoCloseable {
         started.push(new Stoppable("webhook", webhook));
         statusSources.add(webhook.status());
 
+        // One client of the portal's REST API and one view of the clinic's rows and the ledger, for
+        // the poller, reconcile, verify and trace alike.
+        boolean portalReadable = config.poll().restUrl() != null && config.poll().apiKey() != null && !config.poll().apiKey().isBlank();
+        PostgrestClient client = portalReadable
+                ? new PostgrestClient(config.poll().restUrl(), config.poll().apiKey(), config.poll().requestTimeout(), mapper) : null;
+        PortalReader portalReader = portalReadable ? new PortalReader(client, config.poll().pageSize()) : null;
+        LedgerKeys ledgerKeys = new LedgerKeys(sink.database().dataSource(), sink.database().dialect());
+        ClinicRows clinicRows = new ClinicRows(sink.database().dataSource(), sink.database().dialect(), config.sqlServer().timeZone());
+
         if (config.poll().enabled()) {
-            PostgrestClient client = new PostgrestClient(config.poll().restUrl(), config.poll().apiKey(), config.poll().requestTimeout(), mapper);
             Poller poller;
             try {
                 poller = Poller.open(config.poll(), client, sink.sink(), sink.deadLetters(),
@@ -173,10 +181,8 @@ public final class Daemon implements AutoCloseable {
             log.info("daemon: poll input disabled (poll.enabled=false)");
         }
 
-        if (config.poll().restUrl() != null && config.poll().apiKey() != null && !config.poll().apiKey().isBlank()) {
-            PostgrestClient client = new PostgrestClient(config.poll().restUrl(), config.poll().apiKey(), config.poll().requestTimeout(), mapper);
-            Reconciler reconciler = new Reconciler(new PortalReader(client, config.poll().pageSize()),
-                    new LedgerKeys(sink.database().dataSource(), sink.database().dialect()), sink.sink(),
+        if (portalReadable) {
+            Reconciler reconciler = new Reconciler(portalReader, ledgerKeys, sink.sink(),
                     new DeleteGuard(config.reconcile().maxDeletePercent()), clock);
             reconcile = new ReconcileService(reconciler, config.reconcile(), registry, clock);
             statusSources.add(reconcile);
@@ -225,20 +231,13 @@ public final class Daemon implements AutoCloseable {
         if (reconcile != null) {
             new ReconcileTrigger(reconcile, operator).registerOn(http);
         }
-        if (config.poll().restUrl() != null && config.poll().apiKey() != null && !config.poll().apiKey().isBlank()) {
+        if (portalReadable) {
             CdcInput cdcInput = cdc;
             PollInput pollInput = poll;
-            Tracer tracer = new Tracer(new PortalReader(new PostgrestClient(config.poll().restUrl(), config.poll().apiKey(),
-                    config.poll().requestTimeout(), mapper), config.poll().pageSize()),
-                    new ClinicRows(sink.database().dataSource(), sink.database().dialect(), config.sqlServer().timeZone()),
-                    new LedgerKeys(sink.database().dataSource(), sink.database().dialect()), dataDirectory.root(), mapper, clock);
             // verify --repair inside the daemon: a drifted row is repaired through this sink without stopping the sync.
-            new VerifyTrigger(new Verifier(new PortalReader(new PostgrestClient(config.poll().restUrl(), config.poll().apiKey(),
-                    config.poll().requestTimeout(), mapper), config.poll().pageSize()),
-                    new ClinicRows(sink.database().dataSource(), sink.database().dialect(), config.sqlServer().timeZone()),
-                    new LedgerKeys(sink.database().dataSource(), sink.database().dialect()), sink.sink(),
-                    new DeleteGuard(config.reconcile().maxDeletePercent()), clock),
-                    new LastVerifyStore(dataDirectory.root(), mapper), operator).registerOn(http);
+            new VerifyTrigger(new Verifier(portalReader, clinicRows, ledgerKeys, sink.sink(), new DeleteGuard(config.reconcile().maxDeletePercent()),
+                    clock), new LastVerifyStore(dataDirectory.root(), mapper), operator).registerOn(http);
+            Tracer tracer = new Tracer(portalReader, clinicRows, ledgerKeys, dataDirectory.root(), mapper, clock);
             new TraceRoute(tracer, () -> new Trace.Delivery(
                     cdcInput == null ? null : cdcInput.committedUpTo().orElse(null),
                     pollInput == null ? null : pollInput.committedUpTo().orElse(null),

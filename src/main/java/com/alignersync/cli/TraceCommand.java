@@ -61,7 +61,7 @@ final class TraceCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        SourceTable sourceTable = table(table);
+        SourceTable sourceTable = SourceTable.byAlias(table).orElse(null);
         if (sourceTable == null) {
             err.println("TABLE must be notes or batches (aligner_notes, aligner_batches), not '" + table + "'");
             return ExitCodes.CONFIG;
@@ -97,14 +97,6 @@ final class TraceCommand implements Callable<Integer> {
             out.flush();
             return trace.agree() || (trace.portal() == null && trace.clinic() == null) ? 0 : VerifyCommand.DRIFT;
         }
-    }
-
-    static SourceTable table(String name) {
-        return switch (name) {
-            case "notes", "aligner_notes", "note" -> SourceTable.ALIGNER_NOTES;
-            case "batches", "aligner_batches", "batch" -> SourceTable.ALIGNER_BATCHES;
-            default -> null;
-        };
     }
 
     /** Where the inputs stood when they last wrote their positions in the data directory (offsets.json, the poll state). */

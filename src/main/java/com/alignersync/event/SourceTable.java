@@ -94,6 +94,15 @@ public enum SourceTable {
         return syncedFields.stream().flatMap(f -> java.util.stream.Stream.of(f.changedAt(), f.changedBy())).toList();
     }
 
+    /** The table an operator names: its table name, or {@code notes}/{@code batches} (trace). */
+    public static Optional<SourceTable> byAlias(String name) {
+        return switch (name) {
+            case "notes", "note" -> Optional.of(ALIGNER_NOTES);
+            case "batches", "batch" -> Optional.of(ALIGNER_BATCHES);
+            default -> byName(name);
+        };
+    }
+
     public static Optional<SourceTable> byName(String tableName) {
         return Arrays.stream(values()).filter(t -> t.tableName.equals(tableName)).findFirst();
     }

@@ -77,38 +77,33 @@ public final class HttpServer {
      * {@code not_configured} naming the setting while the daemon cannot authenticate anyone.
      */
     public HttpServer postProtected(String path, RequestAuthenticator authenticator, Handler handler) {
-        return post(path, ctx -> {
-            java.util.Optional<String> misconfigured = authenticator.misconfigured();
-            if (misconfigured.isPresent()) {
-                JsonResponses.error(ctx, 503, "not_configured", misconfigured.get(), null);
-                return;
-            }
-            java.util.Optional<String> refused = authenticator.rejectReason(ctx::header, ctx.bodyAsBytes());
-            if (refused.isPresent()) {
-                ctx.header("WWW-Authenticate", "Bearer");
-                JsonResponses.error(ctx, 401, "unauthorized", refused.get(), null);
-                return;
-            }
-            handler.handle(ctx);
-        });
+        return post(path, ctx -> authenticated(ctx, authenticator, ctx.bodyAsBytes(), handler));
     }
 
     /** A GET that shows operators what the public may not see (a trace): authenticated like {@link #postProtected}. */
     public HttpServer getProtected(String path, RequestAuthenticator authenticator, Handler handler) {
-        return get(path, ctx -> {
-            java.util.Optional<String> misconfigured = authenticator.misconfigured();
-            if (misconfigured.isPresent()) {
-                JsonResponses.error(ctx, 503, "not_configured", misconfigured.get(), null);
-                return;
-            }
-            java.util.Optional<String> refused = authenticator.rejectReason(ctx::header, new byte[0]);
-            if (refused.isPresent()) {
-                ctx.header("WWW-Authenticate", "Bearer");
-                JsonResponses.error(ctx, 401, "unauthorized", refused.get(), null);
-                return;
-            }
-            handler.handle(ctx);
-        });
+        return get(path, ctx -> authenticated(ctx, authenticator, new byte[0], handler));
+    }
+
+    /**
+     * Runs {@code handler} only for a request {@code authenticator} accepts: 401 with
+     * {@code WWW-Authenticate: Bearer} otherwise, and 503 {@code not_configured} naming the
+     * setting while the daemon cannot authenticate anyone.
+     */
+    private static void authenticated(io.javalin.http.Context ctx, RequestAuthenticator authenticator, byte[] body, Handler handler)
+            throws Exception {
+        java.util.Optional<String> misconfigured = authenticator.misconfigured();
+        if (misconfigured.isPresent()) {
+            JsonResponses.error(ctx, 503, "not_configured", misconfigured.get(), null);
+            return;
+        }
+        java.util.Optional<String> refused = authenticator.rejectReason(ctx::header, body);
+        if (refused.isPresent()) {
+            ctx.header("WWW-Authenticate", "Bearer");
+            JsonResponses.error(ctx, 401, "unauthorized", refused.get(), null);
+            return;
+        }
+        handler.handle(ctx);
     }
 
     public HttpServer get(String path, Handler handler) {

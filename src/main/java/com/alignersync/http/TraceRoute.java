@@ -36,11 +36,7 @@ public final class TraceRoute {
 
     void handle(Context ctx) {
         String tableName = ctx.queryParam("table");
-        SourceTable table = tableName == null ? null : switch (tableName) {
-            case "notes", "aligner_notes" -> SourceTable.ALIGNER_NOTES;
-            case "batches", "aligner_batches" -> SourceTable.ALIGNER_BATCHES;
-            default -> null;
-        };
+        SourceTable table = tableName == null ? null : SourceTable.byAlias(tableName).orElse(null);
         long key;
         try {
             key = Long.parseLong(String.valueOf(ctx.queryParam("key")));

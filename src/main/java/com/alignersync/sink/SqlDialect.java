@@ -165,9 +165,9 @@ public enum SqlDialect {
     public String lockLedgerEntries(SourceTable table, int keys) {
         String name = "'" + table.tableName() + "'";
         return switch (this) {
-            case SQL_SERVER -> "SELECT SourceKey, AppliedVersion, ContentHash, IsTombstone, AppliedLsn, WrittenAt, EchoHash, EchoUntil FROM "
+            case SQL_SERVER -> "SELECT SourceKey, AppliedVersion, ContentHash, IsTombstone, AppliedLsn, WrittenAt FROM "
                     + LEDGER + lockHint() + " WHERE SourceTable = " + name + " AND SourceKey IN (" + placeholders(keys) + ")";
-            case H2 -> "SELECT l.SourceKey, l.AppliedVersion, l.ContentHash, l.IsTombstone, l.AppliedLsn, l.WrittenAt, l.EchoHash, l.EchoUntil"
+            case H2 -> "SELECT l.SourceKey, l.AppliedVersion, l.ContentHash, l.IsTombstone, l.AppliedLsn, l.WrittenAt"
                     + " FROM " + h2Keys(keys) + " JOIN " + LEDGER + " l ON l.SourceTable = " + name + " AND l.SourceKey = k.K";
         };
     }

@@ -18,7 +18,7 @@ class SqlDialectReadbackTest {
 
     @Test
     void ledgerEntriesAreReadWithoutTheSinksLocks() {
-        assertEquals("SELECT SourceKey, AppliedVersion, ContentHash, IsTombstone, AppliedLsn, WrittenAt, EchoHash, EchoUntil FROM dbo.AlignerSyncLedger"
+        assertEquals("SELECT SourceKey, AppliedVersion, ContentHash, IsTombstone, AppliedLsn, WrittenAt FROM dbo.AlignerSyncLedger"
                         + " WHERE SourceTable = 'aligner_notes' AND SourceKey IN (?, ?)",
                 SqlDialect.SQL_SERVER.readLedgerEntries(SourceTable.ALIGNER_NOTES, 2));
     }

@@ -56,10 +56,10 @@ class SqlDialectTest {
 
     @Test
     void sqlServerLocksWithUpdlockHoldlockAndH2ReliesOnTheSingleWriter() {
-        assertEquals("SELECT SourceKey, AppliedVersion, ContentHash, IsTombstone, AppliedLsn, WrittenAt, EchoHash, EchoUntil"
+        assertEquals("SELECT SourceKey, AppliedVersion, ContentHash, IsTombstone, AppliedLsn, WrittenAt"
                 + " FROM dbo.AlignerSyncLedger WITH (UPDLOCK, HOLDLOCK)"
                 + " WHERE SourceTable = 'aligner_notes' AND SourceKey IN (?, ?, ?)", SqlDialect.SQL_SERVER.lockLedgerEntries(SourceTable.ALIGNER_NOTES, 3));
-        assertEquals("SELECT l.SourceKey, l.AppliedVersion, l.ContentHash, l.IsTombstone, l.AppliedLsn, l.WrittenAt, l.EchoHash, l.EchoUntil"
+        assertEquals("SELECT l.SourceKey, l.AppliedVersion, l.ContentHash, l.IsTombstone, l.AppliedLsn, l.WrittenAt"
                 + " FROM UNNEST(CAST(? AS BIGINT ARRAY)) AS k(K) JOIN dbo.AlignerSyncLedger l"
                 + " ON l.SourceTable = 'aligner_batches' AND l.SourceKey = k.K",
                 SqlDialect.H2.lockLedgerEntries(SourceTable.ALIGNER_BATCHES, 2));
