@@ -11,7 +11,7 @@ import com.alignersync.sink.BatchResult;
 import com.alignersync.sink.LedgerKeys;
 import com.alignersync.sink.Outcome;
 import com.alignersync.sink.SinkUnavailableException;
-import com.alignersync.sink.SqlServerSink;
+import com.alignersync.sink.Sink;
 import com.alignersync.portal.PostgrestException;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -46,13 +46,13 @@ public final class Reconciler {
 
     private final PortalReader portal;
     private final LedgerKeys ledger;
-    private final SqlServerSink sink;
+    private final Sink sink;
     private final DeleteGuard guard;
     private final Clock clock;
     private volatile Runnable beforeRecheck = () -> { };
 
     /** @param clock dates the report only: what is deleted is dated by the portal's clock and the ledger (see {@link #deleteOf}) */
-    public Reconciler(PortalReader portal, LedgerKeys ledger, SqlServerSink sink, DeleteGuard guard, Clock clock) {
+    public Reconciler(PortalReader portal, LedgerKeys ledger, Sink sink, DeleteGuard guard, Clock clock) {
         this.portal = portal;
         this.ledger = ledger;
         this.sink = sink;

@@ -13,7 +13,7 @@ import com.alignersync.sink.LedgerEntry;
 import com.alignersync.sink.LedgerKeys;
 import com.alignersync.sink.Outcome;
 import com.alignersync.sink.SinkUnavailableException;
-import com.alignersync.sink.SqlServerSink;
+import com.alignersync.sink.Sink;
 import com.alignersync.portal.PostgrestClient;
 import com.alignersync.portal.PostgrestException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -70,7 +70,7 @@ public final class Verifier {
     private final PortalReader portal;
     private final ClinicRows clinic;
     private final LedgerKeys ledger;
-    private final SqlServerSink sink;
+    private final Sink sink;
     private final DeleteGuard guard;
     private final Clock clock;
 
@@ -79,7 +79,7 @@ public final class Verifier {
      * @param guard what a repair's deletes pass; null when the verifier only reports
      * @param clock dates the report only: a repair's deletes are dated by the portal's clock and the ledger
      */
-    public Verifier(PortalReader portal, ClinicRows clinic, LedgerKeys ledger, SqlServerSink sink, DeleteGuard guard, Clock clock) {
+    public Verifier(PortalReader portal, ClinicRows clinic, LedgerKeys ledger, Sink sink, DeleteGuard guard, Clock clock) {
         this.portal = portal;
         this.clinic = clinic;
         this.ledger = ledger;

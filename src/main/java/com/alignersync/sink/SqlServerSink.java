@@ -64,7 +64,7 @@ import org.slf4j.LoggerFactory;
  * </ul>
  * A key written too often in a short time is stopped by the {@link PingPongBreaker}.
  */
-public final class SqlServerSink {
+public final class SqlServerSink implements Sink {
 
     private static final Logger log = LoggerFactory.getLogger(SqlServerSink.class);
 
@@ -108,11 +108,13 @@ public final class SqlServerSink {
     }
 
     /** What the last attempts said about SQL Server (lock waits, misconfiguration), for status and readiness. */
+    @Override
     public SinkHealth health() {
         return health;
     }
 
     /** Checks that SQL Server answers and the ledger exists; the message names the fix. */
+    @Override
     public void checkReady() throws SinkUnavailableException {
         SinkHealth.Snapshot last = health.snapshot();
         if (last.state() == SinkHealth.State.MISCONFIGURED) {
@@ -155,6 +157,7 @@ public final class SqlServerSink {
      *                                  committed before the failure are recorded in the ledger, so
      *                                  delivering the batch again is safe)
      */
+    @Override
     public BatchResult apply(List<ChangeEvent> events) throws SinkUnavailableException {
         if (events.isEmpty()) {
             return new BatchResult(List.of(), 0);
@@ -482,6 +485,7 @@ public final class SqlServerSink {
      * already there: UNCHANGED; a key conflict or an unknown batch: DEAD_LETTER), so APPLIED
      * here means "newer than anything applied, with something a doctor changed".
      */
+    @Override
     public List<Outcome> preview(List<ChangeEvent> events) throws SinkUnavailableException {
         Outcome[] verdicts = new Outcome[events.size()];
         Plan plan = plan(events);

@@ -54,6 +54,21 @@ class PackageDependencyTest {
         return graph;
     }
 
+    /** The inputs, reconcile and verify know the sink by its interface, not by the SQL Server class behind it. */
+    @Test
+    void theInputsDependOnTheSinkInterfaceNotItsImplementation() throws IOException {
+        List<String> concrete = new ArrayList<>();
+        try (Stream<Path> files = Files.walk(MAIN)) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".java")).toList()) {
+                String pkg = MAIN.relativize(file.getParent()).toString().replace('/', '.');
+                if ((pkg.startsWith("source") || pkg.equals("reconcile")) && Files.readString(file).contains("SqlServerSink")) {
+                    concrete.add(MAIN.relativize(file).toString());
+                }
+            }
+        }
+        assertEquals(List.of(), concrete);
+    }
+
     @Test
     void thePackagesHaveNoCycle() throws IOException {
         assertEquals(List.of(), cycles(graph()), "package cycles (each a strongly connected set of packages)");

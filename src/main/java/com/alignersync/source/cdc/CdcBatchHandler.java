@@ -6,7 +6,7 @@ import com.alignersync.event.SourcePosition;
 import com.alignersync.sink.DeadLetterLog;
 import com.alignersync.sink.BatchResult;
 import com.alignersync.sink.SinkUnavailableException;
-import com.alignersync.sink.SqlServerSink;
+import com.alignersync.sink.Sink;
 import io.debezium.engine.DebeziumEngine;
 import io.debezium.engine.RecordChangeEvent;
 import java.time.Duration;
@@ -28,7 +28,7 @@ final class CdcBatchHandler implements DebeziumEngine.ChangeConsumer<RecordChang
     private static final Logger log = LoggerFactory.getLogger(CdcBatchHandler.class);
 
     private final CdcRecordMapper mapper;
-    private final SqlServerSink sink;
+    private final Sink sink;
     private final DeadLetterLog deadLetters;
     private final CdcStatus status;
     private final StopSignal stop;
@@ -36,7 +36,7 @@ final class CdcBatchHandler implements DebeziumEngine.ChangeConsumer<RecordChang
     private final Duration backoffMax;
     private final CommitHook hook;
 
-    CdcBatchHandler(CdcRecordMapper mapper, SqlServerSink sink, DeadLetterLog deadLetters, CdcStatus status, StopSignal stop,
+    CdcBatchHandler(CdcRecordMapper mapper, Sink sink, DeadLetterLog deadLetters, CdcStatus status, StopSignal stop,
                     Duration backoffInitial, Duration backoffMax, CommitHook hook) {
         this.mapper = mapper;
         this.sink = sink;

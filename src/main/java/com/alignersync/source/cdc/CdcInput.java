@@ -3,7 +3,7 @@ package com.alignersync.source.cdc;
 import com.alignersync.config.CdcConfig;
 import com.alignersync.status.StatusSource;
 import com.alignersync.sink.DeadLetterLog;
-import com.alignersync.sink.SqlServerSink;
+import com.alignersync.sink.Sink;
 import com.alignersync.state.CorruptStateFileException;
 import com.alignersync.state.OffsetFile;
 import com.alignersync.state.StoredOffsets;
@@ -56,12 +56,12 @@ public final class CdcInput implements StatusSource, AutoCloseable {
     /**
      * @param catchUpRequest asks the poller for a catch-up from its cursor; called once per slot alarm
      */
-    public CdcInput(CdcConfig config, Path dataDir, SqlServerSink sink, DeadLetterLog deadLetters,
+    public CdcInput(CdcConfig config, Path dataDir, Sink sink, DeadLetterLog deadLetters,
                     Runnable catchUpRequest, Clock clock, CommitHook hook) {
         this(config, dataDir, sink, deadLetters, catchUpRequest, clock, hook, new SlotMonitor(config.db(), config.slotName(), clock));
     }
 
-    CdcInput(CdcConfig config, Path dataDir, SqlServerSink sink, DeadLetterLog deadLetters,
+    CdcInput(CdcConfig config, Path dataDir, Sink sink, DeadLetterLog deadLetters,
              Runnable catchUpRequest, Clock clock, CommitHook hook, SlotReader slotReader) {
         ObjectMapper json = new ObjectMapper();
         this.config = config;
@@ -74,7 +74,7 @@ public final class CdcInput implements StatusSource, AutoCloseable {
                 config.restartBackoffInitial(), config.restartBackoffMax(), hook);
     }
 
-    public CdcInput(CdcConfig config, Path dataDir, SqlServerSink sink, DeadLetterLog deadLetters, Runnable catchUpRequest) {
+    public CdcInput(CdcConfig config, Path dataDir, Sink sink, DeadLetterLog deadLetters, Runnable catchUpRequest) {
         this(config, dataDir, sink, deadLetters, catchUpRequest, Clock.systemUTC(), CommitHook.NONE);
     }
 

@@ -15,7 +15,7 @@ import com.alignersync.sink.BatchResult;
 import com.alignersync.sink.DeadLetterLog;
 import com.alignersync.sink.Outcome;
 import com.alignersync.sink.SinkUnavailableException;
-import com.alignersync.sink.SqlServerSink;
+import com.alignersync.sink.Sink;
 import com.alignersync.source.poll.PollSummary.PlannedChange;
 import com.alignersync.source.poll.PollSummary.PollError;
 import com.alignersync.state.PollState;
@@ -65,7 +65,7 @@ public final class Poller {
 
     private final PollConfig config;
     private final PostgrestClient client;
-    private final SqlServerSink sink;
+    private final Sink sink;
     private final DeadLetterLog deadLetters;
     private final PollStateStore store;
     private final Clock clock;
@@ -84,7 +84,7 @@ public final class Poller {
     /** Invalid rows no cursor can pass (an unreadable time, or one after the portal's clock), parked once per run: every poll re-reads them. */
     private final java.util.Set<String> parkedOncePerRun = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
-    private Poller(PollConfig config, PostgrestClient client, SqlServerSink sink, DeadLetterLog deadLetters,
+    private Poller(PollConfig config, PostgrestClient client, Sink sink, DeadLetterLog deadLetters,
                    PollStateStore store, Clock clock, PollState state) {
         this.config = config;
         this.client = client;
@@ -101,7 +101,7 @@ public final class Poller {
      *
      * @throws StateFileException the state file is corrupt: refuse to start rather than guess
      */
-    public static Poller open(PollConfig config, PostgrestClient client, SqlServerSink sink, DeadLetterLog deadLetters,
+    public static Poller open(PollConfig config, PostgrestClient client, Sink sink, DeadLetterLog deadLetters,
                               PollStateStore store, Clock clock) throws StateFileException {
         PollState state = store.load().orElse(PollState.empty());
         if (state.legacy()) {

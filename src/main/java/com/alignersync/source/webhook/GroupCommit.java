@@ -4,7 +4,7 @@ import com.alignersync.event.ChangeEvent;
 import com.alignersync.sink.BatchResult;
 import com.alignersync.sink.EventOutcome;
 import com.alignersync.sink.SinkUnavailableException;
-import com.alignersync.sink.SqlServerSink;
+import com.alignersync.sink.Sink;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -47,12 +47,12 @@ final class GroupCommit implements AutoCloseable {
 
     private static final Pending STOP = new Pending(null, null);
 
-    private final SqlServerSink sink;
+    private final Sink sink;
     private final Duration timeout;
     private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
     private final Thread writer;
 
-    GroupCommit(SqlServerSink sink, Duration timeout) {
+    GroupCommit(Sink sink, Duration timeout) {
         this.sink = sink;
         this.timeout = timeout;
         this.writer = new Thread(this::run, "webhook-sink-writer");

@@ -9,7 +9,7 @@ import com.alignersync.http.RequestBodies;
 import com.alignersync.sink.EventOutcome;
 import com.alignersync.sink.SinkUnavailableException;
 import com.alignersync.sink.SqlErrors;
-import com.alignersync.sink.SqlServerSink;
+import com.alignersync.sink.Sink;
 import io.javalin.http.Context;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
@@ -44,7 +44,7 @@ public final class WebhookInput implements AutoCloseable {
     private final GroupCommit sink;
     private final WebhookStats stats;
 
-    public WebhookInput(WebhookConfig config, SqlServerSink sink, MeterRegistry registry, Clock clock) {
+    public WebhookInput(WebhookConfig config, Sink sink, MeterRegistry registry, Clock clock) {
         this.config = config;
         this.authenticator = new WebhookAuthenticator(config, clock);
         this.sink = new GroupCommit(sink, config.sinkTimeout());
