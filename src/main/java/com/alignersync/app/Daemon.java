@@ -222,7 +222,7 @@ public final class Daemon implements AutoCloseable {
         // The operator routes take the bearer secret only: a webhook signature does not cover the path, so a
         // captured delivery must not be able to trigger a poll, a reconcile or a replay.
         // Without a bearer secret they refuse everything: the webhook input warns in the log and in status.
-        RequestAuthenticator operator = webhook.authenticator().bearerOnly();
+        RequestAuthenticator operator = webhook.authenticator().operator();
         if (poll != null) {
             new PollTrigger(poll, operator).registerOn(http);
         }

@@ -77,6 +77,13 @@ public final class ConfigKeys {
                     + " 'dead-letters purge --older-than DAYS' deletes them");
 
     // --- Webhook input and HTTP surface. WEBHOOK_SECRET and PORT are declared above. ---
+    public static final ConfigKey WEBHOOK_SECRET_PREVIOUS = key("webhook.secret-previous", null, null, true,
+            "A second bearer secret the webhook accepts while the Supabase webhooks move to a new webhook.secret (rotation);"
+                    + " remove it once every webhook sends the new one. Never accepted on the operator routes");
+    public static final ConfigKey HTTP_OPERATOR_SECRET = key("http.operator-secret", "OPERATOR_SECRET", null, true,
+            "The operator routes' own bearer secret (manual poll, reconcile, verify, trace, dead-letter replay, the console's"
+                    + " buttons), required whatever webhook.auth says; unset, they take webhook.secret (status warns). At least 16"
+                    + " characters, different from every webhook secret");
     public static final ConfigKey WEBHOOK_ENABLED = key("webhook.enabled", null, "true", false,
             "Whether POST /api/sync/webhook accepts Supabase Database Webhooks (true or false)");
     public static final ConfigKey WEBHOOK_AUTH = key("webhook.auth", null, "bearer", false,

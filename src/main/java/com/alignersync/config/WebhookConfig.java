@@ -2,6 +2,7 @@ package com.alignersync.config;
 
 import java.time.Duration;
 import java.util.Base64;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -10,9 +11,17 @@ import java.util.Locale;
  * @param bearerSecret the shared secret of {@code Authorization: Bearer}; null when not configured
  * @param signingKey   the decoded Standard Webhooks HMAC key; null when not configured
  * @param sinkTimeout  the longest a request waits for its commit before it is answered 503
+ * @param previousBearerSecret a second bearer secret the webhook accepts while Supabase's webhooks move to a new one; null when unset
+ * @param operatorSecret       the operator routes' own bearer secret; null when unset (they then take the webhook's)
  */
 public record WebhookConfig(boolean enabled, Auth auth, String bearerSecret, byte[] signingKey,
-                            Duration signatureTolerance, int maxBodyBytes, Duration sinkTimeout) {
+                            Duration signatureTolerance, int maxBodyBytes, Duration sinkTimeout, String previousBearerSecret,
+                            String operatorSecret) {
+
+    public WebhookConfig(boolean enabled, Auth auth, String bearerSecret, byte[] signingKey, Duration signatureTolerance, int maxBodyBytes,
+                         Duration sinkTimeout) {
+        this(enabled, auth, bearerSecret, signingKey, signatureTolerance, maxBodyBytes, sinkTimeout, null, null);
+    }
 
     public static final Duration DEFAULT_SINK_TIMEOUT = Duration.ofMillis(1000);
 
@@ -37,6 +46,19 @@ public record WebhookConfig(boolean enabled, Auth auth, String bearerSecret, byt
         int toleranceSeconds = reader.intInRange(ConfigKeys.WEBHOOK_SIGNATURE_TOLERANCE_SECONDS, 1, 86_400);
         int maxBody = reader.intInRange(ConfigKeys.WEBHOOK_MAX_BODY_BYTES, 1_024, 64 * 1024 * 1024);
         Duration sinkTimeout = reader.millis(ConfigKeys.WEBHOOK_SINK_TIMEOUT_MS, 50, 600_000);
+        String previous = reader.string(ConfigKeys.WEBHOOK_SECRET_PREVIOUS);
+        String operator = reader.string(ConfigKeys.HTTP_OPERATOR_SECRET);
+        for (ConfigKey key : List.of(ConfigKeys.WEBHOOK_SECRET_PREVIOUS, ConfigKeys.HTTP_OPERATOR_SECRET)) {
+            String value = reader.string(key);
+            if (value != null && value.length() < MIN_SECRET_LENGTH) {
+                reader.problem(key.label() + " is shorter than " + MIN_SECRET_LENGTH + " characters: set a long random value"
+                        + " (openssl rand -hex 32)");
+            }
+        }
+        if (operator != null && (operator.equals(bearer) || operator.equals(previous))) {
+            reader.problem(ConfigKeys.HTTP_OPERATOR_SECRET.label() + " equals a webhook secret: give the operator routes a secret of"
+                    + " their own, one Supabase never holds (openssl rand -hex 32)");
+        }
         // A short secret can be guessed online; it also guards the operator routes, so it is
         // checked whether the webhook is on, open or off.
         if (bearer != null && bearer.length() < MIN_SECRET_LENGTH) {
@@ -53,7 +75,8 @@ public record WebhookConfig(boolean enabled, Auth auth, String bearerSecret, byt
                     + " the header 'Authorization: Bearer <secret>' to the Supabase webhooks; or set webhook.enabled=false;"
                     + " or, only on a closed network, set " + ConfigKeys.WEBHOOK_AUTH.property() + "=none explicitly");
         }
-        return new WebhookConfig(enabled, auth, bearer, signingKey, Duration.ofSeconds(toleranceSeconds), maxBody, sinkTimeout);
+        return new WebhookConfig(enabled, auth, bearer, signingKey, Duration.ofSeconds(toleranceSeconds), maxBody, sinkTimeout, previous,
+                operator);
     }
 
     /** Accepts {@code v1,whsec_<base64>} (as Supabase shows it), {@code whsec_<base64>} or bare base64. */
@@ -95,6 +118,8 @@ public record WebhookConfig(boolean enabled, Auth auth, String bearerSecret, byt
     public String toString() {
         return "WebhookConfig[enabled=" + enabled + ", auth=" + auth.name().toLowerCase(Locale.ROOT)
                 + ", bearerSecret=" + (bearerSecret == null ? "(unset)" : "****")
+                + ", previousBearerSecret=" + (previousBearerSecret == null ? "(unset)" : "****")
+                + ", operatorSecret=" + (operatorSecret == null ? "(unset)" : "****")
                 + ", signingKey=" + (signingKey == null ? "(unset)" : "****")
                 + ", signatureTolerance=" + signatureTolerance + ", maxBodyBytes=" + maxBodyBytes + ", sinkTimeout=" + sinkTimeout + "]";
     }

@@ -9,7 +9,7 @@ import org.slf4j.LoggerFactory;
 /**
  * {@code POST /api/sync/poll[?dry_run=true]}: runs a poll now (after one in progress) and
  * answers its summary. Protected by the bearer secret only (the daemon passes
- * {@code WebhookAuthenticator.bearerOnly()}), since it makes the daemon write to SQL Server: a
+ * {@code WebhookAuthenticator.operator()}), since it makes the daemon write to SQL Server: a
  * webhook signature does not cover the path, so it is not accepted here. 200 when the poll completed, 502 when the REST API failed, 503 when the sink did
  * (the cursor stays where it was in both cases).
  */

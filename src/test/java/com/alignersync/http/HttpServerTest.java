@@ -40,7 +40,7 @@ class HttpServerTest {
         try (WebhookTestServer http = new WebhookTestServer(dataDir,
                 WebhookTestServer.config(WebhookConfig.Auth.BEARER, WebhookTestServer.SECRET, null, 1_048_576), Clock.systemUTC(),
                 // As the manual poll trigger does it.
-                (server, webhook) -> server.postProtected("/api/sync/poll", webhook.authenticator().bearerOnly(),
+                (server, webhook) -> server.postProtected("/api/sync/poll", webhook.authenticator().operator(),
                         ctx -> JsonResponses.send(ctx, 202, Map.of("poll", "started"))))) {
             HttpRequest.Builder poll = HttpRequest.newBuilder(http.uri("/api/sync/poll")).POST(HttpRequest.BodyPublishers.noBody());
             assertEquals(401, http.send(poll.build()).status());
@@ -154,7 +154,9 @@ class HttpServerTest {
 
             JsonNode status = http.get("/api/sync/status").json();
             assertEquals("degraded", status.path("summary").path("state").asText());
-            assertTrue(status.path("summary").path("warnings").get(0).asText().contains("webhook.auth=none"));
+            assertTrue(status.path("summary").path("warnings").toString().contains("webhook.auth=none"), status.toString());
+            assertTrue(status.path("summary").path("warnings").toString().contains("the operator routes"),
+                    "an open webhook no longer opens the operator routes, and with no secret they refuse everything: " + status);
             assertEquals("none", status.path("webhook").path("authentication").asText());
         }
     }

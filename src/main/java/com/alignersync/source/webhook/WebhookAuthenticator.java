@@ -22,7 +22,7 @@ import javax.crypto.spec.SecretKeySpec;
  * HMAC-SHA256 over {@code id.timestamp.body}) when a signing secret is configured. Either
  * suffices. Comparisons take the same time whatever the guess.
  *
- * <p>The operator routes (manual poll, reconcile, dead-letter replay) use {@link #bearerOnly()}
+ * <p>The operator routes (manual poll, reconcile, verify, trace, dead-letter replay) use {@link #operator()}
  * instead: a signature covers {@code id.timestamp.body} but not the path, so a delivery captured
  * from a log or a proxy would otherwise be accepted by them too while its timestamp is in tolerance.
  */
@@ -36,6 +36,8 @@ public final class WebhookAuthenticator implements RequestAuthenticator {
 
     private final WebhookConfig.Auth mode;
     private final byte[] bearerDigest;
+    private final byte[] previousBearerDigest;
+    private final byte[] operatorDigest;
     private final SecretKeySpec signingKey;
     private final Duration tolerance;
     private final Clock clock;
@@ -43,6 +45,9 @@ public final class WebhookAuthenticator implements RequestAuthenticator {
     public WebhookAuthenticator(WebhookConfig config, Clock clock) {
         this.mode = config.auth();
         this.bearerDigest = config.hasBearerSecret() ? sha256(config.bearerSecret().getBytes(StandardCharsets.UTF_8)) : null;
+        this.previousBearerDigest = config.previousBearerSecret() == null ? null
+                : sha256(config.previousBearerSecret().getBytes(StandardCharsets.UTF_8));
+        this.operatorDigest = config.operatorSecret() == null ? null : sha256(config.operatorSecret().getBytes(StandardCharsets.UTF_8));
         this.signingKey = config.hasSigningKey() ? new SecretKeySpec(config.signingKey(), "HmacSHA256") : null;
         this.tolerance = config.signatureTolerance();
         this.clock = clock;
@@ -97,56 +102,70 @@ public final class WebhookAuthenticator implements RequestAuthenticator {
     }
 
     /**
-     * The authentication of the operator routes ({@code POST /api/sync/poll}, {@code /api/sync/reconcile},
-     * {@code /api/sync/dead-letters/replay}): the bearer secret only, compared in constant time as for the
-     * webhook. Never a Standard Webhooks signature: it binds id, timestamp and body but not the path, so a
-     * captured webhook delivery replayed against these routes would pass. Without a bearer secret configured
-     * nothing can be checked: {@link RequestAuthenticator#misconfigured()} names the key to set, and the
-     * routes answer 503 instead of asking for credentials. With {@code webhook.auth=none} every request passes,
-     * as on the webhook.
+     * The authentication of the operator routes (manual poll, reconcile, verify, trace, dead-letter
+     * replay): a bearer secret only, {@code http.operator-secret} when set, else {@code webhook.secret},
+     * compared in constant time, and required whatever {@code webhook.auth} says: an open webhook
+     * must not open the routes that write to SQL Server (any page in the clinic could post a form
+     * to them). Never a Standard Webhooks signature: it binds id, timestamp and body but not the
+     * path, so a captured delivery would pass. Never the previous webhook secret of a rotation.
+     * Without a secret to check, {@link RequestAuthenticator#misconfigured()} names the key to set.
      */
-    public RequestAuthenticator bearerOnly() {
+    public RequestAuthenticator operator() {
+        byte[] expected = operatorDigest != null ? operatorDigest : bearerDigest;
+        String name = operatorDigest != null ? "OPERATOR_SECRET" : "WEBHOOK_SECRET";
         return new RequestAuthenticator() {
             @Override
             public Optional<String> rejectReason(Function<String, String> header, byte[] body) {
-                if (isOpen()) {
-                    return Optional.empty();
-                }
                 Optional<String> misconfigured = misconfigured();
                 if (misconfigured.isPresent()) {
                     return misconfigured;
                 }
                 String authorization = header.apply("Authorization");
                 if (authorization == null) {
-                    return Optional.of("missing credentials: send 'Authorization: Bearer <WEBHOOK_SECRET>'"
+                    return Optional.of("missing credentials: send 'Authorization: Bearer <" + name + ">'"
                             + (header.apply(SIGNATURE_HEADER) != null
                                     ? "; a webhook signature is not accepted here: it does not cover the path" : ""));
                 }
-                return Optional.ofNullable(checkBearer(authorization));
+                return Optional.ofNullable(checkBearer(authorization, name, expected));
             }
 
             @Override
             public Optional<String> misconfigured() {
-                if (isOpen() || bearerDigest != null) {
+                if (expected != null) {
                     return Optional.empty();
                 }
-                return Optional.of("this route takes only the bearer secret, and " + ConfigKeys.WEBHOOK_SECRET.label()
-                        + " is not set here: set it to a long random value and send 'Authorization: Bearer <secret>'"
-                        + " (a webhook signature is not accepted here: it does not cover the path)");
+                return Optional.of("this route takes only a bearer secret, and neither " + ConfigKeys.HTTP_OPERATOR_SECRET.label() + " nor "
+                        + ConfigKeys.WEBHOOK_SECRET.label() + " is set here: set " + ConfigKeys.HTTP_OPERATOR_SECRET.label()
+                        + " to a long random value and send 'Authorization: Bearer <secret>' (a webhook signature is not accepted here:"
+                        + " it does not cover the path)");
             }
         };
     }
 
+    /** Whether the operator routes fall back to the webhook's secret (no secret of their own): status warns. */
+    public boolean operatorSharesTheWebhookSecret() {
+        return operatorDigest == null && bearerDigest != null;
+    }
+
+    /** The webhook's bearer check: the current secret, or the previous one while a rotation is under way. */
     private String checkBearer(String authorization) {
         if (bearerDigest == null) {
             return "bearer secrets are not configured here (webhook.secret is unset)";
         }
+        String problem = checkBearer(authorization, "WEBHOOK_SECRET", bearerDigest);
+        if (problem != null && previousBearerDigest != null && checkBearer(authorization, "WEBHOOK_SECRET", previousBearerDigest) == null) {
+            return null;
+        }
+        return problem;
+    }
+
+    private static String checkBearer(String authorization, String name, byte[] expected) {
         if (authorization.length() < BEARER.length() || !authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
-            return "the Authorization header must be 'Bearer <WEBHOOK_SECRET>'";
+            return "the Authorization header must be 'Bearer <" + name + ">'";
         }
         byte[] presented = authorization.substring(BEARER.length()).trim().getBytes(StandardCharsets.UTF_8);
         // Comparing digests keeps the time independent of the secret's length as well as its content.
-        return MessageDigest.isEqual(sha256(presented), bearerDigest) ? null : "the bearer secret does not match";
+        return MessageDigest.isEqual(sha256(presented), expected) ? null : "the bearer secret does not match";
     }
 
     private String checkSignature(Function<String, String> header, String signatures, byte[] body) {

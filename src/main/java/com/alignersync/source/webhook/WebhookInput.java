@@ -56,10 +56,12 @@ public final class WebhookInput implements AutoCloseable {
     /** Configuration risks, logged at start and shown in status for as long as the daemon runs. */
     private List<String> warnings() {
         List<String> warnings = new ArrayList<>();
-        if (!authenticator.isOpen() && !config.hasBearerSecret()) {
-            // The operator routes take this secret only (WebhookAuthenticator.bearerOnly), whether webhooks are on or not.
-            warnings.add(ConfigKeys.WEBHOOK_SECRET.label() + " is not set: the operator routes (POST /api/sync/poll,"
-                    + " /api/sync/reconcile, /api/sync/dead-letters/replay) take only the bearer secret and refuse every request");
+        authenticator.operator().misconfigured().ifPresent(reason -> warnings.add("the operator routes (POST /api/sync/poll,"
+                + " /api/sync/reconcile, /api/sync/verify, /api/sync/dead-letters/replay, GET /api/sync/trace) refuse every request: "
+                + reason));
+        if (authenticator.operatorSharesTheWebhookSecret()) {
+            warnings.add("the operator routes take " + ConfigKeys.WEBHOOK_SECRET.label() + ", the secret the Supabase webhooks hold:"
+                    + " set " + ConfigKeys.HTTP_OPERATOR_SECRET.label() + " to a secret of their own");
         }
         if (!config.enabled()) {
             return warnings;

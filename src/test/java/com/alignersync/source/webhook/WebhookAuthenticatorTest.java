@@ -126,7 +126,7 @@ class WebhookAuthenticatorTest {
         assertEquals("none", open.describe());
     }
 
-    // --- bearerOnly(): the operator routes (poll, reconcile, dead-letter replay) ---
+    // --- operator(): the operator routes (poll, reconcile, dead-letter replay) ---
 
     @Test
     void signedWebhookReplayedAgainstOperatorRoutesIsRefused() {
@@ -135,19 +135,19 @@ class WebhookAuthenticatorTest {
         Map<String, String> captured = signed("msg_1", ts, v1(auth, "msg_1", ts, BODY));
         assertEquals(Optional.empty(), check(auth, captured, BODY), "the webhook takes it");
 
-        Optional<String> refused = check(auth.bearerOnly(), captured, BODY);
+        Optional<String> refused = check(auth.operator(), captured, BODY);
         assertTrue(refused.isPresent(), "a signature does not cover the path, so it proves nothing about an operator route");
         assertTrue(refused.get().contains("Authorization: Bearer"), refused.get());
         assertTrue(refused.get().contains("signature"), refused.get());
         // A wrong bearer next to a valid signature is refused too (on the webhook the signature would carry it).
         Map<String, String> both = new HashMap<>(captured);
         both.put("Authorization", "Bearer wrong");
-        assertEquals("the bearer secret does not match", check(auth.bearerOnly(), both, BODY).orElseThrow());
+        assertEquals("the bearer secret does not match", check(auth.operator(), both, BODY).orElseThrow());
     }
 
     @Test
     void operatorRoutesAcceptTheBearerSecret() {
-        RequestAuthenticator operator = authenticator(SECRET, WebhookTestServer.SIGNING_KEY).bearerOnly();
+        RequestAuthenticator operator = authenticator(SECRET, WebhookTestServer.SIGNING_KEY).operator();
         assertEquals(Optional.empty(), check(operator, Map.of("Authorization", "Bearer " + SECRET), BODY));
         assertEquals(Optional.empty(), check(operator, Map.of("Authorization", "bearer " + SECRET), new byte[0]));
         String sameLength = SECRET.substring(0, SECRET.length() - 1) + "X";
@@ -165,19 +165,51 @@ class WebhookAuthenticatorTest {
         long ts = NOW.getEpochSecond();
         Map<String, String> signedHeaders = signed("msg_1", ts, v1(signingOnly, "msg_1", ts, BODY));
         for (Map<String, String> headers : List.of(signedHeaders, Map.of("Authorization", "Bearer " + SECRET), Map.<String, String>of())) {
-            String reason = check(signingOnly.bearerOnly(), headers, BODY).orElseThrow();
+            String reason = check(signingOnly.operator(), headers, BODY).orElseThrow();
             assertTrue(reason.contains("webhook.secret") && reason.contains("WEBHOOK_SECRET"), reason);
         }
-        String misconfigured = signingOnly.bearerOnly().misconfigured().orElseThrow();
+        String misconfigured = signingOnly.operator().misconfigured().orElseThrow();
         assertTrue(misconfigured.contains("webhook.secret") && misconfigured.contains("WEBHOOK_SECRET"), misconfigured);
-        assertEquals(Optional.empty(), authenticator(SECRET, WebhookTestServer.SIGNING_KEY).bearerOnly().misconfigured(),
+        assertEquals(Optional.empty(), authenticator(SECRET, WebhookTestServer.SIGNING_KEY).operator().misconfigured(),
                 "with a bearer secret the routes can be authenticated");
     }
 
     @Test
-    void operatorRoutesInOpenModeLetEverythingThroughAsBefore() {
-        WebhookAuthenticator open = new WebhookAuthenticator(WebhookTestServer.config(WebhookConfig.Auth.NONE, null, null, 1024), clock);
-        assertEquals(Optional.empty(), check(open.bearerOnly(), Map.of(), BODY));
-        assertEquals(Optional.empty(), open.bearerOnly().misconfigured());
+    void operatorRoutesNeedABearerSecretEvenWhenTheWebhookIsOpen() {
+        // webhook.auth=none used to open the routes that write to SQL Server to any page in the clinic.
+        WebhookAuthenticator open = new WebhookAuthenticator(WebhookTestServer.config(WebhookConfig.Auth.NONE, SECRET, null, 1024), clock);
+        assertEquals(Optional.empty(), check(open, Map.of(), BODY), "the webhook itself stays open, as configured");
+        assertTrue(check(open.operator(), Map.of(), BODY).orElseThrow().startsWith("missing credentials"));
+        assertEquals(Optional.empty(), check(open.operator(), Map.of("Authorization", "Bearer " + SECRET), BODY));
+        WebhookAuthenticator openWithoutSecret = new WebhookAuthenticator(WebhookTestServer.config(WebhookConfig.Auth.NONE, null, null, 1024), clock);
+        assertTrue(openWithoutSecret.operator().misconfigured().orElseThrow().contains("http.operator-secret"));
+    }
+
+    private static final String OPERATOR = "operator-secret-0123456789abcdef";
+    private static final String PREVIOUS = "previous-webhook-secret-0123456789";
+
+    private WebhookAuthenticator withOperatorAndPrevious() {
+        return new WebhookAuthenticator(new WebhookConfig(true, WebhookConfig.Auth.BEARER, SECRET, null, java.time.Duration.ofMinutes(5),
+                1_048_576, WebhookConfig.DEFAULT_SINK_TIMEOUT, PREVIOUS, OPERATOR), clock);
+    }
+
+    @Test
+    void anOperatorSecretOfItsOwnIsTheOnlyOneTheOperatorRoutesTake() {
+        WebhookAuthenticator auth = withOperatorAndPrevious();
+        assertEquals(Optional.empty(), check(auth.operator(), Map.of("Authorization", "Bearer " + OPERATOR), BODY));
+        assertEquals("the bearer secret does not match", check(auth.operator(), Map.of("Authorization", "Bearer " + SECRET), BODY).orElseThrow(),
+                "the secret Supabase holds cannot drive reconcile or replay");
+        assertTrue(check(auth, Map.of("Authorization", "Bearer " + OPERATOR), BODY).isPresent(), "nor the operator's the webhook");
+        assertFalse(auth.operatorSharesTheWebhookSecret());
+        assertTrue(authenticator(SECRET, null).operatorSharesTheWebhookSecret());
+    }
+
+    @Test
+    void thePreviousWebhookSecretIsAcceptedDuringARotationOnTheWebhookOnly() {
+        WebhookAuthenticator auth = withOperatorAndPrevious();
+        assertEquals(Optional.empty(), check(auth, Map.of("Authorization", "Bearer " + SECRET), BODY));
+        assertEquals(Optional.empty(), check(auth, Map.of("Authorization", "Bearer " + PREVIOUS), BODY));
+        assertTrue(check(auth, Map.of("Authorization", "Bearer not-a-configured-secret-at-all"), BODY).isPresent());
+        assertTrue(check(auth.operator(), Map.of("Authorization", "Bearer " + PREVIOUS), BODY).isPresent());
     }
 }
