@@ -82,7 +82,7 @@ public final class ConfigKeys {
                     + " remove it once every webhook sends the new one. Never accepted on the operator routes");
     public static final ConfigKey HTTP_OPERATOR_SECRET = key("http.operator-secret", "OPERATOR_SECRET", null, true,
             "The operator routes' own bearer secret (manual poll, reconcile, verify, trace, dead-letter replay, the console's"
-                    + " buttons), required whatever webhook.auth says; unset, they take webhook.secret (status warns). At least 16"
+                    + " buttons), required whatever webhook.auth says; unset, they take webhook.secret (the start-up log warns). At least 16"
                     + " characters, different from every webhook secret");
     public static final ConfigKey WEBHOOK_ENABLED = key("webhook.enabled", null, "true", false,
             "Whether POST /api/sync/webhook accepts Supabase Database Webhooks (true or false)");
@@ -95,13 +95,20 @@ public final class ConfigKeys {
                     + " signature does not cover the path, so the operator routes take only webhook.secret)");
     public static final ConfigKey WEBHOOK_SIGNATURE_TOLERANCE_SECONDS = key("webhook.signature-tolerance-seconds", null, "300", false,
             "How far a signed request's webhook-timestamp may be from this machine's clock, in seconds (replay protection)");
-    public static final ConfigKey WEBHOOK_MAX_BODY_BYTES = key("webhook.max-body-bytes", null, "1048576", false,
+    public static final ConfigKey WEBHOOK_MAX_BODY_BYTES = key("webhook.max-body-bytes", null, "262144", false,
             "Largest webhook body accepted, in bytes; a larger one gets 413");
     public static final ConfigKey WEBHOOK_SINK_TIMEOUT_MS = key("webhook.sink-timeout-ms", null, "1000", false,
             "Longest a webhook request waits for its SQL Server commit before it is answered 503 (a redelivery is safe);"
                     + " keep it at or below the timeout of the Supabase webhook (pg_net's default is 1000 ms)");
     public static final ConfigKey HTTP_BIND_ADDRESS = key("http.bind-address", null, "0.0.0.0", false,
             "Address the HTTP server listens on (0.0.0.0 for all interfaces, 127.0.0.1 for local only)");
+    public static final ConfigKey HTTP_MAX_CONNECTIONS = key("http.max-connections", null, "256", false,
+            "Connections the HTTP server accepts at once; past it it stops accepting until one closes (a flood of idle or slow"
+                    + " connections cannot take every thread)");
+    public static final ConfigKey HTTP_IDLE_TIMEOUT_MS = key("http.idle-timeout-ms", null, "10000", false,
+            "A connection or request idle this long is closed, in milliseconds");
+    public static final ConfigKey HTTP_MIN_REQUEST_DATA_RATE = key("http.min-request-data-rate", null, "4096", false,
+            "Bytes per second a request body must arrive at; a body trickled slower is cut off (0: no minimum)");
     public static final ConfigKey HTTP_STOP_TIMEOUT_MS = key("http.stop-timeout-ms", null, "10000", false,
             "On shutdown, how long requests already being processed may take to finish, in milliseconds");
 

@@ -5,6 +5,7 @@ import com.alignersync.status.ReadinessCheck;
 import com.alignersync.status.StatusReport;
 import com.alignersync.status.StatusSource;
 import io.javalin.Javalin;
+import org.eclipse.jetty.server.NetworkConnectionLimit;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import io.javalin.http.HandlerType;
@@ -127,6 +128,12 @@ public final class HttpServer {
                 // (up to the timeout) and answers 503 to new ones on open connections.
                 server.setStopTimeout(config.stopTimeout().toMillis());
                 server.setHandler(new GracefulHandler());
+                // Before any authentication a request costs a connection and a thread: cap both.
+                server.addBean(new NetworkConnectionLimit(config.maxConnections(), server));
+            });
+            javalin.jetty.modifyHttpConfiguration(http -> {
+                http.setIdleTimeout(config.idleTimeout().toMillis());
+                http.setMinRequestDataRate(config.minRequestDataRate());
             });
             javalin.routes.get("/health", ctx -> JsonResponses.send(ctx, 200, Map.of("status", "up")));
             javalin.routes.get("/ready", this::ready);

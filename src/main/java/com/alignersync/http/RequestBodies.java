@@ -28,7 +28,9 @@ public final class RequestBodies {
             throw new TooLarge(limit);
         }
         InputStream in = ctx.req().getInputStream();
-        ByteArrayOutputStream out = new ByteArrayOutputStream(declared > 0 ? (int) declared : 8_192);
+        // Grown as bytes arrive, never allocated at the declared length: a flood of requests that
+        // declare large bodies and send nothing would otherwise hold that memory each.
+        ByteArrayOutputStream out = new ByteArrayOutputStream((int) Math.min(Math.max(declared, 0), 8_192));
         byte[] buffer = new byte[8_192];
         int total = 0;
         int n;

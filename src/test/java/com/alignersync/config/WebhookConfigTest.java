@@ -44,7 +44,7 @@ class WebhookConfigTest {
         WebhookConfig config = parse(Map.of("webhook.secret", "s3cret-value-0123456789abcdef"));
         assertTrue(config.enabled());
         assertEquals(WebhookConfig.Auth.BEARER, config.auth());
-        assertEquals(1_048_576, config.maxBodyBytes());
+        assertEquals(262_144, config.maxBodyBytes());
         assertEquals(Duration.ofMinutes(5), config.signatureTolerance());
         assertNull(config.signingKey());
     }

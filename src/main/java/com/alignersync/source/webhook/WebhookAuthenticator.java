@@ -102,6 +102,18 @@ public final class WebhookAuthenticator implements RequestAuthenticator {
     }
 
     /**
+     * What the headers alone already refuse, before a byte of the body is read: a request with no
+     * signature headers whose bearer is missing or wrong. A signed request needs its body to be
+     * checked ({@link #rejectReason}); empty means "read the body, then decide".
+     */
+    public Optional<String> rejectBeforeBody(Function<String, String> header) {
+        if (isOpen() || header.apply(SIGNATURE_HEADER) != null) {
+            return Optional.empty();
+        }
+        return rejectReason(header, new byte[0]);
+    }
+
+    /**
      * The authentication of the operator routes (manual poll, reconcile, verify, trace, dead-letter
      * replay): a bearer secret only, {@code http.operator-secret} when set, else {@code webhook.secret},
      * compared in constant time, and required whatever {@code webhook.auth} says: an open webhook

@@ -60,8 +60,9 @@ public final class WebhookInput implements AutoCloseable {
                 + " /api/sync/reconcile, /api/sync/verify, /api/sync/dead-letters/replay, GET /api/sync/trace) refuse every request: "
                 + reason));
         if (authenticator.operatorSharesTheWebhookSecret()) {
-            warnings.add("the operator routes take " + ConfigKeys.WEBHOOK_SECRET.label() + ", the secret the Supabase webhooks hold:"
-                    + " set " + ConfigKeys.HTTP_OPERATOR_SECRET.label() + " to a secret of their own");
+            // Logged, not a status warning: every installation from before the key would show degraded for a choice that works.
+            log.warn("webhook: the operator routes take {}, the secret the Supabase webhooks hold: set {} to a secret of their own"
+                    + " (docs/security.md)", ConfigKeys.WEBHOOK_SECRET.label(), ConfigKeys.HTTP_OPERATOR_SECRET.label());
         }
         if (!config.enabled()) {
             return warnings;
@@ -122,6 +123,14 @@ public final class WebhookInput implements AutoCloseable {
         Seen seen = new Seen();
         MDC.put("input", "webhook");
         try {
+            // The secret first: an unauthenticated request costs no body read (a flood declares large bodies).
+            Optional<String> refusedByHeaders = authenticator.rejectBeforeBody(ctx::header);
+            if (refusedByHeaders.isPresent()) {
+                ctx.header("WWW-Authenticate", "Bearer");
+                ctx.header("Connection", "close");
+                refuse(ctx, 401, "unauthorized", refusedByHeaders.get(), null, seen, started);
+                return;
+            }
             byte[] body;
             try {
                 body = RequestBodies.read(ctx, config.maxBodyBytes());
