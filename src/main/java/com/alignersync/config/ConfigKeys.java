@@ -19,7 +19,8 @@ public final class ConfigKeys {
     public static final ConfigKey SUPABASE_DB_URL = key("supabase.db-url", "SUPABASE_DB_URL", null, true,
             "postgresql://user:password@db.<ref>.supabase.co:5432/postgres: the DIRECT host, not the pooler (replication needs it)");
     public static final ConfigKey SQLSERVER_JDBC_URL = key("sqlserver.jdbc-url", "SQLSERVER_JDBC_URL", null, false,
-            "JDBC URL of the clinic database, e.g. jdbc:sqlserver://host:1433;databaseName=Clinic;encrypt=true;trustServerCertificate=true"
+            "JDBC URL of the clinic database, e.g. jdbc:sqlserver://host:1433;databaseName=Clinic;encrypt=true (the driver then"
+                    + " verifies the server's certificate; check warns when trustServerCertificate=true turns that off)"
                     + " (jdbc:h2:...;MODE=MSSQLServer for the embedded target)");
     public static final ConfigKey SQLSERVER_USER = key("sqlserver.user", "SQLSERVER_USER", "", false,
             "SQL Server login (needs SELECT/INSERT/UPDATE/DELETE on the two clinic tables, ALTER on tblAlignerNotes for IDENTITY_INSERT, and the ledger)");

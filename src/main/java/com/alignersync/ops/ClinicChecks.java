@@ -24,7 +24,7 @@ final class ClinicChecks {
     static final String LEDGER = "ledger";
     static final String TABLES = "clinic tables";
     /** Every check's name, for the SKIP lines when SQL Server cannot be asked; the rights are the same in both dialects. */
-    static final List<String> NAMES = java.util.stream.Stream.concat(Stream.of(REACHABLE, LEDGER, TABLES),
+    static final List<String> NAMES = java.util.stream.Stream.concat(Stream.of(REACHABLE, ConnectionSecurity.SQL_SERVER, LEDGER, TABLES),
             SinkRights.required(SqlDialect.SQL_SERVER).stream().map(SinkRights.Right::name)).toList();
 
     private final SqlServerConfig config;
@@ -39,6 +39,7 @@ final class ClinicChecks {
             DatabaseMetaData meta = connection.getMetaData();
             results.add(CheckResult.ok(REACHABLE, meta.getDatabaseProductName() + " " + meta.getDatabaseProductVersion()
                     + (config.user() == null || config.user().isEmpty() ? "" : " as " + config.user())));
+            results.add(ConnectionSecurity.sqlServer(config.jdbcUrl()));
             // The same probes SqlServerSink.checkReady() runs, one line each.
             String ledgerProblem = probe(connection, database.dialect().ledgerProbe());
             results.add(ledgerProblem == null

@@ -27,7 +27,8 @@ final class PortalChecks {
     static final String UPDATED_AT = "aligner_notes.updated_at";
     static final String SLOT = "replication slot";
     static final String ORIGIN = "origin stamps";
-    static final List<String> NAMES = List.of(REACHABLE, WAL_LEVEL, REPLICATION, PUBLICATION, REPLICA_IDENTITY, UPDATED_AT, ORIGIN, SLOT);
+    static final List<String> NAMES = List.of(REACHABLE, ConnectionSecurity.POSTGRES, WAL_LEVEL, REPLICATION, PUBLICATION, REPLICA_IDENTITY,
+            UPDATED_AT, ORIGIN, SLOT);
 
     private static final List<String> TABLES = List.of("public.aligner_notes", "public.aligner_batches");
     private static final String HEARTBEAT = "public.aligner_sync_heartbeat";
@@ -46,6 +47,7 @@ final class PortalChecks {
         try (Connection connection = cdc.db().connect("aligner-sync check")) {
             results.add(CheckResult.ok(REACHABLE, cdc.db().user() + "@" + cdc.db().host() + ":" + cdc.db().port() + "/" + cdc.db().database()
                     + ", " + connection.getMetaData().getDatabaseProductName() + " " + connection.getMetaData().getDatabaseProductVersion()));
+            results.add(ConnectionSecurity.postgres(cdc.db()));
             results.add(guard(WAL_LEVEL, () -> walLevel(connection)));
             results.add(guard(REPLICATION, () -> replicationRight(connection)));
             results.add(guard(PUBLICATION, () -> publication(connection)));
