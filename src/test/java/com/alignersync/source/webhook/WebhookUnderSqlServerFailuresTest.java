@@ -81,13 +81,22 @@ class WebhookUnderSqlServerFailuresTest {
 
             List<Answer> answers = postConcurrently(http, bodies);
 
+            // Note 7 is parked once other keys have committed since it was first refused (the evidence that
+            // it is the row, not SQL Server); refused before any had, it is held and answered 503, and its
+            // next delivery (CDC, the poller, or here the same webhook again) is parked.
             Map<String, Integer> results = new TreeMap<>();
-            for (Answer answer : answers) {
+            for (int i = 0; i < answers.size(); i++) {
+                Answer answer = answers.get(i);
+                if (i == 6 && answer.status() == 503) {
+                    answer = http.post(bodies.get(6));
+                }
                 assertEquals(200, answer.status(), answer.toString());
                 results.merge(answer.text("result"), 1, Integer::sum);
+                if (i == 6) {
+                    assertTrue(answer.text("detail").contains("error 50000"), answer.toString());
+                }
             }
             assertEquals(Map.of("applied", 39, "dead_letter", 1), results);
-            assertTrue(answers.get(6).text("detail").contains("error 50000"), answers.get(6).toString());
             assertNull(http.note(7));
             assertNotNull(http.note(8));
             assertEquals(1, http.deadLetters.count());
