@@ -4,7 +4,9 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import com.alignersync.event.SourceTable;
 import java.util.Collection;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.Map;
@@ -16,10 +18,11 @@ import java.util.Objects;
  * whole streams (a single-key batch never met the "every key refused" threshold, and a new NOT
  * NULL column emptied every input into dead letters), so the verdict rests on evidence:
  * <ul>
- *   <li><b>a bad row</b> ({@link Verdict#PARK}): the key is refused while other keys commit, after it
- *       was first refused, in any batch of any input;</li>
+ *   <li><b>a bad row</b> ({@link Verdict#PARK}): other keys of the same table commit after it was
+ *       first refused, in any batch of any input (a clinic trigger broken for notes says nothing
+ *       when batches commit);</li>
  *   <li><b>systemic</b> ({@link Verdict#SYSTEMIC}): {@code systemicKeys} distinct keys refused the
- *       same way (error number and SQLState) with no commit since the first of them;</li>
+ *       same way (error number and SQLState) with no commit of their table since;</li>
  *   <li><b>not known yet</b> ({@link Verdict#HOLD}): neither; the batch is not done, the input keeps its
  *       position and delivers it again, and the evidence gathers meanwhile.</li>
  * </ul>
@@ -40,7 +43,8 @@ final class RefusalEvidence {
     private final Duration window;
     private final int systemicKeys;
     private final Map<SinkKey, Refusal> refused = new HashMap<>();
-    private long commits;
+    /** Transactions that wrote rows of each table: the evidence that SQL Server takes that table's rows. */
+    private final Map<SourceTable, Long> commits = new EnumMap<>(SourceTable.class);
 
     RefusalEvidence(Clock clock, Duration window, int systemicKeys) {
         this.clock = clock;
@@ -50,28 +54,31 @@ final class RefusalEvidence {
 
     /** A transaction holding these keys committed: evidence that SQL Server takes rows, and these keys are no longer refused. */
     synchronized void committed(Collection<SinkKey> keys) {
-        if (keys.isEmpty()) {
-            return;
-        }
-        commits++;
+        keys.stream().map(SinkKey::table).distinct().forEach(table -> commits.merge(table, 1L, Long::sum));
         keys.forEach(refused::remove);
     }
 
     /** This key, alone in its transaction, was refused with {@code e}: what the evidence says now. */
     synchronized Verdict refused(SinkKey key, SQLException e) {
         forgetOld();
-        Refusal refusal = refused.computeIfAbsent(key, k -> new Refusal(clock.instant(), commits, e.getErrorCode(), e.getSQLState()));
-        if (commits > refusal.commitsBefore()) {
+        long now = commits(key.table());
+        Refusal refusal = refused.computeIfAbsent(key, k -> new Refusal(clock.instant(), now, e.getErrorCode(), e.getSQLState()));
+        if (now > refusal.commitsBefore()) {
             return Verdict.PARK;
         }
-        long sameWayNoCommit = refused.values().stream().filter(r -> r.commitsBefore() == commits && r.sameWay(refusal)).count();
+        long sameWayNoCommit = refused.entrySet().stream().filter(r -> r.getKey().table() == key.table()
+                && r.getValue().commitsBefore() == now && r.getValue().sameWay(refusal)).count();
         return sameWayNoCommit >= systemicKeys ? Verdict.SYSTEMIC : Verdict.HOLD;
     }
 
     /** A held key, looked at again after the rest of its batch was tried: PARK if other keys committed since. */
     synchronized Verdict recheck(SinkKey key) {
         Refusal refusal = refused.get(key);
-        return refusal != null && commits > refusal.commitsBefore() ? Verdict.PARK : Verdict.HOLD;
+        return refusal != null && commits(key.table()) > refusal.commitsBefore() ? Verdict.PARK : Verdict.HOLD;
+    }
+
+    private long commits(SourceTable table) {
+        return commits.getOrDefault(table, 0L);
     }
 
     private void forgetOld() {

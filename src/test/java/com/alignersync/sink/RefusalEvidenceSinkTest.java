@@ -186,6 +186,22 @@ class RefusalEvidenceSinkTest {
     }
 
     @Test
+    void commitsOfAnotherTableAreNoEvidenceAgainstARow() throws Exception {
+        // A clinic trigger broken for every note, while batches keep committing: no note is a bad row.
+        for (long id = 1; id <= 6; id++) {
+            sqlServer.triggerFails(NOTES, id, SqlServerError.TRIGGER_THROW, Effect.DOOM, -1);
+        }
+        target.insertBatch(40, 3187, 14);
+        for (int id = 1; id <= 4; id++) {
+            ChangeEvent note = doctorNote(Input.CDC, Op.CREATE, id, "edit " + id, id);
+            assertThrows(SinkUnavailableException.class, () -> sink.apply(List.of(note)));
+            assertEquals(Outcome.APPLIED, sink.apply(List.of(TestEvents.batchRead(Input.POLL, 40, 10 + id, id))).outcomes().get(0).outcome());
+        }
+        assertThrows(SinkMisconfiguredException.class, () -> sink.apply(List.of(doctorNote(Input.CDC, Op.CREATE, 5, "edit 5", 5))));
+        assertEquals(0, deadLetters.count());
+    }
+
+    @Test
     void aKeyWrittenPastTheBreakersLimitIsParkedWithAnAlarmAndOtherKeysFlow() throws Exception {
         sink = sink(FAST.withPingPong(3, Duration.ofMinutes(2)));
         target.insertBatch(40, 3187, 14);
