@@ -225,7 +225,11 @@ public enum ColumnType {
         return new IllegalArgumentException("expected " + description + ", got " + kindOf(raw));
     }
 
-    private static String kindOf(Object raw) {
+    /** What kind of JSON value {@code raw} is ("a string", "an array", ...), never the value: it may be note text. */
+    public static String kindOf(Object raw) {
+        if (raw == null) {
+            return "null";
+        }
         if (raw instanceof CharSequence) {
             return "a string";
         }

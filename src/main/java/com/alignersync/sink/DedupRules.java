@@ -102,19 +102,11 @@ public final class DedupRules {
                 boolean same = applied != null && in.contentHash().equals(applied.contentHash()) && !in.repair();
                 return same ? none(Verdict.SAME_CONTENT, seen) : new Decision(Verdict.APPLY, seen, TieBreak.NONE, ALL_FIELDS);
             }
-            Set<String> fields = new LinkedHashSet<>();
-            boolean clinicChanged = false;
-            for (FieldStamp stamp : in.stamps()) {
-                if (applied == null || stamp.changedAt() > applied.version()) {
-                    if (stamp.origin() == Origin.CLINIC) {
-                        clinicChanged = true;
-                    } else {
-                        fields.add(stamp.field().name());
-                    }
-                }
-            }
+            Set<String> fields = portalFieldsSince(applied, in.stamps());
+            boolean clinicChanged = in.stamps().stream()
+                    .anyMatch(stamp -> stamp.origin() == Origin.CLINIC && (applied == null || stamp.changedAt() > applied.version()));
             if (!fields.isEmpty()) {
-                return new Decision(Verdict.APPLY, seen, TieBreak.NONE, Set.copyOf(fields));
+                return new Decision(Verdict.APPLY, seen, TieBreak.NONE, fields);
             }
             return none(clinicChanged ? Verdict.CLINIC_ORIGIN : Verdict.SAME_CONTENT, seen);
         }

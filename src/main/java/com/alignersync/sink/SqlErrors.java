@@ -141,14 +141,6 @@ public final class SqlErrors {
     }
 
     /**
-     * The error's number and SQLState alone: what a log line or status may carry when the
-     * message can quote a row (a trigger's THROW, a conversion or truncation error).
-     */
-    public static String describeSafely(SQLException e) {
-        return "SQLState " + e.getSQLState() + ", code " + e.getErrorCode();
-    }
-
-    /**
      * A log-safe description: SQL state and vendor code, and the driver's message only where it
      * cannot quote a row (a connection, a lock, a login or a right). A refusal's message can
      * (2627's key, 2628's truncated value, a trigger's THROW anything): logs, status and webhook

@@ -229,7 +229,7 @@ public final class SqlServerSink implements Sink {
                 if (kind == SqlErrors.Kind.EVENT || (kind == SqlErrors.Kind.REFUSED && (failures.sameRefusals() >= config.isolateAfterFailures()
                         || failures.refusals() >= 2 * config.isolateAfterFailures()))) {
                     log.warn("sink: SQL Server refused a batch of {} keys ({}); applying it key by key, each in its own transaction,"
-                            + " to learn which keys it refuses", plan.groups().size(), SqlErrors.describeSafely(e));
+                            + " to learn which keys it refuses", plan.groups().size(), SqlErrors.describe(e));
                     return isolate(events, plan);
                 }
                 failures.backoff();
@@ -369,7 +369,7 @@ public final class SqlServerSink implements Sink {
                     sameRefusals = same ? sameRefusals + 1 : 1;
                     refusals++;
                     lastRefusal = e;
-                    log.warn("sink: SQL Server refused {} ({} time(s) the same way): {}", what, sameRefusals, SqlErrors.describeSafely(e));
+                    log.warn("sink: SQL Server refused {} ({} time(s) the same way): {}", what, sameRefusals, SqlErrors.describe(e));
                 }
                 case EVENT -> {
                 }
@@ -444,7 +444,7 @@ public final class SqlServerSink implements Sink {
         } catch (SQLException | RuntimeException check) {
             alive = false;
         }
-        return alive ? e : new SQLRecoverableException("the connection to SQL Server was lost (" + SqlErrors.describeSafely(e) + ")",
+        return alive ? e : new SQLRecoverableException("the connection to SQL Server was lost (" + SqlErrors.describe(e) + ")",
                 SqlErrors.CONNECTION_LOST_STATE, e.getErrorCode(), e);
     }
 
@@ -515,7 +515,7 @@ public final class SqlServerSink implements Sink {
                 connection.rollback();
             }
         } catch (SQLException e) {
-            throw new SinkUnavailableException("cannot read the ledger: " + SqlErrors.describeSafely(e), e);
+            throw new SinkUnavailableException("cannot read the ledger: " + SqlErrors.describe(e), e);
         }
         return Arrays.asList(verdicts);
     }

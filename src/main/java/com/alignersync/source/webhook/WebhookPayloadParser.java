@@ -2,6 +2,7 @@ package com.alignersync.source.webhook;
 
 import com.alignersync.event.ChangeEvent;
 import com.alignersync.event.ChangeEvents;
+import com.alignersync.event.ColumnType;
 import com.alignersync.event.Input;
 import com.alignersync.event.InvalidChangeException;
 import com.alignersync.event.JsonRows;
@@ -149,7 +150,7 @@ public final class WebhookPayloadParser {
         if (got >= 0) {
             Map<String, Object> row = side.equals("old_record") ? oldRecord : keyedRow;
             Object value = row == null || column == null ? null : row.get(column);
-            message = message.substring(0, got) + ", got " + javaJsonType(value);
+            message = message.substring(0, got) + ", got " + ColumnType.kindOf(value);
         }
         return e.outOfRange() ? WebhookRejection.unprocessable(path, message) : WebhookRejection.badRequest(path, message);
     }
@@ -163,25 +164,6 @@ public final class WebhookPayloadParser {
             case OBJECT, POJO -> "an object";
             default -> "null";
         };
-    }
-
-    private static String javaJsonType(Object value) {
-        if (value instanceof String) {
-            return "a string";
-        }
-        if (value instanceof Number) {
-            return "a number";
-        }
-        if (value instanceof Boolean) {
-            return "a boolean";
-        }
-        if (value instanceof java.util.List) {
-            return "an array";
-        }
-        if (value instanceof Map) {
-            return "an object";
-        }
-        return value == null ? "null" : "another type";
     }
 
     /** Table and type names are echoed to help the sender; a hostile value is cut short. */
