@@ -1,6 +1,7 @@
 // The aligner-sync status console. Reads only GET /api/sync/status (the same JSON scripts and
-// the status command read) and draws it; replays dead letters with the webhook secret, which
-// lives in this closure only: never a cookie, the URL or storage.
+// the status command read) and draws it: the public summary (states only) until the operator
+// secret is entered, then the detail; replays dead letters with the same secret, which lives in
+// this closure only: never a cookie, the URL or storage.
 (function () {
   'use strict';
 
@@ -252,7 +253,10 @@
     }
     var up = typeof summary.uptimeSeconds === 'number' ? ' · up ' + age(new Date(now - summary.uptimeSeconds * 1000).toISOString(), now).replace(' ago', '') : '';
     $('updated').textContent = 'updated ' + (summary.time ? timeOf(summary.time) : new Date(now).toISOString()) + up;
-    var warnings = Array.isArray(summary.warnings) ? summary.warnings.slice() : [];
+    // The public summary counts warnings; only the detail names them.
+    var warnings = Array.isArray(summary.warnings) ? summary.warnings.slice()
+      : (typeof summary.warnings === 'number' && summary.warnings > 0
+        ? [summary.warnings + ' warning(s): enter the operator secret to read them'] : []);
     if (summary.notReadyReason) { warnings.unshift('not ready: ' + summary.notReadyReason); }
     var ul = $('warnings');
     ul.replaceChildren.apply(ul, warnings.map(function (w) { return el('li', null, w); }));
@@ -403,7 +407,7 @@
     body.replaceChildren.apply(body, rows);
   }
 
-  function replay(event) {
+  function unlock(event) {
     event.preventDefault();
     var field = $('secret');
     if (field.value) {
@@ -411,11 +415,22 @@
       field.value = '';
     }
     if (!secret) {
-      $('replay-result').textContent = 'Enter the webhook secret (WEBHOOK_SECRET) to replay.';
+      $('unlock-result').textContent = 'Enter the operator secret (OPERATOR_SECRET).';
       field.focus();
       return;
     }
     showSecretHeld(true);
+    $('unlock-result').textContent = 'Checking the secret…';
+    refresh();
+  }
+
+  function replay(event) {
+    event.preventDefault();
+    if (!secret) {
+      $('replay-result').textContent = 'Enter the operator secret (OPERATOR_SECRET) above to replay.';
+      $('secret').focus();
+      return;
+    }
     $('replay').disabled = true;
     $('replay-result').textContent = 'Replaying…';
     fetch('/api/sync/dead-letters/replay', {
@@ -441,7 +456,8 @@
 
   function showSecretHeld(held) {
     $('forget').hidden = !held;
-    $('secret').placeholder = held ? 'secret held in this page' : 'WEBHOOK_SECRET';
+    $('unlock').hidden = held;
+    $('secret').hidden = held;
   }
 
   function forget() {
@@ -464,12 +480,24 @@
 
   function refresh() {
     if (timer) { clearTimeout(timer); }
-    return fetch('/api/sync/status', { cache: 'no-store', credentials: 'omit' })
+    var headers = secret ? { 'Authorization': 'Bearer ' + secret } : {};
+    return fetch('/api/sync/status', { cache: 'no-store', credentials: 'omit', headers: headers })
       .then(function (r) {
+        if (r.status === 401 && secret) {
+          // A wrong secret: forget it and show the summary again.
+          forget();
+          $('unlock-result').textContent = 'The operator secret was refused (401); showing the summary only.';
+          return fetch('/api/sync/status', { cache: 'no-store', credentials: 'omit' }).then(function (again) { return again.json(); });
+        }
         if (!r.ok) { throw new Error('status answered ' + r.status); }
         return r.json();
       })
       .then(function (status) {
+        if (status.detail === true) {
+          $('unlock-result').textContent = 'Showing the detail (operator secret held in this page).';
+        } else if (status.detailUnavailable) {
+          $('unlock-result').textContent = 'Summary only, for everyone: ' + status.detailUnavailable;
+        }
         last = status;
         $('offline').hidden = true;
         render(status);
@@ -486,8 +514,13 @@
   }
 
   document.addEventListener('DOMContentLoaded', function () {
+    $('unlock-form').addEventListener('submit', unlock);
     $('replay-form').addEventListener('submit', replay);
-    $('forget').addEventListener('click', function () { forget(); $('replay-result').textContent = 'Secret forgotten.'; });
+    $('forget').addEventListener('click', function () {
+      forget();
+      $('unlock-result').textContent = 'Secret forgotten; showing the summary only.';
+      refresh();
+    });
     window.addEventListener('resize', function () { if (last) { renderChart(last); } });
     refresh();
   });

@@ -1,6 +1,11 @@
 package com.alignersync.app;
 
+import com.alignersync.config.ConfigKey;
+import com.alignersync.config.ConfigKeys;
 import com.alignersync.config.DaemonConfig;
+import com.alignersync.http.ListenerStatus;
+import com.alignersync.http.OpsRoutes;
+import com.alignersync.status.StatusReport;
 import com.alignersync.config.UrlSecrets;
 import com.alignersync.http.DeadLetterReplayRoute;
 import com.alignersync.http.HttpServer;
@@ -61,10 +66,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The whole daemon: the data directory (locked), the sink, the HTTP server with the webhook,
- * the poll trigger and the reconcile trigger, then reconcile's schedule and the inputs, all
- * feeding the one sink. Parts start in that order and stop in reverse: the HTTP server stops
- * taking webhooks first, inputs let their in-flight batch commit and store their position, the
+ * The whole daemon: the data directory (locked), the sink, the inputs, reconcile's schedule and
+ * the two HTTP listeners (the public one with only the webhook; the ops one with the console,
+ * status, metrics and operator routes), all feeding the one sink. Parts start in that order and
+ * stop in reverse: the listeners stop taking requests first, inputs let their in-flight batch commit and store their position, the
  * sink's pool closes last, then the lock goes.
  *
  * <p>One failure path: a part that fails for good at run time calls {@link #fail}; whoever
@@ -76,7 +81,8 @@ public final class Daemon implements AutoCloseable {
 
     private final Deque<Stoppable> started = new ArrayDeque<>();
     private final CompletableFuture<Integer> exit = new CompletableFuture<>();
-    private HttpServer http;
+    private HttpServer publicHttp;
+    private HttpServer opsHttp;
     private PollInput poll;
     private ReconcileService reconcile;
     private boolean closed;
@@ -217,32 +223,17 @@ public final class Daemon implements AutoCloseable {
         started.push(new Stoppable("status history", history));
         statusSources.add(history);
 
-        http = new HttpServer(config.http(), statusSources, sinkStatus, registry, clock);
-        webhook.registerOn(http);
-        // The operator routes take the bearer secret only: a webhook signature does not cover the path, so a
-        // captured delivery must not be able to trigger a poll, a reconcile or a replay.
-        // Without a bearer secret they refuse everything: the webhook input warns in the log and in status.
-        RequestAuthenticator operator = webhook.authenticator().operator();
-        if (poll != null) {
-            new PollTrigger(poll, operator).registerOn(http);
+        if (config.webhook().enabled()) {
+            publicHttp = new HttpServer(config.http().webhook(), clock);
+            webhook.registerOn(publicHttp);
+            OpsRoutes.registerBareReadyOn(publicHttp, sinkStatus);
+            statusSources.add(new ListenerStatus(publicHttp, config.http().behindProxy()));
+        } else {
+            log.info("daemon: webhook input disabled (webhook.enabled=false): no public listener");
         }
-        // The console's replay button: the same replay as the CLI's, behind the poll trigger's authentication.
-        new DeadLetterReplayRoute(new DeadLetterReplay(sink.deadLetters(), sink.sink(), mapper), operator).registerOn(http);
-        if (reconcile != null) {
-            new ReconcileTrigger(reconcile, operator).registerOn(http);
-        }
-        if (portalReadable) {
-            CdcInput cdcInput = cdc;
-            PollInput pollInput = poll;
-            // verify --repair inside the daemon: a drifted row is repaired through this sink without stopping the sync.
-            new VerifyTrigger(new Verifier(portalReader, clinicRows, ledgerKeys, sink.sink(), new DeleteGuard(config.reconcile().maxDeletePercent()),
-                    clock), new LastVerifyStore(dataDirectory.root(), mapper), operator).registerOn(http);
-            Tracer tracer = new Tracer(portalReader, clinicRows, ledgerKeys, dataDirectory.root(), mapper, clock);
-            new TraceRoute(tracer, () -> new Trace.Delivery(
-                    cdcInput == null ? null : cdcInput.committedUpTo().orElse(null),
-                    pollInput == null ? null : pollInput.committedUpTo().orElse(null),
-                    pollInput == null ? null : pollInput.nextRun().orElse(null)), operator).registerOn(http);
-        }
+        opsHttp = new HttpServer(config.http().ops(), clock);
+        registerOpsRoutes(opsHttp, config, statusSources, sinkStatus, registry, webhook.authenticator().operator(), sink,
+                portalReader, clinicRows, ledgerKeys, cdc, dataDirectory, mapper, clock);
 
         if (reconcile != null) {
             reconcile.start();
@@ -275,15 +266,12 @@ public final class Daemon implements AutoCloseable {
             started.push(new Stoppable("poll", poll::stop));
         }
         // Last, so that the engine's start (slot, publication, schema: about a second) runs on its own thread
-        // while this one starts the HTTP server (the other 0.7 s of a start); /ready waits for CDC streaming anyway.
-        // Should the port be taken, the inputs started above are stopped again, in reverse order.
-        try {
-            http.start();
-        } catch (RuntimeException e) {
-            throw new StartupException(ExitCodes.HTTP, "cannot listen on " + config.http().bindAddress() + ":" + config.http().port()
-                    + " (" + e.getMessage() + "): is the port in use? set PORT", e);
+        // while this one starts the HTTP listeners (the other 0.7 s of a start); /ready waits for CDC streaming anyway.
+        // Should a port be taken, the inputs started above are stopped again, in reverse order.
+        startListener(opsHttp, ConfigKeys.OPS_PORT);
+        if (publicHttp != null) {
+            startListener(publicHttp, ConfigKeys.PORT);
         }
-        started.push(new Stoppable("http", http::stop));
         log.info("daemon: running (cdc {}, webhook {}, poll {})", config.cdc().enabled() ? "on" : "off",
                 config.webhook().enabled() ? "on" : "off", poll != null ? "on" : "off");
     }
@@ -340,9 +328,60 @@ public final class Daemon implements AutoCloseable {
                 ? n.longValue() : null;
     }
 
-    /** The HTTP port (useful when configured as 0). */
-    public int httpPort() {
-        return http.port();
+    /**
+     * The operator routes take the operator secret only: a webhook signature does not cover the path, so
+     * a captured delivery must not be able to trigger a poll, a reconcile or a replay. Without that secret
+     * they refuse everything, and the webhook input warns in the log and in status.
+     */
+    private void registerOpsRoutes(HttpServer ops, DaemonConfig config, List<StatusSource> statusSources, SinkStatus sinkStatus,
+                                   PrometheusMeterRegistry registry, RequestAuthenticator operator, SinkRuntime sink,
+                                   PortalReader portalReader, ClinicRows clinicRows, LedgerKeys ledgerKeys, CdcInput cdc,
+                                   DataDirectory dataDirectory, ObjectMapper mapper, Clock clock) {
+        if (!config.http().ops().loopback()) {
+            log.warn("http: the ops listener binds {} (ops.bind-address): the console, the status summary and /metrics are served"
+                    + " in clear text to that network; keep it on 127.0.0.1 and reach it through an SSH tunnel or a TLS proxy",
+                    config.http().ops().bindAddress());
+        }
+        new OpsRoutes(new StatusReport(statusSources, sinkStatus, clock), sinkStatus, registry, operator).registerOn(ops);
+        if (poll != null) {
+            new PollTrigger(poll, operator).registerOn(ops);
+        }
+        // The console's replay button: the same replay as the CLI's.
+        new DeadLetterReplayRoute(new DeadLetterReplay(sink.deadLetters(), sink.sink(), mapper), operator).registerOn(ops);
+        if (reconcile != null) {
+            new ReconcileTrigger(reconcile, operator).registerOn(ops);
+        }
+        if (portalReader != null) {
+            PollInput pollInput = poll;
+            // verify --repair inside the daemon: a drifted row is repaired through this sink without stopping the sync.
+            new VerifyTrigger(new Verifier(portalReader, clinicRows, ledgerKeys, sink.sink(), new DeleteGuard(config.reconcile().maxDeletePercent()),
+                    clock), new LastVerifyStore(dataDirectory.root(), mapper), operator).registerOn(ops);
+            Tracer tracer = new Tracer(portalReader, clinicRows, ledgerKeys, dataDirectory.root(), mapper, clock);
+            new TraceRoute(tracer, () -> new Trace.Delivery(
+                    cdc == null ? null : cdc.committedUpTo().orElse(null),
+                    pollInput == null ? null : pollInput.committedUpTo().orElse(null),
+                    pollInput == null ? null : pollInput.nextRun().orElse(null)), operator).registerOn(ops);
+        }
+    }
+
+    private void startListener(HttpServer server, ConfigKey port) throws StartupException {
+        try {
+            server.start();
+        } catch (RuntimeException e) {
+            throw new StartupException(ExitCodes.HTTP, "cannot start the " + server.config() + " (" + e.getMessage()
+                    + "): is the port in use? set " + port.label(), e);
+        }
+        started.push(new Stoppable(server.config().name() + " listener", server::stop));
+    }
+
+    /** The public (webhook) listener's port (useful when configured as 0); -1 when the webhook is off. */
+    public int webhookPort() {
+        return publicHttp == null ? -1 : publicHttp.port();
+    }
+
+    /** The ops listener's port (console, status, metrics, operator routes). */
+    public int opsPort() {
+        return opsHttp.port();
     }
 
     /** A part failed for good: the daemon should stop with this exit code. */

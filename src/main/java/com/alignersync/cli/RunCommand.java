@@ -71,7 +71,7 @@ final class RunCommand implements Callable<Integer> {
             dataDirectory = null; // the daemon owns it now, and releases it even when it cannot start
             Daemon daemon = Daemon.start(daemonConfig, owned, Clock.systemUTC());
             if (embeddedDefault != null) {
-                spec.commandLine().getOut().println(embeddedDefault.instructions(daemon.httpPort()));
+                spec.commandLine().getOut().println(embeddedDefault.instructions(daemon.webhookPort(), daemon.opsPort()));
                 spec.commandLine().getOut().flush();
             }
             EmbeddedStack portalAndClinic = stack;

@@ -32,7 +32,8 @@ public final class ConfigKeys {
     public static final ConfigKey DATA_DIR = key("data.dir", "DATA_DIR", "data", false,
             "Directory for offsets, poll cursors, dead letters and the lock file");
     public static final ConfigKey PORT = key("http.port", "PORT", "3000", false,
-            "HTTP port for the webhook, status, health and metrics endpoints");
+            "Port of the public listener, the one Supabase's webhooks reach: it serves POST /api/sync/webhook and a bare"
+                    + " GET /health, nothing else (the console, status, metrics and operator routes are on ops.port)");
 
     public static final ConfigKey SQLSERVER_POOL_SIZE = key("sqlserver.pool-size", null, "4", false,
             "Maximum connections to SQL Server");
@@ -94,6 +95,9 @@ public final class ConfigKeys {
             "Standard Webhooks signing secret, v1,whsec_<base64> (or whsec_<base64>); when set, requests signed with"
                     + " webhook-id, webhook-timestamp and webhook-signature headers are accepted too, on the webhook only (a"
                     + " signature does not cover the path, so the operator routes take only webhook.secret)");
+    public static final ConfigKey WEBHOOK_SIGNING_SECRET_PREVIOUS = key("webhook.signing-secret-previous", null, null, true,
+            "During a rotation of the signing secret: the old one, whose signatures the webhook still accepts beside"
+                    + " webhook.signing-secret's until every sender signs with the new one; then remove it");
     public static final ConfigKey WEBHOOK_SIGNATURE_TOLERANCE_SECONDS = key("webhook.signature-tolerance-seconds", null, "300", false,
             "How far a signed request's webhook-timestamp may be from this machine's clock, in seconds (replay protection)");
     public static final ConfigKey WEBHOOK_MAX_BODY_BYTES = key("webhook.max-body-bytes", null, "262144", false,
@@ -102,9 +106,30 @@ public final class ConfigKeys {
             "Longest a webhook request waits for its SQL Server commit before it is answered 503 (a redelivery is safe);"
                     + " keep it at or below the timeout of the Supabase webhook (pg_net's default is 1000 ms)");
     public static final ConfigKey HTTP_BIND_ADDRESS = key("http.bind-address", null, "0.0.0.0", false,
-            "Address the HTTP server listens on (0.0.0.0 for all interfaces, 127.0.0.1 for local only)");
+            "Address the public (webhook) listener binds (0.0.0.0 for all interfaces, 127.0.0.1 for a reverse proxy on this"
+                    + " machine); any address but a loopback one needs http.tls.certificate, or http.behind-proxy=true");
+    public static final ConfigKey HTTP_TLS_CERTIFICATE = key("http.tls.certificate", null, null, false,
+            "TLS certificate of the public listener: a PEM file with the chain, leaf first (Let's Encrypt's fullchain.pem),"
+                    + " together with http.tls.private-key; or a PKCS#12 file (.p12 or .pfx) holding key and chain. Read again when"
+                    + " it changes, so a renewal needs no restart");
+    public static final ConfigKey HTTP_TLS_PRIVATE_KEY = key("http.tls.private-key", null, null, false,
+            "PEM private key of a PEM http.tls.certificate (PKCS#8 'BEGIN PRIVATE KEY', such as Let's Encrypt's privkey.pem,"
+                    + " or PKCS#1 'BEGIN RSA PRIVATE KEY'); leave unset for a PKCS#12 certificate");
+    public static final ConfigKey HTTP_TLS_KEY_STORE_PASSWORD = key("http.tls.key-store-password", null, "", true,
+            "Password of a PKCS#12 http.tls.certificate (empty for none)");
+    public static final ConfigKey HTTP_TLS_RELOAD_CHECK_SECONDS = key("http.tls.reload-check-seconds", null, "60", false,
+            "How often the certificate files are checked for a renewal, in seconds; a changed pair that loads is used for new"
+                    + " connections, one that does not (half written, key and certificate not matching) is retried and the old one kept");
+    public static final ConfigKey HTTP_BEHIND_PROXY = key("http.behind-proxy", null, "false", false,
+            "true when a reverse proxy terminates TLS in front of the public listener (docs/security.md ships a tested"
+                    + " configuration): the listener may then speak plain HTTP on an address other than a loopback one");
+    public static final ConfigKey OPS_PORT = key("ops.port", null, "3001", false,
+            "Port of the ops listener: the console at /, /api/sync/status, /health, /ready, /metrics and the operator routes");
+    public static final ConfigKey OPS_BIND_ADDRESS = key("ops.bind-address", null, "127.0.0.1", false,
+            "Address the ops listener binds; keep it local (Prometheus on this machine, an SSH tunnel): another address"
+                    + " serves the console, status and metrics in clear text to that network (the start-up log and check warn)");
     public static final ConfigKey HTTP_MAX_CONNECTIONS = key("http.max-connections", null, "256", false,
-            "Connections the HTTP server accepts at once; past it it stops accepting until one closes (a flood of idle or slow"
+            "Connections each HTTP listener accepts at once; past it it stops accepting until one closes (a flood of idle or slow"
                     + " connections cannot take every thread)");
     public static final ConfigKey HTTP_IDLE_TIMEOUT_MS = key("http.idle-timeout-ms", null, "10000", false,
             "A connection or request idle this long is closed, in milliseconds");

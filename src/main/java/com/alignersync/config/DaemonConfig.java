@@ -32,6 +32,9 @@ public record DaemonConfig(
                     + " Run connector-config/supabase-setup.sql on the portal database and set " + ConfigKeys.POLL_NOTES_CURSOR.label()
                     + " to auto, or set " + ConfigKeys.CDC_ENABLED.label() + " to false");
         }
+        if (config.webhook().enabled()) {
+            config.http().plainTextExposure().ifPresent(reader::problem);
+        }
         reader.throwIfProblems();
         return config;
     }

@@ -1,35 +1,53 @@
 package com.alignersync.config;
 
-import java.time.Duration;
+import java.util.Optional;
 
 /**
- * Where the HTTP server (webhook, status, health, metrics) listens, how long it drains on stop,
- * and the limits that keep a flood of slow or idle connections (before any authentication) from
- * starving real webhooks.
+ * The daemon's two HTTP listeners. The public one carries only the webhook, the one route
+ * Supabase must reach from the internet, and refuses to speak plain HTTP on a reachable
+ * address unless a TLS proxy is in front of it. The ops one (console, status, metrics,
+ * operator routes) stays on this machine by default.
  *
- * @param maxConnections     connections accepted at once; past it Jetty stops accepting until one closes
- * @param idleTimeout        a connection (or request stream) idle this long is closed
- * @param minRequestDataRate bytes per second a request body must arrive at (a trickled body is cut off); 0 turns it off
+ * @param behindProxy a reverse proxy terminates TLS in front of the public listener
  */
-public record HttpServerConfig(String bindAddress, int port, Duration stopTimeout, int maxConnections, Duration idleTimeout,
-                               long minRequestDataRate) {
-
-    public HttpServerConfig(String bindAddress, int port, Duration stopTimeout) {
-        this(bindAddress, port, stopTimeout, 256, Duration.ofSeconds(10), 4_096);
-    }
+public record HttpServerConfig(HttpListenerConfig webhook, HttpListenerConfig ops, boolean behindProxy) {
 
     public static HttpServerConfig from(ConfigReader reader) {
-        String bind = reader.string(ConfigKeys.HTTP_BIND_ADDRESS);
-        if (bind == null || bind.isBlank() || bind.chars().anyMatch(Character::isWhitespace)) {
-            reader.problem(ConfigKeys.HTTP_BIND_ADDRESS.label() + " is '" + bind + "': expected an address such as 0.0.0.0 or 127.0.0.1");
+        HttpLimits limits = HttpLimits.from(reader);
+        Optional<TlsConfig> tls = TlsConfig.from(reader);
+        HttpListenerConfig webhook = new HttpListenerConfig("public", address(reader, ConfigKeys.HTTP_BIND_ADDRESS),
+                reader.intInRange(ConfigKeys.PORT, 0, 65_535), tls, limits);
+        HttpListenerConfig ops = new HttpListenerConfig("ops", address(reader, ConfigKeys.OPS_BIND_ADDRESS),
+                reader.intInRange(ConfigKeys.OPS_PORT, 0, 65_535), Optional.empty(), limits);
+        if (webhook.port() != 0 && webhook.port() == ops.port()) {
+            reader.problem(ConfigKeys.OPS_PORT.label() + " and " + ConfigKeys.PORT.label() + " are both " + ops.port()
+                    + ": the ops listener (console, status, metrics) needs a port of its own, e.g. " + ConfigKeys.OPS_PORT.property()
+                    + "=" + (ops.port() + 1));
         }
-        return new HttpServerConfig(
-                bind,
-                // 0 picks a free port, which tests use.
-                reader.intInRange(ConfigKeys.PORT, 0, 65_535),
-                reader.millis(ConfigKeys.HTTP_STOP_TIMEOUT_MS, 0, 600_000),
-                reader.intInRange(ConfigKeys.HTTP_MAX_CONNECTIONS, 8, 100_000),
-                reader.millis(ConfigKeys.HTTP_IDLE_TIMEOUT_MS, 500, 600_000),
-                reader.intInRange(ConfigKeys.HTTP_MIN_REQUEST_DATA_RATE, 0, 100_000_000));
+        return new HttpServerConfig(webhook, ops, reader.bool(ConfigKeys.HTTP_BEHIND_PROXY));
+    }
+
+    /**
+     * Why the public listener must not start as configured: plain HTTP on an address other
+     * machines reach, with nothing said about a proxy in front. Asked only when the webhook is on.
+     */
+    public Optional<String> plainTextExposure() {
+        if (webhook.loopback() || webhook.tls().isPresent() || behindProxy) {
+            return Optional.empty();
+        }
+        return Optional.of(ConfigKeys.HTTP_BIND_ADDRESS.label() + " is " + webhook.bindAddress() + ", so the webhook (patient notes"
+                + " and its secret) would cross the network in clear text: set " + ConfigKeys.HTTP_TLS_CERTIFICATE.label()
+                + " (and " + ConfigKeys.HTTP_TLS_PRIVATE_KEY.label() + ") for TLS here, or " + ConfigKeys.HTTP_BEHIND_PROXY.label()
+                + "=true when a reverse proxy terminates TLS in front of it (docs/security.md), or "
+                + ConfigKeys.HTTP_BIND_ADDRESS.property() + "=127.0.0.1 for a proxy on this machine");
+    }
+
+    private static String address(ConfigReader reader, ConfigKey key) {
+        String bind = reader.string(key);
+        if (bind == null || bind.isBlank() || bind.chars().anyMatch(Character::isWhitespace)) {
+            reader.problem(key.label() + " is '" + bind + "': expected an address such as 0.0.0.0 or 127.0.0.1");
+            return "127.0.0.1";
+        }
+        return bind;
     }
 }

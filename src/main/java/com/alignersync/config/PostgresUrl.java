@@ -8,9 +8,15 @@ import java.util.Locale;
  * A Postgres connection as Supabase shows it, {@code postgresql://user:password@host:port/db?sslmode=require},
  * parsed once. The password may be percent-encoded (a literal {@code +} stays a plus).
  *
- * @param sslMode null when the URL does not set one
+ * @param sslMode     null when the URL does not set one
+ * @param sslRootCert the CA certificate file that sslmode=verify-full checks the server against (Supabase's
+ *                    prod-ca-2021.crt); null when unset (the driver then looks in ~/.postgresql/root.crt)
  */
-public record PostgresUrl(String host, int port, String database, String user, String password, String sslMode) {
+public record PostgresUrl(String host, int port, String database, String user, String password, String sslMode, String sslRootCert) {
+
+    public PostgresUrl(String host, int port, String database, String user, String password, String sslMode) {
+        this(host, port, database, user, password, sslMode, null);
+    }
 
     /** Supavisor, Supabase's pooler, cannot carry a replication connection. */
     public boolean isSupabasePooler() {
@@ -20,7 +26,14 @@ public record PostgresUrl(String host, int port, String database, String user, S
     /** A JDBC URL without credentials (they go as separate properties, so they are never logged with the URL). */
     public String jdbcUrl() {
         String hostPart = host.contains(":") ? "[" + host + "]" : host;
-        return "jdbc:postgresql://" + hostPart + ":" + port + "/" + database + (sslMode == null ? "" : "?sslmode=" + sslMode);
+        StringBuilder query = new StringBuilder();
+        if (sslMode != null) {
+            query.append("sslmode=").append(java.net.URLEncoder.encode(sslMode, StandardCharsets.UTF_8));
+        }
+        if (sslRootCert != null) {
+            query.append(query.isEmpty() ? "" : "&").append("sslrootcert=").append(java.net.URLEncoder.encode(sslRootCert, StandardCharsets.UTF_8));
+        }
+        return "jdbc:postgresql://" + hostPart + ":" + port + "/" + database + (query.isEmpty() ? "" : "?" + query);
     }
 
     /**
@@ -106,14 +119,17 @@ public record PostgresUrl(String host, int port, String database, String user, S
             }
         }
         String sslMode = null;
+        String sslRootCert = null;
         if (query != null) {
             for (String pair : query.split("&")) {
                 if (pair.startsWith("sslmode=")) {
                     sslMode = decode(pair.substring("sslmode=".length()));
+                } else if (pair.startsWith("sslrootcert=")) {
+                    sslRootCert = decode(pair.substring("sslrootcert=".length()));
                 }
             }
         }
-        return new PostgresUrl(host, port, database, user, password, sslMode);
+        return new PostgresUrl(host, port, database, user, password, sslMode, sslRootCert);
     }
 
     private static String decode(String text) {
@@ -141,6 +157,7 @@ public record PostgresUrl(String host, int port, String database, String user, S
     /** Records print every component: keep the password out. */
     @Override
     public String toString() {
-        return "PostgresUrl[" + user + "@" + host + ":" + port + "/" + database + (sslMode == null ? "" : ", sslmode=" + sslMode) + ", password=****]";
+        return "PostgresUrl[" + user + "@" + host + ":" + port + "/" + database + (sslMode == null ? "" : ", sslmode=" + sslMode)
+                + (sslRootCert == null ? "" : ", sslrootcert=" + sslRootCert) + ", password=****]";
     }
 }

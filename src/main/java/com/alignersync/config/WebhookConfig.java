@@ -13,10 +13,16 @@ import java.util.Locale;
  * @param sinkTimeout  the longest a request waits for its commit before it is answered 503
  * @param previousBearerSecret a second bearer secret the webhook accepts while Supabase's webhooks move to a new one; null when unset
  * @param operatorSecret       the operator routes' own bearer secret; null when unset (they then take the webhook's)
+ * @param previousSigningKey   a second Standard Webhooks key accepted while a rotation is under way; null when unset
  */
 public record WebhookConfig(boolean enabled, Auth auth, String bearerSecret, byte[] signingKey,
                             Duration signatureTolerance, int maxBodyBytes, Duration sinkTimeout, String previousBearerSecret,
-                            String operatorSecret) {
+                            String operatorSecret, byte[] previousSigningKey) {
+
+    public WebhookConfig(boolean enabled, Auth auth, String bearerSecret, byte[] signingKey, Duration signatureTolerance, int maxBodyBytes,
+                         Duration sinkTimeout, String previousBearerSecret, String operatorSecret) {
+        this(enabled, auth, bearerSecret, signingKey, signatureTolerance, maxBodyBytes, sinkTimeout, previousBearerSecret, operatorSecret, null);
+    }
 
     public WebhookConfig(boolean enabled, Auth auth, String bearerSecret, byte[] signingKey, Duration signatureTolerance, int maxBodyBytes,
                          Duration sinkTimeout) {
@@ -42,7 +48,8 @@ public record WebhookConfig(boolean enabled, Auth auth, String bearerSecret, byt
         boolean enabled = reader.bool(ConfigKeys.WEBHOOK_ENABLED);
         Auth auth = reader.choice(ConfigKeys.WEBHOOK_AUTH, Auth.class);
         String bearer = reader.string(ConfigKeys.WEBHOOK_SECRET);
-        byte[] signingKey = signingKey(reader, reader.string(ConfigKeys.WEBHOOK_SIGNING_SECRET));
+        byte[] signingKey = signingKey(reader, ConfigKeys.WEBHOOK_SIGNING_SECRET);
+        byte[] previousSigningKey = signingKey(reader, ConfigKeys.WEBHOOK_SIGNING_SECRET_PREVIOUS);
         int toleranceSeconds = reader.intInRange(ConfigKeys.WEBHOOK_SIGNATURE_TOLERANCE_SECONDS, 1, 86_400);
         int maxBody = reader.intInRange(ConfigKeys.WEBHOOK_MAX_BODY_BYTES, 1_024, 64 * 1024 * 1024);
         Duration sinkTimeout = reader.millis(ConfigKeys.WEBHOOK_SINK_TIMEOUT_MS, 50, 600_000);
@@ -69,6 +76,14 @@ public record WebhookConfig(boolean enabled, Auth auth, String bearerSecret, byt
             reader.problem(ConfigKeys.WEBHOOK_SIGNING_SECRET.label() + " is a key of " + signingKey.length + " bytes, shorter than "
                     + MIN_SECRET_LENGTH + ": use the secret the Supabase dashboard generates (v1,whsec_<base64> of 24 or more bytes)");
         }
+        if (previousSigningKey != null && previousSigningKey.length < MIN_SECRET_LENGTH) {
+            reader.problem(ConfigKeys.WEBHOOK_SIGNING_SECRET_PREVIOUS.label() + " is a key of " + previousSigningKey.length
+                    + " bytes, shorter than " + MIN_SECRET_LENGTH + ": it must be the signing secret in use before the rotation");
+        }
+        if (previousSigningKey != null && signingKey == null) {
+            reader.problem(ConfigKeys.WEBHOOK_SIGNING_SECRET_PREVIOUS.label() + " is set but " + ConfigKeys.WEBHOOK_SIGNING_SECRET.label()
+                    + " is not: a rotation keeps the old key beside the new one; set the new one in webhook.signing-secret");
+        }
         if (enabled && auth == Auth.BEARER && bearer == null && signingKey == null) {
             reader.problem(ConfigKeys.WEBHOOK_SECRET.label() + " is not set, and neither is " + ConfigKeys.WEBHOOK_SIGNING_SECRET.label()
                     + ": the webhook does not accept unauthenticated requests. Set WEBHOOK_SECRET to a long random value and add"
@@ -76,12 +91,13 @@ public record WebhookConfig(boolean enabled, Auth auth, String bearerSecret, byt
                     + " or, only on a closed network, set " + ConfigKeys.WEBHOOK_AUTH.property() + "=none explicitly");
         }
         return new WebhookConfig(enabled, auth, bearer, signingKey, Duration.ofSeconds(toleranceSeconds), maxBody, sinkTimeout, previous,
-                operator);
+                operator, previousSigningKey);
     }
 
     /** Accepts {@code v1,whsec_<base64>} (as Supabase shows it), {@code whsec_<base64>} or bare base64. */
-    private static byte[] signingKey(ConfigReader reader, String configured) {
-        if (configured == null) {
+    private static byte[] signingKey(ConfigReader reader, ConfigKey setting) {
+        String configured = reader.string(setting);
+        if (configured == null || configured.isBlank()) {
             return null;
         }
         String encoded = configured.trim();
@@ -99,7 +115,7 @@ public record WebhookConfig(boolean enabled, Auth auth, String bearerSecret, byt
         } catch (IllegalArgumentException e) {
             // reported below, without the value: it is a secret
         }
-        reader.problem(ConfigKeys.WEBHOOK_SIGNING_SECRET.label() + " is not a Standard Webhooks secret: expected v1,whsec_<base64>"
+        reader.problem(setting.label() + " is not a Standard Webhooks secret: expected v1,whsec_<base64>"
                 + " as shown in the Supabase dashboard");
         return null;
     }
@@ -121,6 +137,7 @@ public record WebhookConfig(boolean enabled, Auth auth, String bearerSecret, byt
                 + ", previousBearerSecret=" + (previousBearerSecret == null ? "(unset)" : "****")
                 + ", operatorSecret=" + (operatorSecret == null ? "(unset)" : "****")
                 + ", signingKey=" + (signingKey == null ? "(unset)" : "****")
+                + ", previousSigningKey=" + (previousSigningKey == null ? "(unset)" : "****")
                 + ", signatureTolerance=" + signatureTolerance + ", maxBodyBytes=" + maxBodyBytes + ", sinkTimeout=" + sinkTimeout + "]";
     }
 }

@@ -132,7 +132,7 @@ public final class EmbeddedDefault {
     }
 
     /** What a newcomer reads once the daemon is up: how to make an edit, and how to see it land. */
-    public String instructions(int httpPort) {
+    public String instructions(int webhookPort, int opsPort) {
         String psql = "psql " + stack.portalUrl();
         String h2 = "java -cp target/aligner-sync.jar org.h2.tools.Shell -url \"" + stack.clinicJdbcUrl() + "\"";
         String secretFile = root.resolve("webhook-secret").toString();
@@ -147,13 +147,13 @@ public final class EmbeddedDefault {
                 "  " + psql + " -c \"insert into aligner_notes (note_id, aligner_set_id, note_type, note_text) values (90100, 3187, 'Doctor', 'Please shorten batch 4')\"",
                 "",
                 "Send a Supabase webhook by hand (a new Doctor note, stamped now):",
-                "  curl -s -X POST localhost:" + httpPort + "/api/sync/webhook -H \"Authorization: Bearer $(cat " + secretFile + ")\" \\",
+                "  curl -s -X POST localhost:" + webhookPort + "/api/sync/webhook -H \"Authorization: Bearer $(cat " + secretFile + ")\" \\",
                 "       -H 'Content-Type: application/json' -d '{\"type\":\"INSERT\",\"table\":\"aligner_notes\",\"schema\":\"public\",\"old_record\":null,"
                         + "\"record\":{\"note_id\":90200,\"aligner_set_id\":3187,\"note_type\":\"Doctor\",\"note_text\":\"Sent as a webhook\","
                         + "\"is_edited\":false,\"edited_at\":null,\"is_read\":false,\"created_at\":\"'$(date -u +%FT%TZ)'\",\"updated_at\":\"'$(date -u +%FT%TZ)'\"}}'",
                 "",
                 "See it land:",
-                "  curl -s localhost:" + httpPort + "/api/sync/status",
+                "  curl -s localhost:" + opsPort + "/api/sync/status -H \"Authorization: Bearer $(cat " + secretFile + ")\"   (console: http://localhost:" + opsPort + "/)",
                 "  " + h2 + " -sql \"select AlignerBatchID, Days from dbo.tblAlignerBatches; select NoteID, NoteType, NoteText from dbo.tblAlignerNotes\"",
                 "",
                 "Stop with Ctrl-C; the data stays in " + root + " for the next run.",

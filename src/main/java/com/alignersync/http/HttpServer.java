@@ -1,31 +1,34 @@
 package com.alignersync.http;
 
-import com.alignersync.config.HttpServerConfig;
-import com.alignersync.status.ReadinessCheck;
-import com.alignersync.status.StatusReport;
-import com.alignersync.status.StatusSource;
+import com.alignersync.config.HttpLimits;
+import com.alignersync.config.HttpListenerConfig;
 import io.javalin.Javalin;
 import org.eclipse.jetty.server.NetworkConnectionLimit;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import io.javalin.http.HandlerType;
 import io.javalin.http.HttpResponseException;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The daemon's one HTTP server: the status console at {@code GET /}, {@code GET /health},
- * {@code GET /ready}, {@code GET /metrics}, {@code GET /api/sync/status}, and whatever routes the inputs
- * register before {@link #start()} (the webhook, a manual poll trigger, the dead-letter
- * replay). Every answer, errors and unknown routes included, is JSON (metrics and the
- * console's files excepted).
+ * One HTTP listener: the daemon runs two, the public one with only the webhook and the ops
+ * one with the console, status, metrics and operator routes ({@link OpsRoutes}). Each answers
+ * {@code GET /health}, holds the flood limits of {@code http.*}, speaks TLS when given a
+ * certificate (and serves its renewals without a restart), and answers everything as JSON,
+ * errors and unknown routes included (metrics and the console's files excepted).
  */
 public final class HttpServer {
 
@@ -36,27 +39,19 @@ public final class HttpServer {
     private record Route(HandlerType method, String path, Handler handler) {
     }
 
-    private final HttpServerConfig config;
-    private final StatusReport status;
-    private final ReadinessCheck readiness;
-    private final PrometheusMeterRegistry registry;
-    private final ConsoleAssets console;
+    private final HttpListenerConfig config;
+    private final Clock clock;
     private final List<Route> routes = new ArrayList<>();
+    private CertificateReloader certificates;
     private Javalin app;
 
-    /**
-     * @param statusSources every part whose snapshot {@code /api/sync/status} shows
-     * @param readiness     what {@code /ready} asks (the sink)
-     * @param registry      the registry the sink's and the inputs' meters are registered on
-     */
-    public HttpServer(HttpServerConfig config, List<StatusSource> statusSources, ReadinessCheck readiness,
-                      PrometheusMeterRegistry registry, Clock clock) {
+    public HttpServer(HttpListenerConfig config, Clock clock) {
         this.config = config;
-        this.status = new StatusReport(statusSources, readiness, clock);
-        this.readiness = readiness;
-        this.registry = registry;
-        // Loaded here, so a jar without the console's files fails as such, not as a port in use at start().
-        this.console = new ConsoleAssets();
+        this.clock = clock;
+    }
+
+    public HttpListenerConfig config() {
+        return config;
     }
 
     /** Adds a route; only before {@link #start()}, as Javalin fixes its routes at creation. */
@@ -116,6 +111,9 @@ public final class HttpServer {
             throw new IllegalStateException("the HTTP server is already started");
         }
         List<Route> all = new ArrayList<>(routes);
+        // Loaded before anything listens: a certificate that cannot be served stops the start with its reason.
+        certificates = config.tls().map(tls -> new CertificateReloader(tls, clock)).orElse(null);
+        HttpLimits limits = config.limits();
         app = Javalin.create(javalin -> {
             javalin.startup.showJavalinBanner = false;
             javalin.startup.showOldJavalinVersionWarning = false;
@@ -126,21 +124,19 @@ public final class HttpServer {
             javalin.jetty.modifyServer(server -> {
                 // With a stop timeout, Jetty stops accepting, lets requests in progress finish
                 // (up to the timeout) and answers 503 to new ones on open connections.
-                server.setStopTimeout(config.stopTimeout().toMillis());
+                server.setStopTimeout(limits.stopTimeout().toMillis());
                 server.setHandler(new GracefulHandler());
                 // Before any authentication a request costs a connection and a thread: cap both.
-                server.addBean(new NetworkConnectionLimit(config.maxConnections(), server));
+                server.addBean(new NetworkConnectionLimit(limits.maxConnections(), server));
             });
             javalin.jetty.modifyHttpConfiguration(http -> {
-                http.setIdleTimeout(config.idleTimeout().toMillis());
-                http.setMinRequestDataRate(config.minRequestDataRate());
+                http.setIdleTimeout(limits.idleTimeout().toMillis());
+                http.setMinRequestDataRate(limits.minRequestDataRate());
             });
+            if (certificates != null) {
+                javalin.jetty.addConnector((server, http) -> tlsConnector(server, http, certificates));
+            }
             javalin.routes.get("/health", ctx -> JsonResponses.send(ctx, 200, Map.of("status", "up")));
-            javalin.routes.get("/ready", this::ready);
-            javalin.routes.get("/metrics", ctx -> ctx.status(200).contentType(PROMETHEUS_TEXT).result(registry.scrape()));
-            javalin.routes.get("/api/sync/status", ctx -> JsonResponses.send(ctx, 200, status.snapshot()));
-            javalin.routes.get(ConsoleAssets.PAGE_PATH, console::page);
-            javalin.routes.get(ConsoleAssets.ASSET_PATH, console::asset);
             for (Route route : all) {
                 javalin.routes.addHttpHandler(route.method(), route.path(), route.handler());
             }
@@ -155,8 +151,39 @@ public final class HttpServer {
                 }
             });
         });
-        app.start();
-        log.info("http: listening on {}:{} (console at /, webhook, /api/sync/status, /health, /ready, /metrics)", config.bindAddress(), app.port());
+        try {
+            app.start();
+        } catch (RuntimeException e) {
+            app = null;
+            throw e;
+        }
+        if (certificates != null) {
+            certificates.start();
+        }
+        log.info("http: {} listener on {}://{}:{} ({})", config.name(), config.scheme(), config.bindAddress(), app.port(),
+                String.join(", ", all.stream().map(r -> r.method() + " " + r.path()).distinct().toList()));
+    }
+
+    private static ServerConnector tlsConnector(Server server, HttpConfiguration http, CertificateReloader certificates) {
+        HttpConfiguration https = new HttpConfiguration(http);
+        SecureRequestCustomizer secure = new SecureRequestCustomizer();
+        // See CertificateReloader: the name a client asked for is its own check to make.
+        secure.setSniHostCheck(false);
+        https.addCustomizer(secure);
+        return new ServerConnector(server, new SslConnectionFactory(certificates.factory(), "http/1.1"),
+                new HttpConnectionFactory(https));
+    }
+
+    /** The certificate the public listener serves, for status; empty without TLS. */
+    public synchronized Optional<Map<String, Object>> tlsSnapshot() {
+        return Optional.ofNullable(certificates).map(CertificateReloader::snapshot);
+    }
+
+    /** Looks at the certificate files now, as the timer does (tests; an operator's renewal hook could too). */
+    synchronized void checkCertificateNow() {
+        if (certificates != null) {
+            certificates.check();
+        }
     }
 
     /** The port listened on (the one chosen when configured as 0). */
@@ -170,20 +197,13 @@ public final class HttpServer {
     /** Stops accepting requests and lets those in progress finish, up to {@code http.stop-timeout-ms}. */
     public synchronized void stop() {
         if (app != null) {
-            log.info("http: stopping (waiting up to {} ms for requests in progress)", config.stopTimeout().toMillis());
+            log.info("http: stopping the {} listener (waiting up to {} ms for requests in progress)", config.name(),
+                    config.limits().stopTimeout().toMillis());
             app.stop();
             app = null;
         }
-    }
-
-    private void ready(Context ctx) {
-        Optional<String> reason = readiness.notReadyReason();
-        if (reason.isEmpty()) {
-            JsonResponses.send(ctx, 200, Map.of("ready", true));
-        } else {
-            Map<String, Object> body = JsonResponses.errorBody(503, "not_ready", reason.get(), null);
-            body.put("ready", false);
-            JsonResponses.send(ctx, 503, body);
+        if (certificates != null) {
+            certificates.close();
         }
     }
 

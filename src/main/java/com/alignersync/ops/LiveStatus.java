@@ -1,7 +1,7 @@
 package com.alignersync.ops;
 
 import com.alignersync.config.CdcConfig;
-import com.alignersync.config.HttpServerConfig;
+import com.alignersync.config.HttpListenerConfig;
 import com.alignersync.config.SinkConfig;
 import com.alignersync.config.SqlServerConfig;
 import com.alignersync.sink.LedgerMissingException;
@@ -45,17 +45,27 @@ public final class LiveStatus {
         this.clock = clock;
     }
 
-    /** The daemon's own status; asked only when a process holds the data directory. */
-    public Map<String, Object> daemon(HttpServerConfig http) {
-        if (http.port() == 0) {
-            return unreachable("http.port is 0 (a random port): the daemon's status endpoint cannot be found");
+    /**
+     * The daemon's own status, from its ops listener; asked only when a process holds the data
+     * directory. With the operator secret the detail comes back, without it only the summary.
+     *
+     * @param operatorSecret null when none is configured
+     */
+    public Map<String, Object> daemon(HttpListenerConfig ops, String operatorSecret) {
+        if (ops.port() == 0) {
+            return unreachable("ops.port is 0 (a random port): the daemon's status endpoint cannot be found");
         }
-        String host = http.bindAddress().equals("0.0.0.0") || http.bindAddress().equals("::") ? "127.0.0.1" : http.bindAddress();
-        URI uri = URI.create("http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + http.port() + "/api/sync/status");
+        URI uri = URI.create(ops.scheme() + "://" + ops.localHost() + ":" + ops.port() + "/api/sync/status");
         HttpClient client = HttpClient.newBuilder().connectTimeout(HTTP_TIMEOUT).build();
         try {
-            HttpResponse<byte[]> response = client.send(HttpRequest.newBuilder(uri).timeout(HTTP_TIMEOUT).GET().build(),
-                    HttpResponse.BodyHandlers.ofByteArray());
+            HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(HTTP_TIMEOUT).GET();
+            if (operatorSecret != null && !operatorSecret.isBlank()) {
+                request.header("Authorization", "Bearer " + operatorSecret);
+            }
+            HttpResponse<byte[]> response = client.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+            if (response.statusCode() == 401) {
+                return unreachable(uri + " refused the operator secret (401): run status with the daemon's http.operator-secret (OPERATOR_SECRET)");
+            }
             if (response.statusCode() != 200) {
                 return unreachable(uri + " answered " + response.statusCode());
             }

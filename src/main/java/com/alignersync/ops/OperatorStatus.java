@@ -1,6 +1,7 @@
 package com.alignersync.ops;
 
 import com.alignersync.config.CdcConfig;
+import com.alignersync.config.ConfigKeys;
 import com.alignersync.config.DataConfig;
 import com.alignersync.config.HttpServerConfig;
 import com.alignersync.config.Settings;
@@ -38,6 +39,12 @@ public final class OperatorStatus {
         this.clock = clock;
     }
 
+    /** The secret the daemon's operator routes take: its own, else the webhook's (as the daemon falls back). */
+    private String operatorSecret() {
+        String own = settings.raw(ConfigKeys.HTTP_OPERATOR_SECRET);
+        return own != null && !own.isBlank() ? own : settings.raw(ConfigKeys.WEBHOOK_SECRET);
+    }
+
     /** When even data.dir is invalid the report is empty: there is nothing to read. */
     public Result collect() {
         ConfigSection<DataConfig> data = ConfigSection.parse(settings, DataConfig::from);
@@ -57,7 +64,7 @@ public final class OperatorStatus {
         report.put("dataDir", offline.dataDir());
         Map<String, Object> daemon = offline.lock();
         if (offline.locked()) {
-            daemon.put("live", http.valid() ? live.daemon(http.value()) : LiveStatus.skipped("http configuration is invalid"));
+            daemon.put("live", http.valid() ? live.daemon(http.value().ops(), operatorSecret()) : LiveStatus.skipped("http configuration is invalid"));
         }
         report.put("daemon", daemon);
         report.put("cdc", offline.cdc());

@@ -12,6 +12,10 @@ import java.util.Map;
  * The whole status view: a summary (overall state, readiness, every warning any part
  * raised) followed by each part's snapshot under its {@link StatusSource#statusName()}.
  * A part publishes warnings as a {@code warnings} list of strings in its snapshot.
+ *
+ * <p>Two views of it: the detail, for an authenticated operator, and a public summary with
+ * only states and figures (no host, path, key, reason or warning text), for whoever reaches
+ * the ops listener without the operator secret.
  */
 public final class StatusReport {
 
@@ -25,6 +29,36 @@ public final class StatusReport {
         this.readiness = readiness;
         this.clock = clock;
         this.started = clock.instant();
+    }
+
+    /** What anyone reaching the ops listener may see: each part's state word, the overall state and freshness. */
+    public Map<String, Object> publicSummary() {
+        Map<String, Object> full = snapshot();
+        Map<String, Object> out = new LinkedHashMap<>();
+        Map<String, Object> summary = new LinkedHashMap<>();
+        if (full.get("summary") instanceof Map<?, ?> detail) {
+            for (String field : List.of("freshnessSeconds", "state", "ready", "time", "uptimeSeconds")) {
+                if (detail.containsKey(field)) {
+                    summary.put(field, detail.get(field));
+                }
+            }
+            summary.put("warnings", detail.get("warnings") instanceof List<?> list ? list.size() : 0);
+        }
+        out.put("summary", summary);
+        for (Map.Entry<String, Object> part : full.entrySet()) {
+            if (!part.getKey().equals("summary") && part.getValue() instanceof Map<?, ?> snapshot && snapshot.get("state") instanceof String state) {
+                out.put(part.getKey(), Map.of("state", state));
+            }
+        }
+        out.put("detail", false);
+        return out;
+    }
+
+    /** Everything, for an operator who sent the operator secret. */
+    public Map<String, Object> detail() {
+        Map<String, Object> out = snapshot();
+        out.put("detail", true);
+        return out;
     }
 
     public Map<String, Object> snapshot() {

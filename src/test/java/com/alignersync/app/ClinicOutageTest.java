@@ -3,6 +3,7 @@ package com.alignersync.app;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.alignersync.support.DaemonUrls;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -135,7 +136,7 @@ class ClinicOutageTest extends InProcessDaemon {
     }
 
     private HttpResponse<String> post(String path, String body) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + daemon.httpPort() + path))
+        return http.send(HttpRequest.newBuilder(DaemonUrls.of(daemon, path))
                 .header("Authorization", "Bearer " + SECRET)
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());

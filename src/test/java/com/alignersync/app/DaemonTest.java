@@ -1,12 +1,15 @@
 package com.alignersync.app;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.alignersync.config.DaemonConfig;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.alignersync.source.webhook.WebhookTestServer;
+import com.alignersync.support.DaemonUrls;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -43,14 +46,14 @@ class DaemonTest extends InProcessDaemon {
     }
 
     private HttpResponse<String> post(String path, String body) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + daemon.httpPort() + path))
+        return http.send(HttpRequest.newBuilder(DaemonUrls.of(daemon, path))
                 .header("Authorization", "Bearer " + SECRET)
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private HttpResponse<String> post(String path, Map<String, String> headers, String body) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + daemon.httpPort() + path))
+        HttpRequest.Builder request = HttpRequest.newBuilder(DaemonUrls.of(daemon, path))
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));
         headers.forEach(request::header);
         return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
@@ -83,7 +86,7 @@ class DaemonTest extends InProcessDaemon {
             config = config(Map.of("http.port", String.valueOf(taken.getLocalPort())));
             StartupException refused = assertThrows(StartupException.class, () -> Daemon.start(config, Daemon.lock(dataDir), Clock.systemUTC()));
             assertEquals(ExitCodes.HTTP, refused.exitCode());
-            assertTrue(refused.getMessage().contains("is the port in use? set PORT"), refused.getMessage());
+            assertTrue(refused.getMessage().contains("is the port in use? set http.port (env PORT)"), refused.getMessage());
         }
         // The inputs that started before the HTTP server were stopped again: the data directory is unlocked and the
         // slot is free, so the same configuration starts once the port is.
@@ -123,7 +126,7 @@ class DaemonTest extends InProcessDaemon {
     @Test
     void theManualPollTriggerIsProtectedLikeTheWebhook() throws Exception {
         start();
-        HttpResponse<String> anonymous = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + daemon.httpPort() + "/api/sync/poll"))
+        HttpResponse<String> anonymous = http.send(HttpRequest.newBuilder(DaemonUrls.of(daemon, "/api/sync/poll"))
                 .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(401, anonymous.statusCode());
         HttpResponse<String> dryRun = post("/api/sync/poll?dry_run=true", "");
@@ -134,8 +137,7 @@ class DaemonTest extends InProcessDaemon {
     @Test
     void theDeadLetterReplayIsProtectedLikeThePollTriggerAndStatusCarriesTheHourOfHistory() throws Exception {
         start();
-        HttpResponse<String> anonymous = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + daemon.httpPort()
-                        + "/api/sync/dead-letters/replay")).POST(HttpRequest.BodyPublishers.noBody()).build(),
+        HttpResponse<String> anonymous = http.send(HttpRequest.newBuilder(DaemonUrls.of(daemon, "/api/sync/dead-letters/replay")).POST(HttpRequest.BodyPublishers.noBody()).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(401, anonymous.statusCode());
         HttpResponse<String> replay = post("/api/sync/dead-letters/replay", "");
@@ -202,9 +204,40 @@ class DaemonTest extends InProcessDaemon {
                 assertTrue(message.contains("webhook.secret") && message.contains("WEBHOOK_SECRET"), path + ": " + message);
             }
         }
-        // Not only in the start-up log: status, the console and /ready's readers see it for as long as it lasts.
-        String warnings = status().path("summary").path("warnings").toString();
-        assertTrue(warnings.contains("WEBHOOK_SECRET") && warnings.contains("/api/sync/poll"), warnings);
+        // Not only in the start-up log: status and the console say it for as long as it lasts. Without an operator secret
+        // no one can read the status detail, so the summary itself names the key.
+        JsonNode summary = status();
+        assertFalse(summary.path("detail").asBoolean(), summary.toString());
+        assertTrue(summary.path("detailUnavailable").asText().contains("WEBHOOK_SECRET"), summary.toString());
+        assertEquals(1, summary.path("summary").path("warnings").asInt(), "the warning is counted: " + summary);
+    }
+
+    @Test
+    void thePublicListenerServesOnlyTheWebhookAndTheOpsListenerEverythingElse() throws Exception {
+        start();
+        URI publicBase = URI.create("http://127.0.0.1:" + daemon.webhookPort());
+        assertNotEquals(daemon.webhookPort(), daemon.opsPort());
+        for (String path : List.of("/", "/api/sync/status", "/metrics", "/console/console.js", "/api/sync/trace?table=aligner_notes&key=1")) {
+            HttpResponse<String> answer = http.send(HttpRequest.newBuilder(publicBase.resolve(path)).header("Authorization", "Bearer " + SECRET).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(404, answer.statusCode(), "public " + path + ": " + answer.body());
+        }
+        for (String path : OPERATOR_ROUTES) {
+            HttpResponse<String> answer = http.send(HttpRequest.newBuilder(publicBase.resolve(path)).header("Authorization", "Bearer " + SECRET)
+                    .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(404, answer.statusCode(), "public " + path + ": " + answer.body());
+        }
+        assertEquals(200, http.send(HttpRequest.newBuilder(publicBase.resolve("/health")).build(), HttpResponse.BodyHandlers.ofString()).statusCode());
+        // A bare readiness answer for a load balancer or proxy in front: ready or not, never why.
+        HttpResponse<String> ready = http.send(HttpRequest.newBuilder(publicBase.resolve("/ready")).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals("{\"ready\":true}", ready.body());
+        assertEquals(200, post("/api/sync/webhook", webhookBodyForBatch(12044, 12)).statusCode(), "the webhook is on the public listener");
+
+        URI opsWebhook = URI.create("http://127.0.0.1:" + daemon.opsPort() + "/api/sync/webhook");
+        HttpResponse<String> onOps = http.send(HttpRequest.newBuilder(opsWebhook).header("Authorization", "Bearer " + SECRET)
+                .POST(HttpRequest.BodyPublishers.ofString(webhookBodyForBatch(12044, 11))).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(404, onOps.statusCode(), "the ops listener takes no webhook: " + onOps.body());
+        assertEquals(200, http.send(HttpRequest.newBuilder(DaemonUrls.of(daemon, "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).statusCode());
     }
 
     @Test

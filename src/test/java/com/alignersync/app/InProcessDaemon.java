@@ -5,6 +5,7 @@ import com.alignersync.sink.support.H2ClinicTarget;
 import com.alignersync.source.poll.support.FakePostgrest;
 import com.alignersync.support.PortalPostgres;
 import com.alignersync.support.TestDaemonConfig;
+import com.alignersync.support.DaemonUrls;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.URI;
@@ -92,7 +93,8 @@ abstract class InProcessDaemon {
     /** {@code GET /api/sync/status} of the running daemon. */
     JsonNode status() {
         try {
-            return json.readTree(http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + daemon.httpPort() + "/api/sync/status")).build(),
+            return json.readTree(http.send(HttpRequest.newBuilder(DaemonUrls.of(daemon, "/api/sync/status"))
+                            .header("Authorization", "Bearer " + SECRET).build(),
                     HttpResponse.BodyHandlers.ofString()).body());
         } catch (Exception e) {
             throw new IllegalStateException(e);

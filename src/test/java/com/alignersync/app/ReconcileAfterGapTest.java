@@ -11,6 +11,7 @@ import com.alignersync.reconcile.VerifyReport;
 import com.alignersync.sink.ClinicRows;
 import com.alignersync.sink.LedgerKeys;
 import com.alignersync.portal.PostgrestClient;
+import com.alignersync.support.DaemonUrls;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -49,12 +50,12 @@ class ReconcileAfterGapTest extends InProcessDaemon {
     }
 
     private HttpResponse<String> get(String path) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + daemon.httpPort() + path)).build(),
+        return http.send(HttpRequest.newBuilder(DaemonUrls.of(daemon, path)).build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
     private HttpResponse<String> post(String path, String body, boolean authenticated) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + daemon.httpPort() + path))
+        HttpRequest.Builder request = HttpRequest.newBuilder(DaemonUrls.of(daemon, path))
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body));
         if (authenticated) {

@@ -3,6 +3,7 @@ package com.alignersync.app;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.alignersync.support.DaemonUrls;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -94,7 +95,7 @@ class TraceRouteTest extends InProcessDaemon {
     }
 
     private HttpResponse<String> post(String path, String secret) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + daemon.httpPort() + path))
+        HttpRequest.Builder request = HttpRequest.newBuilder(DaemonUrls.of(daemon, path))
                 .POST(HttpRequest.BodyPublishers.noBody());
         if (secret != null) {
             request.header("Authorization", "Bearer " + secret);
@@ -103,7 +104,7 @@ class TraceRouteTest extends InProcessDaemon {
     }
 
     private HttpResponse<String> get(String path, String secret) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + daemon.httpPort() + path)).GET();
+        HttpRequest.Builder request = HttpRequest.newBuilder(DaemonUrls.of(daemon, path)).GET();
         if (secret != null) {
             request.header("Authorization", "Bearer " + secret);
         }

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.alignersync.app.ExitCodes;
-import com.alignersync.config.HttpServerConfig;
+import com.alignersync.support.OpsServers;
 import com.alignersync.event.Input;
 import com.alignersync.http.HttpServer;
 import com.alignersync.status.StatusSource;
@@ -219,11 +219,10 @@ class StatusCommandTest {
                 return Map.of("state", "streaming", "warnings", List.of("slot lag high"));
             }
         };
-        HttpServer daemonHttp = new HttpServer(new HttpServerConfig("127.0.0.1", 0, Duration.ZERO), List.of(cdcPart),
-                Optional::empty, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), Clock.systemUTC());
+        HttpServer daemonHttp = OpsServers.ops(List.of(cdcPart), Optional::empty, "operator-secret-0123456789");
         try (DataDirectory held = DataDirectory.lock(dataDir)) {
             daemonHttp.start();
-            writeConfig("http.port=" + daemonHttp.port(), "http.bind-address=127.0.0.1");
+            writeConfig("ops.port=" + daemonHttp.port(), "http.operator-secret=operator-secret-0123456789");
             assertEquals(0, status("--json"), cli.err());
             JsonNode json = mapper.readTree(cli.out());
             assertEquals(List.of("dataDir", "daemon", "cdc", "slot", "poll", "deadLetters", "verify", "sink"), fieldNames(json));
@@ -296,16 +295,19 @@ class StatusCommandTest {
     @Test
     void inTheDataDirectoryOfRunEmbeddedStatusUsesThatRunsConfigurationAndReportsTheRunningDaemon() throws Exception {
         int httpPort;
+        int opsPort;
         int postgresPort;
-        try (ServerSocket a = new ServerSocket(0); ServerSocket b = new ServerSocket(0)) {
+        try (ServerSocket a = new ServerSocket(0); ServerSocket b = new ServerSocket(0); ServerSocket c = new ServerSocket(0)) {
             httpPort = a.getLocalPort();
             postgresPort = b.getLocalPort();
+            opsPort = c.getLocalPort();
         }
         // What a newcomer has: no database settings at all; run --embedded supplies them.
         Files.writeString(configFile, String.join("\n",
                 "data.dir=" + dataDir.toString().replace('\\', '/'),
                 "http.port=" + httpPort,
                 "http.bind-address=127.0.0.1",
+                "ops.port=" + opsPort,
                 "embedded.postgres-port=" + postgresPort,
                 "cdc.slot-check-interval-ms=1000",
                 ""));
@@ -315,7 +317,7 @@ class StatusCommandTest {
         run.start();
         try {
             HttpClient http = HttpClient.newHttpClient();
-            URI statusUri = URI.create("http://127.0.0.1:" + httpPort + "/api/sync/status");
+            URI statusUri = URI.create("http://127.0.0.1:" + opsPort + "/api/sync/status");
             awaitTrue("the embedded run streams", Duration.ofSeconds(180), () -> {
                 assertTrue(run.isAlive(), "run --embedded exited early: " + runner.err());
                 try {
@@ -331,7 +333,10 @@ class StatusCommandTest {
             }
             awaitTrue("the edit is applied", Duration.ofSeconds(60), () -> {
                 try {
-                    return mapper.readTree(http.send(HttpRequest.newBuilder(statusUri).build(), HttpResponse.BodyHandlers.ofString()).body())
+                    // The detail takes the operator secret; an embedded run's is the webhook secret it generated.
+                    String secret = Files.readString(dataDir.resolve("embedded").resolve("webhook-secret")).trim();
+                    return mapper.readTree(http.send(HttpRequest.newBuilder(statusUri).header("Authorization", "Bearer " + secret).build(),
+                                    HttpResponse.BodyHandlers.ofString()).body())
                             .at("/sink/events/cdc/applied").asInt() == 1;
                 } catch (Exception notYet) {
                     return false;

@@ -51,6 +51,16 @@ class CdcConfigTest {
     }
 
     @Test
+    void verifyFullWithSupabasesRootCertificateReachesTheDriver() {
+        PostgresUrl url = PostgresUrl.parse("postgresql://postgres:pw@db.x.supabase.co:5432/postgres"
+                + "?sslmode=verify-full&sslrootcert=%2Fetc%2Faligner-sync%2Fprod-ca-2021.crt");
+        assertEquals("verify-full", url.sslMode());
+        assertEquals("/etc/aligner-sync/prod-ca-2021.crt", url.sslRootCert());
+        assertEquals("jdbc:postgresql://db.x.supabase.co:5432/postgres?sslmode=verify-full&sslrootcert=%2Fetc%2Faligner-sync%2Fprod-ca-2021.crt",
+                url.jdbcUrl());
+    }
+
+    @Test
     void anUnencodedAtInThePasswordStillParsesAndIpv6HostsWork() {
         PostgresUrl url = PostgresUrl.parse("postgres://u:a@b@[2001:db8::1]:6000/postgres");
         assertEquals("a@b", url.password());

@@ -18,6 +18,7 @@ class DaemonConfigTest {
         values.put("supabase.db-url", "postgresql://postgres:secret@db.abcd.supabase.co:5432/postgres");
         values.put("supabase.url", "https://abcd.supabase.co");
         values.put("supabase.service-role-key", "sb_secret_0123456789");
+        values.put("http.bind-address", "127.0.0.1");
         return values;
     }
 
@@ -55,5 +56,45 @@ class DaemonConfigTest {
         values.put("data.dead-letter-retention-days", "-1");
         ConfigException e = assertThrows(ConfigException.class, () -> DaemonConfig.from(new ConfigReader(Settings.of(values))));
         assertTrue(e.getMessage().contains("data.dead-letter-retention-days"), e.getMessage());
+    }
+
+    @Test
+    void aPublicWebhookListenerInClearTextRefusesToStartUnlessTlsOrAProxyIsNamed() throws Exception {
+        Map<String, String> values = valid();
+        values.put("http.bind-address", "0.0.0.0");
+        ConfigException e = assertThrows(ConfigException.class, () -> DaemonConfig.from(new ConfigReader(Settings.of(values))));
+        assertTrue(e.getMessage().contains("clear text") && e.getMessage().contains("http.tls.certificate")
+                && e.getMessage().contains("http.behind-proxy"), e.getMessage());
+
+        values.put("http.behind-proxy", "true");
+        assertTrue(DaemonConfig.from(new ConfigReader(Settings.of(values))).http().behindProxy(), "a TLS proxy in front is the operator's word");
+        values.remove("http.behind-proxy");
+        values.put("webhook.enabled", "false");
+        DaemonConfig noWebhook = DaemonConfig.from(new ConfigReader(Settings.of(values)));
+        assertEquals("127.0.0.1", noWebhook.http().ops().bindAddress(), "without the webhook nothing is public; ops stays local by default");
+    }
+
+    @Test
+    void aCertificateIsNamedWithItsKeyAndTheOpsListenerNeedsAPortOfItsOwn() throws Exception {
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("tls-config");
+        java.nio.file.Path pem = java.nio.file.Files.writeString(dir.resolve("fullchain.pem"), "not read at parse time");
+        Map<String, String> values = valid();
+        values.put("http.bind-address", "0.0.0.0");
+        values.put("http.tls.certificate", pem.toString());
+        ConfigException e = assertThrows(ConfigException.class, () -> DaemonConfig.from(new ConfigReader(Settings.of(values))));
+        assertTrue(e.getMessage().contains("http.tls.private-key"), e.getMessage());
+
+        values.put("http.tls.private-key", dir.resolve("missing-key.pem").toString());
+        e = assertThrows(ConfigException.class, () -> DaemonConfig.from(new ConfigReader(Settings.of(values))));
+        assertTrue(e.getMessage().contains("missing-key.pem") && e.getMessage().contains("no readable file"), e.getMessage());
+
+        values.put("http.tls.private-key", java.nio.file.Files.writeString(dir.resolve("privkey.pem"), "x").toString());
+        DaemonConfig config = DaemonConfig.from(new ConfigReader(Settings.of(values)));
+        assertEquals(pem, config.http().webhook().tls().orElseThrow().certificate());
+        assertTrue(config.http().plainTextExposure().isEmpty());
+
+        values.put("http.port", "3001");
+        e = assertThrows(ConfigException.class, () -> DaemonConfig.from(new ConfigReader(Settings.of(values))));
+        assertTrue(e.getMessage().contains("ops.port") && e.getMessage().contains("port of its own"), e.getMessage());
     }
 }

@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class WebhookConfigTest {
@@ -101,7 +102,10 @@ class WebhookConfigTest {
         ConfigReader reader = new ConfigReader(Settings.of(Map.of("http.port", "8080", "http.bind-address", "127.0.0.1")));
         HttpServerConfig config = HttpServerConfig.from(reader);
         reader.throwIfProblems();
-        assertEquals(new HttpServerConfig("127.0.0.1", 8080, Duration.ofSeconds(10)), config);
+        assertEquals(new HttpListenerConfig("public", "127.0.0.1", 8080, Optional.empty(), HttpLimits.defaults(Duration.ofSeconds(10))),
+                config.webhook());
+        assertEquals(new HttpListenerConfig("ops", "127.0.0.1", 3001, Optional.empty(), HttpLimits.defaults(Duration.ofSeconds(10))),
+                config.ops());
 
         ConfigReader bad = new ConfigReader(Settings.of(Map.of("http.port", "70000")));
         HttpServerConfig.from(bad);

@@ -11,6 +11,7 @@ import com.alignersync.sink.support.H2ClinicTarget;
 import com.alignersync.source.poll.support.FakePostgrest;
 import com.alignersync.support.PortalPostgres;
 import com.alignersync.support.TestDaemonConfig;
+import com.alignersync.support.DaemonUrls;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
@@ -108,7 +109,7 @@ class MonitoringFilesTest {
 
     static String metricsText() {
         try {
-            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + daemon.httpPort() + "/metrics")).build(),
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(DaemonUrls.of(daemon, "/metrics")).build(),
                     HttpResponse.BodyHandlers.ofString());
             assertEquals(200, response.statusCode());
             return response.body();

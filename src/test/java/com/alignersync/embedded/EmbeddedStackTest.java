@@ -48,8 +48,8 @@ class EmbeddedStackTest {
             assertEquals(0, count(clinic, "SELECT COUNT(*) FROM dbo.AlignerSyncLedger"));
             assertTrue(first.environment().get("SQLSERVER_JDBC_URL").startsWith("jdbc:h2:file:"));
             assertEquals("false", first.environment().get("POLL_ENABLED"));
-            assertTrue(first.instructions(3000).contains("update aligner_batches set days = 10 where aligner_batch_id = 12044"));
-            assertTrue(!first.instructions(3000).contains(first.environment().get("WEBHOOK_SECRET")), "the secret is never printed");
+            assertTrue(first.instructions(3000, 3001).contains("update aligner_batches set days = 10 where aligner_batch_id = 12044"));
+            assertTrue(!first.instructions(3000, 3001).contains(first.environment().get("WEBHOOK_SECRET")), "the secret is never printed");
             try (Statement s = clinic.createStatement()) {
                 s.execute("UPDATE dbo.tblAlignerBatches SET Days = 10 WHERE AlignerBatchID = 12044");
             }

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.alignersync.app.Daemon;
 import com.alignersync.config.DaemonConfig;
-import com.alignersync.config.HttpServerConfig;
+import com.alignersync.support.OpsServers;
 import com.alignersync.status.StatusSource;
 import com.alignersync.sink.support.H2ClinicTarget;
 import com.alignersync.source.poll.support.FakePostgrest;
@@ -129,16 +129,27 @@ class ConsoleBrowserTest {
              Daemon daemon = Daemon.start(config(withBatch(target)), Daemon.lock(dataDir), Clock.systemUTC())) {
             ChromeDriver browser = browser();
             try {
-                String base = "http://127.0.0.1:" + daemon.httpPort();
+                String base = "http://127.0.0.1:" + daemon.opsPort();
                 browser.get(base + "/");
 
+                // Without the operator secret: the public summary, states only.
                 waitFor(browser, "the four cards render", b -> b.findElements(By.cssSelector("#cards [data-part]")).size() >= 4);
                 waitFor(browser, "the CDC card says streaming",
                         b -> "streaming".equals(text(b, "[data-part=cdc] [data-field=state]")));
                 for (String part : List.of("cdc", "webhook", "poll", "sink")) {
                     assertFalse(browser.findElements(By.cssSelector("[data-part=" + part + "]")).isEmpty(), "a card for " + part);
                 }
-                assertEquals("0", text(browser, "[data-part=cdc] [data-count=applied]"));
+                assertEquals("–", text(browser, "[data-part=cdc] [data-count=applied]"), "no figures before the secret");
+                assertTrue(text(browser, "#unlock-result").startsWith("Summary only"), text(browser, "#unlock-result"));
+
+                // A wrong secret is refused and forgotten; the right one shows the detail.
+                browser.findElement(By.id("secret")).sendKeys("not-the-secret");
+                browser.findElement(By.id("unlock")).click();
+                waitFor(browser, "the wrong secret is refused", b -> text(b, "#unlock-result").contains("401"));
+                assertEquals("", browser.findElement(By.id("secret")).getAttribute("value"), "the field does not keep the secret");
+                browser.findElement(By.id("secret")).sendKeys(SECRET);
+                browser.findElement(By.id("unlock")).click();
+                waitFor(browser, "the detail shows", b -> "0".equals(text(b, "[data-part=cdc] [data-count=applied]")));
 
                 // An edit in the portal: CDC carries it over, the page shows it without a reload.
                 portal.execute("UPDATE aligner_batches SET days = 10 WHERE aligner_batch_id = 12044");
@@ -160,14 +171,8 @@ class ConsoleBrowserTest {
                 assertFalse(text(browser, "#dl-count").equals("0"));
                 screenshot(browser, "console-screenshot.png");
 
-                // Replay: a wrong secret is refused and forgotten, the right one resolves the parked change.
-                browser.findElement(By.id("secret")).sendKeys("not-the-secret");
-                browser.findElement(By.id("replay")).click();
-                waitFor(browser, "the wrong secret is refused", b -> text(b, "#replay-result").contains("401"));
-                assertEquals("", browser.findElement(By.id("secret")).getAttribute("value"), "the field does not keep the secret");
-
+                // Replay with the secret the page holds resolves the parked change.
                 target.insertBatch(77, 3187, 14); // the operator fixed the cause
-                browser.findElement(By.id("secret")).sendKeys(SECRET);
                 browser.findElement(By.id("replay")).click();
                 waitFor(browser, "the replay reports its result", b -> text(b, "#replay-result").startsWith("Replayed"));
                 assertTrue(text(browser, "#replay-result").matches("Replayed: [1-9]\\d* resolved, 0 still parked.*"),
@@ -209,17 +214,19 @@ class ConsoleBrowserTest {
     @Test
     void sectionsThePageDoesNotKnowBecomeCardsAndMissingFieldsDoNotBreakIt() throws Exception {
         // No CDC, no poll, no history, a sink without counts; reconcile and verify from a later daemon.
-        HttpServer server = new HttpServer(new HttpServerConfig("127.0.0.1", 0, Duration.ZERO), List.of(
+        HttpServer server = OpsServers.ops(List.of(
                 part("sink", Map.of("state", "reachable")),
                 part("webhook", Map.of("state", "accepting")),
                 part("reconcile", Map.of("state", "ok", "lastRunAt", "2026-11-26T08:00:00Z", "differences", 0)),
                 part("verify", Map.of("state", "drift", "drift", 3, "warnings", List.of("3 rows differ -> run reconcile")))),
-                Optional::empty, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), Clock.systemUTC());
+                Optional::empty, SECRET);
         server.start();
         ChromeDriver browser = browser();
         try {
             browser.get("http://127.0.0.1:" + server.port() + "/");
-            waitFor(browser, "the page renders", b -> attribute(b, "body", "data-rendered") != null);
+            browser.findElement(By.id("secret")).sendKeys(SECRET);
+            browser.findElement(By.id("unlock")).click();
+            waitFor(browser, "the detail renders", b -> text(b, "#unlock-result").startsWith("Showing the detail"));
             assertEquals("disabled", text(browser, "[data-part=cdc] [data-field=state]"));
             assertEquals("disabled", text(browser, "[data-part=poll] [data-field=state]"));
             assertEquals("–", text(browser, "[data-part=sink] [data-count=applied]"));

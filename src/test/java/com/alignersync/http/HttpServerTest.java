@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.alignersync.config.HttpServerConfig;
+import com.alignersync.support.OpsServers;
 import com.alignersync.config.WebhookConfig;
 import com.alignersync.status.StatusSource;
 import com.alignersync.source.webhook.WebhookInput;
@@ -75,12 +75,12 @@ class HttpServerTest {
                 throw new IllegalStateException("engine gone");
             }
         };
-        HttpServer server = new HttpServer(new HttpServerConfig("127.0.0.1", 0, Duration.ZERO), List.of(poll, broken),
-                () -> Optional.empty(), new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), Clock.systemUTC());
+        HttpServer server = OpsServers.ops(List.of(poll, broken), Optional::empty, "operator-secret-0123456789");
         server.start();
         try {
             var client = java.net.http.HttpClient.newHttpClient();
-            var response = client.send(HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + server.port() + "/api/sync/status")).build(),
+            var response = client.send(HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + server.port() + "/api/sync/status"))
+                            .header("Authorization", "Bearer operator-secret-0123456789").build(),
                     java.net.http.HttpResponse.BodyHandlers.ofString());
             JsonNode json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(response.body());
             assertEquals("degraded", json.path("summary").path("state").asText(), response.body());
@@ -95,8 +95,7 @@ class HttpServerTest {
 
     @Test
     void theConsoleIsServedFromTheJarWithAPolicyThatAllowsOnlyItsOwnFiles() throws Exception {
-        HttpServer server = new HttpServer(new HttpServerConfig("127.0.0.1", 0, Duration.ZERO), List.of(),
-                () -> Optional.empty(), new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), Clock.systemUTC());
+        HttpServer server = OpsServers.ops(List.of(), Optional::empty, "operator-secret-0123456789");
         server.start();
         try {
             var client = java.net.http.HttpClient.newHttpClient();
@@ -209,6 +208,51 @@ class HttpServerTest {
             return true;
         } catch (Exception e) {
             return false;
+        }
+    }
+
+    @Test
+    void statusWithoutTheOperatorSecretShowsStatesOnlyAndAWrongSecretIsRefused() throws Exception {
+        StatusSource sink = new StatusSource() {
+            @Override
+            public String statusName() {
+                return "sink";
+            }
+
+            @Override
+            public Map<String, Object> statusSnapshot() {
+                return Map.of("state", "unavailable", "url", "jdbc:sqlserver://clinic-db.example:1433",
+                        "lastParked", "aligner_notes #90210", "warnings", List.of("SQL Server clinic-db.example:1433 refused note 90210"));
+            }
+        };
+        HttpServer server = OpsServers.ops(List.of(sink), () -> Optional.of("SQL Server clinic-db.example:1433 is unreachable"),
+                "operator-secret-0123456789");
+        server.start();
+        try {
+            var client = java.net.http.HttpClient.newHttpClient();
+            java.net.URI uri = java.net.URI.create("http://127.0.0.1:" + server.port() + "/api/sync/status");
+            var summary = client.send(HttpRequest.newBuilder(uri).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, summary.statusCode());
+            for (String secret : List.of("clinic-db.example", "90210", "jdbc:")) {
+                assertFalse(summary.body().contains(secret), "the summary names no host, key or URL: " + summary.body());
+            }
+            JsonNode json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(summary.body());
+            assertEquals("unavailable", json.path("sink").path("state").asText());
+            assertEquals("not_ready", json.path("summary").path("state").asText());
+            assertEquals(1, json.path("summary").path("warnings").asInt(), "warnings are counted, not quoted");
+            assertFalse(json.path("detail").asBoolean());
+
+            var wrong = client.send(HttpRequest.newBuilder(uri).header("Authorization", "Bearer not-the-secret").build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertEquals(401, wrong.statusCode(), wrong.body());
+            assertFalse(wrong.body().contains("clinic-db.example"), wrong.body());
+
+            var detail = client.send(HttpRequest.newBuilder(uri).header("Authorization", "Bearer operator-secret-0123456789").build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, detail.statusCode());
+            assertTrue(detail.body().contains("aligner_notes #90210"), "the operator gets the detail: " + detail.body());
+        } finally {
+            server.stop();
         }
     }
 }

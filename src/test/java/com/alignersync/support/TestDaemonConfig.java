@@ -28,6 +28,7 @@ public final class TestDaemonConfig {
         values.put("data.dir", dataDir.toString());
         values.put("http.port", "0");
         values.put("http.bind-address", "127.0.0.1");
+        values.put("ops.port", "0");
         values.put("webhook.secret", secret);
         values.put("supabase.db-url", portal.dbUrl());
         values.put("supabase.url", rest.supabaseUrl());

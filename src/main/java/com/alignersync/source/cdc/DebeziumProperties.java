@@ -43,6 +43,9 @@ public final class DebeziumProperties {
         if (config.db().sslMode() != null) {
             p.setProperty("database.sslmode", config.db().sslMode());
         }
+        if (config.db().sslRootCert() != null) {
+            p.setProperty("database.sslrootcert", config.db().sslRootCert());
+        }
         p.setProperty("plugin.name", "pgoutput");
         p.setProperty("slot.name", config.slotName());
         p.setProperty("publication.name", config.publicationName());

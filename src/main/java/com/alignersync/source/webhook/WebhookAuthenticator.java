@@ -39,6 +39,7 @@ public final class WebhookAuthenticator implements RequestAuthenticator {
     private final byte[] previousBearerDigest;
     private final byte[] operatorDigest;
     private final SecretKeySpec signingKey;
+    private final SecretKeySpec previousSigningKey;
     private final Duration tolerance;
     private final Clock clock;
 
@@ -49,6 +50,7 @@ public final class WebhookAuthenticator implements RequestAuthenticator {
                 : sha256(config.previousBearerSecret().getBytes(StandardCharsets.UTF_8));
         this.operatorDigest = config.operatorSecret() == null ? null : sha256(config.operatorSecret().getBytes(StandardCharsets.UTF_8));
         this.signingKey = config.hasSigningKey() ? new SecretKeySpec(config.signingKey(), "HmacSHA256") : null;
+        this.previousSigningKey = config.previousSigningKey() == null ? null : new SecretKeySpec(config.previousSigningKey(), "HmacSHA256");
         this.tolerance = config.signatureTolerance();
         this.clock = clock;
     }
@@ -199,7 +201,9 @@ public final class WebhookAuthenticator implements RequestAuthenticator {
         if (skew > tolerance.toSeconds()) {
             return TIMESTAMP_HEADER + " is " + skew + " s away from this clock (tolerance " + tolerance.toSeconds() + " s)";
         }
-        byte[] expected = sign(id, timestamp.trim(), body);
+        byte[] expected = sign(signingKey, id, timestamp.trim(), body);
+        // During a rotation the old key's signature counts too (the webhook only; operator routes take no signature).
+        byte[] previous = previousSigningKey == null ? null : sign(previousSigningKey, id, timestamp.trim(), body);
         boolean matched = false;
         // The header may list several space-separated signatures (key rotation); any v1 match counts.
         for (String candidate : signatures.trim().split(" +")) {
@@ -213,16 +217,20 @@ public final class WebhookAuthenticator implements RequestAuthenticator {
             } catch (IllegalArgumentException e) {
                 continue;
             }
-            matched |= MessageDigest.isEqual(presented, expected);
+            matched |= MessageDigest.isEqual(presented, expected) || (previous != null && MessageDigest.isEqual(presented, previous));
         }
         return matched ? null : "the webhook signature does not match";
     }
 
     /** HMAC-SHA256 over {@code id.timestamp.body}, as the Standard Webhooks spec defines it. */
     byte[] sign(String id, String timestamp, byte[] body) {
+        return sign(signingKey, id, timestamp, body);
+    }
+
+    private static byte[] sign(SecretKeySpec key, String id, String timestamp, byte[] body) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(signingKey);
+            mac.init(key);
             mac.update((id + "." + timestamp + ".").getBytes(StandardCharsets.UTF_8));
             return mac.doFinal(body);
         } catch (NoSuchAlgorithmException | InvalidKeyException e) {

@@ -36,6 +36,17 @@ class DebeziumPropertiesTest {
     }
 
     @Test
+    void theEngineVerifiesThePortalsCertificateAgainstTheRootCertificateTheUrlNames() {
+        CdcConfig verified = new CdcConfig(true, PostgresUrl.parse("postgresql://postgres:pw@db.ref.supabase.co:5432/postgres"
+                + "?sslmode=verify-full&sslrootcert=%2Fetc%2Faligner-sync%2Fprod-ca-2021.crt"),
+                "aligner_sync", "aligner_sync_pub", "no_data", Duration.ofMillis(10), Duration.ofSeconds(10), "",
+                Duration.ofSeconds(1), Duration.ofSeconds(60), Duration.ofMinutes(1), Map.of());
+        Properties p = DebeziumProperties.of(verified, Path.of("offsets.json"));
+        assertEquals("verify-full", p.getProperty("database.sslmode"));
+        assertEquals("/etc/aligner-sync/prod-ca-2021.crt", p.getProperty("database.sslrootcert"));
+    }
+
+    @Test
     void theEnginesQueueIsBoundedByBytesSoLongNotesCannotFillTheHeap() {
         // With -Xmx128m and no byte bound, a catch-up of 20,000 notes of 22 KiB ended in OutOfMemoryError.
         Properties p = DebeziumProperties.of(config("", Map.of()), Path.of("o.json"));

@@ -212,4 +212,21 @@ class WebhookAuthenticatorTest {
         assertTrue(check(auth, Map.of("Authorization", "Bearer not-a-configured-secret-at-all"), BODY).isPresent());
         assertTrue(check(auth.operator(), Map.of("Authorization", "Bearer " + PREVIOUS), BODY).isPresent());
     }
+
+    @Test
+    void signaturesWithThePreviousSigningKeyAreAcceptedDuringARotationAndOthersAreNot() {
+        byte[] previousKey = "the-signing-key-before-rotation-0123".getBytes(StandardCharsets.UTF_8);
+        WebhookAuthenticator current = authenticator(null, WebhookTestServer.SIGNING_KEY);
+        WebhookAuthenticator old = authenticator(null, previousKey);
+        WebhookAuthenticator rotating = new WebhookAuthenticator(new WebhookConfig(true, WebhookConfig.Auth.BEARER, null,
+                WebhookTestServer.SIGNING_KEY, java.time.Duration.ofMinutes(5), 1_048_576, WebhookConfig.DEFAULT_SINK_TIMEOUT, null, OPERATOR,
+                previousKey), clock);
+        long ts = NOW.getEpochSecond();
+        assertEquals(Optional.empty(), check(rotating, signed("msg_1", ts, v1(current, "msg_1", ts, BODY)), BODY), "the new key");
+        assertEquals(Optional.empty(), check(rotating, signed("msg_1", ts, v1(old, "msg_1", ts, BODY)), BODY), "the old key, meanwhile");
+        assertTrue(check(current, signed("msg_1", ts, v1(old, "msg_1", ts, BODY)), BODY).isPresent(), "after the rotation, not any more");
+        WebhookAuthenticator stranger = authenticator(null, "some-other-key-entirely-0123456789".getBytes(StandardCharsets.UTF_8));
+        assertTrue(check(rotating, signed("msg_1", ts, v1(stranger, "msg_1", ts, BODY)), BODY).isPresent());
+        assertTrue(check(rotating.operator(), signed("msg_1", ts, v1(old, "msg_1", ts, BODY)), BODY).isPresent(), "never the operator routes");
+    }
 }

@@ -1,6 +1,9 @@
 package com.alignersync.source.webhook;
 
-import com.alignersync.config.HttpServerConfig;
+import com.alignersync.config.HttpListenerConfig;
+import com.alignersync.http.OpsRoutes;
+import com.alignersync.status.StatusReport;
+import com.alignersync.support.OpsServers;
 import com.alignersync.config.SinkConfig;
 import com.alignersync.config.WebhookConfig;
 import com.alignersync.http.HttpServer;
@@ -97,8 +100,10 @@ public final class WebhookTestServer implements AutoCloseable {
                 ZoneOffset.UTC, deadLetters, sinkMetrics, clock);
         webhook = new WebhookInput(config, sink, registry, clock);
         SinkStatus sinkStatus = new SinkStatus(sink, sinkMetrics, deadLetters);
-        server = new HttpServer(new HttpServerConfig("127.0.0.1", 0, stopTimeout), List.of(webhook.status(), sinkStatus),
-                sinkStatus, registry, clock);
+        // One listener with the webhook and the ops routes, as the daemon's two are, for tests of either.
+        server = new HttpServer(HttpListenerConfig.local("test", stopTimeout), clock);
+        new OpsRoutes(new StatusReport(List.of(webhook.status(), sinkStatus), sinkStatus, clock), sinkStatus, registry,
+                OpsServers.bearer(SECRET)).registerOn(server);
         webhook.registerOn(server);
         extraRoutes.accept(server, webhook);
         server.start();
@@ -140,7 +145,13 @@ public final class WebhookTestServer implements AutoCloseable {
         return new Answer(response.statusCode(), response.body(), response.headers().firstValue("Content-Type").orElse(""), mapper);
     }
 
+    /** A GET as an operator sends it, with the operator secret (the status detail). */
     public Answer get(String path) throws IOException, InterruptedException {
+        return send(HttpRequest.newBuilder(uri(path)).header("Authorization", "Bearer " + SECRET).GET().build());
+    }
+
+    /** A GET without credentials (the public status summary). */
+    public Answer getPublic(String path) throws IOException, InterruptedException {
         return send(HttpRequest.newBuilder(uri(path)).GET().build());
     }
 

@@ -1,0 +1,171 @@
+package com.alignersync.http;
+
+import com.alignersync.config.TlsConfig;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Serves a renewed certificate without a restart: looks at the certificate files every
+ * {@code http.tls.reload-check-seconds} and, when their content changed, loads them and hands
+ * the new key store to Jetty, which uses it for new connections. Files caught half written by a
+ * renewal (or a key that does not match its chain) are not used: the old certificate stays, a
+ * warning names the problem once, and the next look tries again.
+ */
+final class CertificateReloader implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(CertificateReloader.class);
+
+    private final TlsConfig tls;
+    private final Clock clock;
+    private final SslContextFactory.Server factory;
+    private ScheduledExecutorService timer;
+    private byte[] servedFiles;
+    private byte[] refusedFiles;
+    private X509Certificate served;
+    private Instant loadedAt;
+    private String lastProblem;
+
+    /** Loads the files once; a certificate that cannot be served fails here, at start. */
+    CertificateReloader(TlsConfig tls, Clock clock) {
+        this.tls = tls;
+        this.clock = clock;
+        this.factory = new SslContextFactory.Server();
+        byte[] fingerprint = fingerprint();
+        TlsKeyStores.Loaded loaded = TlsKeyStores.load(tls);
+        use(factory, loaded);
+        // Host-name checking is the client's job (pg_net checks the certificate against the URL it was
+        // given); a server-side SNI check would only refuse a webhook sent to another name of this host.
+        factory.setSniRequired(false);
+        remember(fingerprint, loaded);
+    }
+
+    SslContextFactory.Server factory() {
+        return factory;
+    }
+
+    void start() {
+        timer = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "tls-reload");
+            thread.setDaemon(true);
+            return thread;
+        });
+        long every = tls.reloadCheck().toMillis();
+        timer.scheduleWithFixedDelay(this::check, every, every, TimeUnit.MILLISECONDS);
+    }
+
+    /** One look at the files; loads them when they changed since the last load or refusal. */
+    synchronized void check() {
+        byte[] fingerprint;
+        try {
+            fingerprint = fingerprint();
+        } catch (TlsKeyStores.TlsFileException e) {
+            refuse(null, e.getMessage());
+            return;
+        }
+        if (Arrays.equals(fingerprint, servedFiles) || Arrays.equals(fingerprint, refusedFiles)) {
+            return;
+        }
+        TlsKeyStores.Loaded loaded;
+        try {
+            loaded = TlsKeyStores.load(tls);
+        } catch (TlsKeyStores.TlsFileException e) {
+            refuse(fingerprint, e.getMessage());
+            return;
+        }
+        try {
+            factory.reload(f -> use((SslContextFactory.Server) f, loaded));
+        } catch (Exception e) {
+            refuse(fingerprint, "Jetty refused the new certificate: " + e);
+            return;
+        }
+        remember(fingerprint, loaded);
+        log.info("http: public listener now serves the renewed certificate ({}, valid until {})",
+                loaded.leaf().getSubjectX500Principal().getName(), loaded.leaf().getNotAfter().toInstant());
+    }
+
+    /** What status shows: the certificate in use, until when it is valid, and a renewal that could not be used. */
+    synchronized Map<String, Object> snapshot() {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("certificate", tls.certificate().toString());
+        out.put("subject", served.getSubjectX500Principal().getName());
+        out.put("notAfter", served.getNotAfter().toInstant().toString());
+        out.put("loadedAt", loadedAt.toString());
+        if (lastProblem != null) {
+            out.put("reloadProblem", lastProblem);
+        }
+        return out;
+    }
+
+    synchronized Instant notAfter() {
+        return served.getNotAfter().toInstant();
+    }
+
+    synchronized X509Certificate served() {
+        return served;
+    }
+
+    @Override
+    public void close() {
+        if (timer != null) {
+            timer.shutdownNow();
+        }
+    }
+
+    private static void use(SslContextFactory.Server factory, TlsKeyStores.Loaded loaded) {
+        factory.setKeyStore(loaded.keyStore());
+        factory.setKeyStorePassword(new String(loaded.password()));
+        factory.setKeyManagerPassword(new String(loaded.password()));
+    }
+
+    private void remember(byte[] fingerprint, TlsKeyStores.Loaded loaded) {
+        servedFiles = fingerprint;
+        refusedFiles = null;
+        served = loaded.leaf();
+        loadedAt = clock.instant();
+        lastProblem = null;
+    }
+
+    private void refuse(byte[] fingerprint, String problem) {
+        if (!problem.equals(lastProblem)) {
+            log.warn("http: the certificate files changed but cannot be served; the public listener keeps the certificate valid"
+                    + " until {} and looks again in {} s: {}", served.getNotAfter().toInstant(), tls.reloadCheck().toSeconds(), problem);
+        }
+        refusedFiles = fingerprint;
+        lastProblem = problem;
+    }
+
+    /** The content of both files, hashed: a renewal is seen whatever it does to their times. */
+    private byte[] fingerprint() {
+        try {
+            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            digest.update(read(tls.certificate()));
+            tls.privateKey().ifPresent(key -> digest.update(read(key)));
+            return digest.digest();
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static byte[] read(Path file) {
+        try {
+            return Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw new TlsKeyStores.TlsFileException(file + " cannot be read: " + e.getMessage(), e);
+        }
+    }
+}

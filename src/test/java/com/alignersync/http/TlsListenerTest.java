@@ -1,0 +1,211 @@
+package com.alignersync.http;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.alignersync.config.HttpListenerConfig;
+import com.alignersync.config.TlsConfig;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The public listener's TLS: it serves the clinic's certificate from PEM or PKCS#12 files, and a
+ * renewal written over those files while it runs, without a restart; files caught half written are
+ * not served. The client verifies the chain and the host name, as pg_net does.
+ */
+class TlsListenerTest {
+
+    @TempDir
+    static Path certificates;
+    static Path first;
+    static Path second;
+    static Path ecdsa;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void makeCertificates() throws Exception {
+        first = TestCertificates.pkcs12(certificates, "first", "RSA");
+        second = TestCertificates.pkcs12(certificates, "second", "RSA");
+        ecdsa = TestCertificates.pkcs12(certificates, "ecdsa", "EC");
+    }
+
+    @Test
+    void aPemChainAndKeyAreServedAndACheckingClientAcceptsThem() throws Exception {
+        Path cert = write("fullchain.pem", TestCertificates.certificatePem(first));
+        Path key = write("privkey.pem", TestCertificates.keyPem(first));
+        HttpServer server = tlsServer(new TlsConfig(cert, Optional.of(key), "", Duration.ofHours(1)));
+        try {
+            HttpResponse<String> health = get(server, "/health");
+            assertEquals(200, health.statusCode(), health.body());
+            assertEquals("CN=first", servedSubject(health));
+            assertEquals("CN=first", server.tlsSnapshot().orElseThrow().get("subject"));
+            // Plain HTTP on the TLS port gets no HTTP answer at all: nothing crosses in clear text.
+            assertThrows(IOException.class, () -> HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + server.port() + "/health")).build(), HttpResponse.BodyHandlers.ofString()));
+        } finally {
+            server.stop();
+        }
+    }
+
+    @Test
+    void aRenewalWrittenOverTheFilesIsServedToNewConnectionsWithoutARestart() throws Exception {
+        Path cert = write("fullchain.pem", TestCertificates.certificatePem(first));
+        Path key = write("privkey.pem", TestCertificates.keyPem(first));
+        HttpServer server = tlsServer(new TlsConfig(cert, Optional.of(key), "", Duration.ofMillis(100)));
+        try {
+            assertEquals("CN=first", servedSubject(get(server, "/health")));
+            // certbot renews: both files replaced.
+            write("fullchain.pem", TestCertificates.certificatePem(second));
+            write("privkey.pem", TestCertificates.keyPem(second));
+            Instant deadline = Instant.now().plusSeconds(20);
+            String subject = "CN=first";
+            while (!subject.equals("CN=second") && Instant.now().isBefore(deadline)) {
+                Thread.sleep(100);
+                subject = servedSubject(get(server, "/health"));
+            }
+            assertEquals("CN=second", subject, "the timer picked up the renewal");
+        } finally {
+            server.stop();
+        }
+    }
+
+    @Test
+    void aRenewalCaughtHalfWrittenKeepsTheOldCertificateUntilThePairMatches() throws Exception {
+        Path cert = write("fullchain.pem", TestCertificates.certificatePem(first));
+        Path key = write("privkey.pem", TestCertificates.keyPem(first));
+        HttpServer server = tlsServer(new TlsConfig(cert, Optional.of(key), "", Duration.ofHours(1)));
+        try {
+            // The new chain is in place, its key not yet.
+            write("fullchain.pem", TestCertificates.certificatePem(second));
+            server.checkCertificateNow();
+            assertEquals("CN=first", servedSubject(get(server, "/health")), "a chain without its key is not served");
+            Map<String, Object> status = server.tlsSnapshot().orElseThrow();
+            assertTrue(String.valueOf(status.get("reloadProblem")).contains("is not the key of the first certificate"), status.toString());
+            // A truncated key file: still the old certificate.
+            write("privkey.pem", TestCertificates.keyPem(second).substring(0, 100));
+            server.checkCertificateNow();
+            assertEquals("CN=first", servedSubject(get(server, "/health")));
+
+            write("privkey.pem", TestCertificates.keyPem(second));
+            server.checkCertificateNow();
+            assertEquals("CN=second", servedSubject(get(server, "/health")));
+            assertFalse(server.tlsSnapshot().orElseThrow().containsKey("reloadProblem"), "the problem clears once the pair is served");
+        } finally {
+            server.stop();
+        }
+    }
+
+    @Test
+    void aPkcs12FileWithItsPasswordIsServedAndAWrongPasswordStopsTheStartNamingTheSetting() throws Exception {
+        HttpServer server = tlsServer(new TlsConfig(ecdsa, Optional.empty(), TestCertificates.PASSWORD, Duration.ofHours(1)));
+        try {
+            assertEquals("CN=ecdsa", servedSubject(get(server, "/health")));
+        } finally {
+            server.stop();
+        }
+        HttpServer wrong = new HttpServer(HttpListenerConfig.local("public", Duration.ZERO)
+                .withTls(new TlsConfig(ecdsa, Optional.empty(), "not-the-password", Duration.ofHours(1))), Clock.systemUTC());
+        RuntimeException refused = assertThrows(RuntimeException.class, wrong::start);
+        assertTrue(refused.getMessage().contains("http.tls.key-store-password"), refused.getMessage());
+    }
+
+    @Test
+    void anRsaKeyInPkcs1PemIsReadAndAnEcKeyInSec1PemIsRefusedWithTheCommandThatConvertsIt() throws Exception {
+        Path cert = write("fullchain.pem", TestCertificates.certificatePem(first));
+        Path key = write("privkey.pem", TestCertificates.rsaPkcs1Pem(first));
+        assertTrue(Files.readString(key).startsWith("-----BEGIN RSA PRIVATE KEY-----"));
+        HttpServer server = tlsServer(new TlsConfig(cert, Optional.of(key), "", Duration.ofHours(1)));
+        try {
+            assertEquals("CN=first", servedSubject(get(server, "/health")));
+        } finally {
+            server.stop();
+        }
+        Path sec1 = write("ec.pem", "-----BEGIN EC PRIVATE KEY-----\nMHcCAQEE\n-----END EC PRIVATE KEY-----\n");
+        RuntimeException refused = assertThrows(RuntimeException.class, () -> TlsKeyStores.load(
+                new TlsConfig(cert, Optional.of(sec1), "", Duration.ofHours(1))));
+        assertTrue(refused.getMessage().contains("openssl pkcs8 -topk8 -nocrypt"), refused.getMessage());
+    }
+
+    @Test
+    void aKeyThatIsNotTheCertificatesStopsTheStartBeforeAnythingListens() throws Exception {
+        Path cert = write("fullchain.pem", TestCertificates.certificatePem(first));
+        Path key = write("privkey.pem", TestCertificates.keyPem(second));
+        HttpServer server = new HttpServer(HttpListenerConfig.local("public", Duration.ZERO)
+                .withTls(new TlsConfig(cert, Optional.of(key), "", Duration.ofHours(1))), Clock.systemUTC());
+        RuntimeException refused = assertThrows(RuntimeException.class, server::start);
+        assertTrue(refused.getMessage().contains("is not the key of the first certificate"), refused.getMessage());
+    }
+
+    @Test
+    void statusWarnsTwoWeeksBeforeTheCertificateExpires() throws Exception {
+        // keytool's certificates are valid for 30 days: no warning yet.
+        Path cert = write("fullchain.pem", TestCertificates.certificatePem(first));
+        Path key = write("privkey.pem", TestCertificates.keyPem(first));
+        HttpServer server = tlsServer(new TlsConfig(cert, Optional.of(key), "", Duration.ofHours(1)));
+        try {
+            Map<String, Object> status = new ListenerStatus(server, false).statusSnapshot();
+            assertEquals("tls", status.get("protection"));
+            assertEquals(List.of(), status.get("warnings"));
+            X509Certificate served = TestCertificates.certificate(first);
+            assertEquals(served.getNotAfter().toInstant().toString(), ((Map<?, ?>) status.get("tls")).get("notAfter"));
+            assertTrue(Duration.between(Instant.now(), served.getNotAfter().toInstant()).compareTo(ListenerStatus.EXPIRY_WARNING) > 0);
+        } finally {
+            server.stop();
+        }
+    }
+
+    private Path write(String name, String content) throws IOException {
+        Path file = dir.resolve(name);
+        // Written in place, as a renewal that is not atomic would: the reloader must cope.
+        Files.writeString(file, content);
+        return file;
+    }
+
+    private static HttpServer tlsServer(TlsConfig tls) {
+        HttpServer server = new HttpServer(HttpListenerConfig.local("public", Duration.ZERO).withTls(tls), Clock.systemUTC());
+        server.start();
+        return server;
+    }
+
+    /** A new client per request, trusting the test certificates only and checking the host name: every request a new handshake. */
+    private static HttpResponse<String> get(HttpServer server, String path) throws Exception {
+        KeyStore trusted = KeyStore.getInstance("PKCS12");
+        trusted.load(null, null);
+        trusted.setCertificateEntry("first", TestCertificates.certificate(first));
+        trusted.setCertificateEntry("second", TestCertificates.certificate(second));
+        trusted.setCertificateEntry("ecdsa", TestCertificates.certificate(ecdsa));
+        TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        trust.init(trusted);
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(null, trust.getTrustManagers(), null);
+        HttpClient client = HttpClient.newBuilder().sslContext(context).connectTimeout(Duration.ofSeconds(5)).build();
+        return client.send(HttpRequest.newBuilder(URI.create("https://localhost:" + server.port() + path)).timeout(Duration.ofSeconds(5)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static String servedSubject(HttpResponse<?> response) throws Exception {
+        return ((X509Certificate) response.sslSession().orElseThrow().getPeerCertificates()[0]).getSubjectX500Principal().getName();
+    }
+}
