@@ -19,7 +19,7 @@ update public.aligner_notes set updated_at = coalesce(edited_at, created_at) whe
 alter table public.aligner_notes alter column updated_at set default now();
 alter table public.aligner_notes alter column updated_at set not null;
 
--- 2. Who made each change (DESIGN.md section 9, docs/two-way.md). The clinic's forward sync copies
+-- 2. Who made each change (docs/two-way.md). The clinic's forward sync copies
 --    SQL Server's changes into these tables; aligner-sync must never write those back, and must
 --    apply every doctor's edit whatever its value. So each change of a field that flows back is
 --    stamped with when it changed and who changed it, from the writing session:

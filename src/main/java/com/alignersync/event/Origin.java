@@ -1,9 +1,10 @@
 package com.alignersync.event;
 
 /**
- * Who made a portal change, as the portal's setup trigger stamped it from the writing session
- * (DESIGN.md section 9): the clinic's forward sync (its configured role, or a session that set
- * {@code aligner_sync.origin = 'clinic'}) or anyone else, that is a doctor in the portal.
+ * Who made a portal change, as the trigger of connector-config/supabase-setup.sql stamped it
+ * from the writing session (docs/two-way.md): the clinic's forward sync (its configured role, or
+ * a session that set {@code aligner_sync.origin = 'clinic'}) or anyone else, that is a doctor in
+ * the portal. The sink must tell them apart so the clinic's own changes are never written back.
  */
 public enum Origin {
     /** A doctor, or anything in the portal that is not the clinic's forward sync: applied by version. */

@@ -5,9 +5,9 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * Whether the connections to SQL Server and the portal verify the server's certificate (DESIGN.md
- * section 11): notes are patient data, and an encrypted connection to a server nobody checked is
- * open to whoever sits in between. What {@code check} says about it.
+ * Whether the connections to SQL Server and the portal verify the server's certificate: notes
+ * are patient data, and an encrypted connection to a server nobody checked is open to whoever
+ * sits in between. What {@code check} says about it (docs/security.md).
  */
 final class ConnectionSecurity {
 

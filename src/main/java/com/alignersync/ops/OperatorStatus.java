@@ -25,8 +25,9 @@ public final class OperatorStatus {
      * @param report         stable keys: dataDir, daemon, cdc, slot, poll, deadLetters, verify, sink
      * @param configProblems every configuration problem of the sections status reads
      * @param corruptFiles   state files that could not be read, each message naming the file and the fix
+     * @param cdcEnabled     whether the configuration turns the CDC input on (its slot is not asked otherwise)
      */
-    public record Result(Map<String, Object> report, List<String> configProblems, List<String> corruptFiles) {
+    public record Result(Map<String, Object> report, List<String> configProblems, List<String> corruptFiles, boolean cdcEnabled) {
     }
 
     private final Settings settings;
@@ -49,7 +50,8 @@ public final class OperatorStatus {
     public Result collect() {
         ConfigSection<DataConfig> data = ConfigSection.parse(settings, DataConfig::from);
         if (!data.valid()) {
-            return new Result(Map.of(), data.problems(), List.of());
+            // An empty report: nothing is shown of it, CDC included.
+            return new Result(Map.of(), data.problems(), List.of(), false);
         }
         ConfigSection<CdcConfig> cdc = ConfigSection.parse(settings, CdcConfig::from);
         ConfigSection<HttpServerConfig> http = ConfigSection.parse(settings, HttpServerConfig::from);
@@ -79,6 +81,6 @@ public final class OperatorStatus {
         report.put("sink", sqlServer.valid() && sinkConfig.valid()
                 ? live.sink(sqlServer.value(), sinkConfig.value(), data.value().dataDir())
                 : LiveStatus.skipped("SQL Server configuration is invalid"));
-        return new Result(report, problems, offline.corruptFiles());
+        return new Result(report, problems, offline.corruptFiles(), cdc.value().enabled());
     }
 }

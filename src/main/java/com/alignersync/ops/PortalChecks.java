@@ -187,7 +187,8 @@ final class PortalChecks {
 
     /**
      * Who the portal takes for the clinic's forward sync, and who made the changes of the last
-     * week (DESIGN.md section 9): a mix that is all one side usually means the identity is wrong.
+     * week: the two-way rules (docs/two-way.md) never write back a change stamped 'clinic', so a
+     * mix that is all one side usually means that identity is wrong.
      */
     private static CheckResult originStamps(Connection connection) throws SQLException {
         try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery(

@@ -86,6 +86,14 @@ public final class SinkStatus implements StatusSource, ReadinessCheck {
         }
     }
 
+    /**
+     * The warning this part raises while SQL Server is not ready, its {@code reason} published beside
+     * it: the {@code status} table says it as "not ready" instead, and leaves this one out.
+     */
+    static String unavailableWarning(String reason) {
+        return "sink unavailable: " + reason;
+    }
+
     @Override
     public Map<String, Object> statusSnapshot() {
         Map<String, Object> out = new LinkedHashMap<>();
@@ -104,7 +112,7 @@ public final class SinkStatus implements StatusSource, ReadinessCheck {
         if (healthWarning != null) {
             warnings.add(healthWarning);
         } else {
-            notReady.ifPresent(reason -> warnings.add("sink unavailable: " + reason));
+            notReady.ifPresent(reason -> warnings.add(unavailableWarning(reason)));
         }
         // Equal versions with different content mean the portal did not version an edit; say so.
         String tieBreak = metrics.lastTieBreak();

@@ -1,10 +1,14 @@
 package com.alignersync.ops;
 
+import static com.alignersync.ops.StatusReading.at;
+import static com.alignersync.ops.StatusReading.map;
+import static com.alignersync.ops.StatusReading.orDash;
+import static com.alignersync.ops.StatusReading.text;
+
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -12,9 +16,9 @@ import java.util.Set;
 
 /**
  * The {@code status} command's default view, for people: one line per input and the sink
- * (state, last event, lag, counts), then every warning with what to do about it. Built from
- * the same report {@code status --json} prints; the running daemon's own status wins where it
- * answers, {@code data/} and the databases speak for it where it does not.
+ * (state, last event, lag, counts), then every warning of the {@link StatusDiagnosis} with what
+ * to do about it. Built from the same report {@code status --json} prints; the running daemon's
+ * own status wins where it answers, {@code data/} and the databases speak for it where it does not.
  */
 public final class StatusTable {
 
@@ -24,17 +28,17 @@ public final class StatusTable {
     private static final Set<String> NOT_ROWS = Set.of("summary", "history", "cdc", "webhook", "poll", "sink", "freshness");
 
     private final Map<String, Object> report;
-    private final List<String> configProblems;
-    private final List<String> corruptFiles;
+    private final boolean cdcEnabled;
+    private final List<StatusWarning> warnings;
     private final Instant now;
     private final Map<?, ?> live;
 
     public StatusTable(OperatorStatus.Result result, Instant now) {
         this.report = result.report();
-        this.configProblems = result.configProblems();
-        this.corruptFiles = result.corruptFiles();
+        this.cdcEnabled = result.cdcEnabled();
+        this.warnings = new StatusDiagnosis(result).warnings();
         this.now = now;
-        this.live = "reachable".equals(text(at(report, "daemon", "live", "state"))) ? map(at(report, "daemon", "live", "status")) : null;
+        this.live = StatusReading.liveStatus(report);
     }
 
     public String render() {
@@ -65,13 +69,12 @@ public final class StatusTable {
             });
         }
         appendTable(out, rows);
-        List<String> warnings = warnings();
         out.append('\n');
         if (warnings.isEmpty()) {
             out.append("No warnings.\n");
         } else {
             out.append("Warnings (what to do):\n");
-            warnings.forEach(w -> out.append("  ! ").append(w).append('\n'));
+            warnings.stream().map(StatusWarning::text).distinct().forEach(w -> out.append("  ! ").append(w).append('\n'));
         }
         return out.toString();
     }
@@ -95,8 +98,6 @@ public final class StatusTable {
 
     private List<String> cdcRow() {
         Map<?, ?> slot = map(report.get("slot"));
-        String slotState = text(at(slot, "state"));
-        boolean disabled = "skipped".equals(slotState) && String.valueOf(at(slot, "reason")).contains("disabled");
         String state;
         String last;
         if (live != null) {
@@ -104,7 +105,7 @@ public final class StatusTable {
             state = cdc == null ? "disabled" : orDash(cdc.get("state"));
             last = cdc == null ? "-" : age(cdc.get("lastBatchAt"), "none yet");
         } else {
-            state = disabled ? "disabled" : "stopped";
+            state = cdcEnabled ? "stopped" : "disabled";
             Object stored = at(report, "cdc", "sourceCommitTime");
             last = stored == null ? "-" : age(stored, "-") + " (stored)";
         }
@@ -217,110 +218,6 @@ public final class StatusTable {
         }
     }
 
-    // ---- warnings ---------------------------------------------------------------------------
-
-    /** Every problem, each ending with what to do; in the order an operator would fix them. */
-    List<String> warnings() {
-        Set<String> out = new LinkedHashSet<>();
-        configProblems.forEach(p -> out.add("configuration: " + p + " -> fix it in the properties file or the environment"));
-        out.addAll(corruptFiles);
-        String daemonState = text(at(report, "daemon", "state"));
-        if ("not running".equals(daemonState)) {
-            out.add("the daemon is not running -> start it: aligner-sync run (or run --embedded for the embedded databases);"
-                    + " until then this shows what data/ and the databases say");
-        } else if ("running".equals(daemonState) && live == null) {
-            out.add("the daemon holds the data directory but its status does not answer ("
-                    + orDash(at(report, "daemon", "live", "reason")) + ") -> run status with the daemon's http.port (PORT), or read its log");
-        } else if ("unknown".equals(daemonState)) {
-            out.add(orDash(at(report, "daemon", "reason")) + " -> check the permissions of the data directory");
-        }
-        if (live != null) {
-            daemonWarnings(out);
-        }
-        slotWarnings(out);
-        Map<?, ?> sink = map(report.get("sink"));
-        if ("missing".equals(at(sink, "ledger"))) {
-            out.add("the ledger table is missing in SQL Server -> run: aligner-sync init");
-        } else if ("unreachable".equals(at(sink, "state"))) {
-            out.add("SQL Server does not answer (" + orDash(at(sink, "reason"))
-                    + ") -> check that it is up and sqlserver.jdbc-url, sqlserver.user and sqlserver.password");
-        }
-        if (at(report, "deadLetters", "count") instanceof Number n && n.longValue() > 0) {
-            out.add(n + " change(s) parked in " + text(at(report, "deadLetters", "file"))
-                    + " -> read the reasons (the console at / or dead-letters list), fix the cause, then replay:"
-                    + " the console's Replay button while the daemon runs, or dead-letters replay with it stopped");
-        }
-        return new ArrayList<>(out);
-    }
-
-    private void daemonWarnings(Set<String> out) {
-        Object notReady = at(live, "summary", "notReadyReason");
-        if (notReady != null) {
-            out.add("not ready: " + notReady + " -> check that SQL Server is up; the inputs hold their positions and resume by themselves");
-        }
-        if (at(live, "summary", "warnings") instanceof List<?> list) {
-            for (Object warning : list) {
-                String text = String.valueOf(warning);
-                if (text.startsWith("sink: sink unavailable")) {
-                    continue; // said above as "not ready", with what to do
-                }
-                out.add(text.contains("->") || text.contains(": set ") || text.contains(": use ") ? text : text + " -> see the daemon's log");
-            }
-        }
-        Map<?, ?> cdc = map(live.get("cdc"));
-        if (cdc != null) {
-            String state = text(cdc.get("state"));
-            if ("failed".equals(state) || "restarting".equals(state)) {
-                out.add("CDC is " + state + " (" + orDash(cdc.get("lastError"))
-                        + ") -> check that the portal database answers at supabase.db-url; the daemon retries with backoff");
-            } else if ("paused-sink-unavailable".equals(state)) {
-                out.add("CDC is paused: SQL Server did not take a batch -> check SQL Server; CDC resumes by itself");
-            }
-            if (cdc.get("alarm") != null) {
-                out.add("CDC alarm: " + cdc.get("alarm") + " -> a catch-up poll reads what the slot may have lost; see the operations guide");
-            }
-        }
-        if (at(live, "poll", "lastError") instanceof Map<?, ?> error) {
-            out.add("the last poll failed (" + orDash(error.get("kind")) + ": " + orDash(error.get("message"))
-                    + ") -> check supabase.url and supabase.service-role-key; the cursor stays and the next poll retries");
-        }
-    }
-
-    private void slotWarnings(Set<String> out) {
-        Map<?, ?> slot = map(report.get("slot"));
-        if (slot == null) {
-            return;
-        }
-        String state = text(slot.get("state"));
-        if ("unreachable".equals(state)) {
-            String embedded = at(report, "dataDir", "embeddedRun") == null ? "" : " (the embedded portal runs only while run --embedded runs)";
-            out.add("the portal database does not answer for the slot check (" + orDash(slot.get("reason"))
-                    + ") -> check supabase.db-url and the network" + embedded);
-            return;
-        }
-        if (!"reachable".equals(state)) {
-            return;
-        }
-        if (Boolean.FALSE.equals(slot.get("exists"))) {
-            out.add("the replication slot " + orDash(slot.get("name")) + " does not exist -> the daemon creates it when it starts;"
-                    + " a poll catches up the changes made meanwhile");
-            return;
-        }
-        String walStatus = text(slot.get("walStatus"));
-        if (walStatus == null || "reserved".equals(walStatus)) {
-            return;
-        }
-        out.add(switch (walStatus) {
-            case "extended" -> "slot wal_status is extended (it keeps more WAL than max_wal_size) -> keep the daemon streaming so it"
-                    + " confirms its position; if it keeps growing, check max_slot_wal_keep_size and the portal's disk";
-            case "unreserved" -> "slot wal_status is unreserved: WAL it needs goes at the next checkpoint -> get the daemon streaming"
-                    + " now, or the slot is lost";
-            case "lost" -> "slot wal_status is lost: its changes are gone -> see the lost-slot section of the operations guide"
-                    + " (the daemon recreates the slot and a poll catches up)";
-            default -> "slot wal_status is " + walStatus + " -> see the operations guide";
-        });
-    }
-
     // ---- values -----------------------------------------------------------------------------
 
     private String age(Object iso, String none) {
@@ -349,28 +246,5 @@ public final class StatusTable {
             i++;
         }
         return i == 0 ? n + " B" : String.format(Locale.ROOT, "%.1f %s", v, units[i]);
-    }
-
-    private static Object at(Object root, String... path) {
-        Object current = root;
-        for (String key : path) {
-            if (!(current instanceof Map<?, ?> m)) {
-                return null;
-            }
-            current = m.get(key);
-        }
-        return current;
-    }
-
-    private static Map<?, ?> map(Object value) {
-        return value instanceof Map<?, ?> m ? m : null;
-    }
-
-    private static String text(Object value) {
-        return value == null ? null : String.valueOf(value);
-    }
-
-    private static String orDash(Object value) {
-        return value == null ? "-" : String.valueOf(value);
     }
 }

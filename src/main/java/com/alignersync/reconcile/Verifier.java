@@ -137,6 +137,25 @@ public final class Verifier {
         Work(boolean collect) {
             this.collect = collect;
         }
+
+        /** A drifted key a repair sends the portal's row of; one the portal's row cannot fix is skipped. */
+        void copy(PortalRow row) {
+            if (!collect) {
+                return;
+            }
+            if (row.event() == null) {
+                skipped++;
+            } else {
+                copies.add(row.event());
+            }
+        }
+
+        /** A drifted key a repair leaves alone. */
+        void skip() {
+            if (collect) {
+                skipped++;
+            }
+        }
     }
 
     /** Collects one table's counts and the first keys. */
@@ -197,88 +216,119 @@ public final class Verifier {
 
     private VerifyReport compare(Instant startedAt, long started, int limit, Progress progress, Work work)
             throws PostgrestException, SQLException {
-        Tally notes = new Tally(SourceTable.ALIGNER_NOTES.tableName(), limit);
         // Counted only when repairing: the count is for the delete guard, and costs the portal a count(*).
         PortalPages portalNotes = new PortalPages(SourceTable.ALIGNER_NOTES, "note_type=eq.Doctor", work.collect);
-        ClinicPages<ClinicRows.Note> clinicNotes = new ClinicPages<>(after -> clinic.doctorNotesAfter(after, CLINIC_PAGE), ClinicRows.Note::noteId);
-        while (portalNotes.peek() != null || clinicNotes.peek() != null) {
-            PortalRow p = portalNotes.peek();
-            ClinicRows.Note c = clinicNotes.peek();
-            if (c == null || (p != null && p.key() < c.noteId())) {
-                notes.missing(p.key());
-                copy(work, p);
-                portalNotes.next();
-            } else if (p == null || c.noteId() < p.key()) {
-                notes.extra(c.noteId());
-                if (work.collect) {
-                    work.extraNotes.add(c.noteId());
-                }
-                clinicNotes.next();
-            } else {
-                List<String> columns = p.event() == null ? List.of("(portal row invalid: " + p.invalid() + ")")
-                        : ClinicRows.noteDifferences(p.event().after(), c);
-                notes.compared(p.key(), columns);
-                if (!columns.isEmpty()) {
-                    if (columns.contains("AlignerSetID")) {
-                        work.skipped++;
-                    } else {
-                        copy(work, p);
-                    }
-                }
-                portalNotes.next();
-                clinicNotes.next();
-            }
-            if (notes.compared % 1000 == 0) {
-                progress.compared(notes.table, notes.compared);
-            }
-        }
-        progress.compared(notes.table, notes.compared);
+        VerifyReport.Section notes = merge(new Tally(SourceTable.ALIGNER_NOTES.tableName(), limit), portalNotes,
+                new ClinicPages<>(after -> clinic.doctorNotesAfter(after, CLINIC_PAGE), ClinicRows.Note::noteId), NOTES, progress, work);
         work.portalNotes = portalNotes.listed();
         work.portalCount = portalNotes.portalCount();
+        VerifyReport.Section batches = merge(new Tally(SourceTable.ALIGNER_BATCHES.tableName(), limit),
+                new PortalPages(SourceTable.ALIGNER_BATCHES, null, false),
+                new ClinicPages<>(after -> clinic.batchesAfter(after, CLINIC_PAGE), ClinicRows.Batch::batchId), BATCHES, progress, work);
+        return new VerifyReport(startedAt, (System.nanoTime() - started) / 1_000_000, notes, batches, null);
+    }
 
-        Tally batches = new Tally(SourceTable.ALIGNER_BATCHES.tableName(), limit);
-        PortalPages portalBatches = new PortalPages(SourceTable.ALIGNER_BATCHES, null, false);
-        ClinicPages<ClinicRows.Batch> clinicBatches = new ClinicPages<>(after -> clinic.batchesAfter(after, CLINIC_PAGE), ClinicRows.Batch::batchId);
-        while (portalBatches.peek() != null || clinicBatches.peek() != null) {
-            PortalRow p = portalBatches.peek();
-            ClinicRows.Batch c = clinicBatches.peek();
-            if (c == null || (p != null && p.key() < c.batchId())) {
-                // Batches are never inserted by the sync: a repair cannot add one.
-                batches.missing(p.key());
-                work.skipped += work.collect ? 1 : 0;
-                portalBatches.next();
-            } else if (p == null || c.batchId() < p.key()) {
-                batches.extra(c.batchId());
-                work.skipped += work.collect ? 1 : 0;
-                clinicBatches.next();
+    /**
+     * Walks one table's two sides together in key order: a key only the portal has is missing in
+     * SQL Server, one only SQL Server has is extra, one both have is compared column by column.
+     */
+    private static <C> VerifyReport.Section merge(Tally tally, PortalPages portal, ClinicPages<C> clinic, TableRules<C> rules,
+                                                 Progress progress, Work work) throws PostgrestException, SQLException {
+        while (portal.peek() != null || clinic.peek() != null) {
+            PortalRow p = portal.peek();
+            C c = clinic.peek();
+            if (c == null || (p != null && p.key() < clinic.keyOf(c))) {
+                tally.missing(p.key());
+                rules.missing(p, work);
+                portal.next();
+            } else if (p == null || clinic.keyOf(c) < p.key()) {
+                tally.extra(clinic.keyOf(c));
+                rules.extra(clinic.keyOf(c), work);
+                clinic.next();
             } else {
                 List<String> columns = p.event() == null ? List.of("(portal row invalid: " + p.invalid() + ")")
-                        : Objects.equals(p.event().after().integer("days"), c.days()) ? List.of() : List.of("Days");
-                batches.compared(p.key(), columns);
+                        : rules.differences(p.event(), c);
+                tally.compared(p.key(), columns);
                 if (!columns.isEmpty()) {
-                    copy(work, p);
+                    rules.different(p, columns, work);
                 }
-                portalBatches.next();
-                clinicBatches.next();
+                portal.next();
+                clinic.next();
             }
-            if (batches.compared % 1000 == 0) {
-                progress.compared(batches.table, batches.compared);
+            if (tally.compared % 1000 == 0) {
+                progress.compared(tally.table, tally.compared);
             }
         }
-        progress.compared(batches.table, batches.compared);
-        return new VerifyReport(startedAt, (System.nanoTime() - started) / 1_000_000, notes.section(), batches.section(), null);
+        progress.compared(tally.table, tally.compared);
+        return tally.section();
     }
 
-    private static void copy(Work work, PortalRow row) {
-        if (!work.collect) {
-            return;
-        }
-        if (row.event() == null) {
-            work.skipped++;
-        } else {
-            work.copies.add(row.event());
-        }
+    /** What differs between a table's two sides, and what a repair does about each kind of drift. */
+    private interface TableRules<C> {
+        /** The SQL Server columns that differ from the portal's row; empty when in sync. */
+        List<String> differences(ChangeEvent portal, C clinic);
+
+        void missing(PortalRow row, Work work);
+
+        void extra(long key, Work work);
+
+        void different(PortalRow row, List<String> columns, Work work);
     }
+
+    /**
+     * Doctor notes: a repair copies the portal's row of a missing or different note and deletes an extra one
+     * the ledger wrote; a different AlignerSetID is a key conflict the sink refuses to overwrite, so it is skipped.
+     */
+    private static final TableRules<ClinicRows.Note> NOTES = new TableRules<>() {
+        @Override
+        public List<String> differences(ChangeEvent portal, ClinicRows.Note clinic) {
+            return ClinicRows.noteDifferences(portal.after(), clinic);
+        }
+
+        @Override
+        public void missing(PortalRow row, Work work) {
+            work.copy(row);
+        }
+
+        @Override
+        public void extra(long key, Work work) {
+            if (work.collect) {
+                work.extraNotes.add(key);
+            }
+        }
+
+        @Override
+        public void different(PortalRow row, List<String> columns, Work work) {
+            if (columns.contains("AlignerSetID")) {
+                work.skip();
+            } else {
+                work.copy(row);
+            }
+        }
+    };
+
+    /** Batches' Days: the sync never inserts or deletes a batch, so a repair only copies a different Days and skips the rest. */
+    private static final TableRules<ClinicRows.Batch> BATCHES = new TableRules<>() {
+        @Override
+        public List<String> differences(ChangeEvent portal, ClinicRows.Batch clinic) {
+            return Objects.equals(portal.after().integer("days"), clinic.days()) ? List.of() : List.of("Days");
+        }
+
+        @Override
+        public void missing(PortalRow row, Work work) {
+            work.skip();
+        }
+
+        @Override
+        public void extra(long key, Work work) {
+            work.skip();
+        }
+
+        @Override
+        public void different(PortalRow row, List<String> columns, Work work) {
+            work.copy(row);
+        }
+    };
 
     private VerifyReport.Repair repairDrift(long driftBefore, Work work) throws PostgrestException, SQLException, SinkUnavailableException {
         List<ChangeEvent> changes = new ArrayList<>(work.copies);
@@ -423,6 +473,10 @@ public final class Verifier {
 
         void next() {
             index++;
+        }
+
+        long keyOf(T row) {
+            return keyOf.key(row);
         }
     }
 }
