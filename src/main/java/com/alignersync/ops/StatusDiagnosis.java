@@ -40,7 +40,7 @@ final class StatusDiagnosis {
                     + " databases); until then this shows what data/ and the databases say"));
         } else if ("running".equals(daemonState) && live == null) {
             out.add(new StatusWarning("the daemon holds the data directory but its status does not answer ("
-                    + orDash(at(report, "daemon", "live", "reason")) + ")", "run status with the daemon's http.port (PORT), or read its log"));
+                    + orDash(at(report, "daemon", "live", "reason")) + ")", "run status with the daemon's ops.port (OPS_PORT) and http.operator-secret, or read its log"));
         } else if ("unknown".equals(daemonState)) {
             out.add(new StatusWarning(orDash(at(report, "daemon", "reason")), "check the permissions of the data directory"));
         }
