@@ -132,30 +132,9 @@ public final class Daemon implements AutoCloseable {
     private void startParts(DaemonConfig config, DataDirectory dataDirectory, Clock clock) throws StartupException {
         ObjectMapper mapper = new ObjectMapper();
         log.info("daemon: data directory {} (locked)", dataDirectory.root().toAbsolutePath());
-
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        DecisionListener decisions = config.trace().enabled()
-                ? new DecisionJournal(dataDirectory.root(), mapper, clock, config.trace().retentionDays(), config.trace().maxBytesPerDay())
-                : DecisionListener.NONE;
-        SinkRuntime sink = SinkRuntime.open(config.sqlServer(), config.sink(), dataDirectory.root(), registry, mapper, clock, decisions);
-        started.push(new Stoppable("sink", sink));
-        config.data().deadLetterRetention().ifPresent(retention -> {
-            DeadLetterRetention purge = new DeadLetterRetention(sink.deadLetters(), retention, clock);
-            purge.start();
-            started.push(new Stoppable("dead-letter retention", purge));
-        });
+        SinkRuntime sink = openSink(config, dataDirectory, registry, mapper, clock);
         SinkStatus sinkStatus = new SinkStatus(sink.sink(), sink.metrics(), sink.deadLetters());
-        try {
-            sink.sink().checkReady();
-            log.info("daemon: sink ready ({}, {})", UrlSecrets.mask(config.sqlServer().jdbcUrl()),
-                    sink.database().dialect().name().toLowerCase());
-        } catch (LedgerMissingException e) {
-            throw new StartupException(ExitCodes.SINK, e.getMessage(), e);
-        } catch (SinkUnavailableException e) {
-            // Not fatal: CDC pauses, webhooks answer 503 and polls keep their cursor until it answers.
-            log.warn("daemon: SQL Server is not reachable yet; inputs hold their positions until it is: {}", e.getMessage());
-        }
-
         List<StatusSource> statusSources = new ArrayList<>();
         statusSources.add(sinkStatus);
 
@@ -165,63 +144,38 @@ public final class Daemon implements AutoCloseable {
 
         // One client of the portal's REST API and one view of the clinic's rows and the ledger, for
         // the poller, reconcile, verify and trace alike.
-        boolean portalReadable = config.poll().restUrl() != null && config.poll().apiKey() != null && !config.poll().apiKey().isBlank();
-        PostgrestClient client = portalReadable
+        PostgrestClient client = config.poll().portalReadable()
                 ? new PostgrestClient(config.poll().restUrl(), config.poll().apiKey(), config.poll().requestTimeout(), mapper) : null;
-        PortalReader portalReader = portalReadable ? new PortalReader(client, config.poll().pageSize()) : null;
+        PortalReader portalReader = client == null ? null : new PortalReader(client, config.poll().pageSize());
         LedgerKeys ledgerKeys = new LedgerKeys(sink.database().dataSource(), sink.database().dialect());
         ClinicRows clinicRows = new ClinicRows(sink.database().dataSource(), sink.database().dialect(), config.sqlServer().timeZone());
 
-        if (config.poll().enabled()) {
-            Poller poller;
-            try {
-                poller = Poller.open(config.poll(), client, sink.sink(), sink.deadLetters(),
-                        new PollStateStore(dataDirectory.root(), mapper), clock);
-            } catch (StateFileException e) {
-                throw new StartupException(ExitCodes.STATE, e.getMessage(), e);
-            }
-            poll = new PollInput(poller, config.poll().interval(), clock);
-            poll.registerMetrics(registry);
+        poll = config.poll().enabled() ? pollInput(config, client, sink, dataDirectory, registry, mapper, clock) : null;
+        if (poll != null) {
             statusSources.add(poll);
         } else {
             log.info("daemon: poll input disabled (poll.enabled=false)");
         }
-
-        if (portalReadable) {
-            Reconciler reconciler = new Reconciler(portalReader, ledgerKeys, sink.sink(),
-                    new DeleteGuard(config.reconcile().maxDeletePercent()), clock);
-            reconcile = new ReconcileService(reconciler, config.reconcile(), registry, clock);
+        if (portalReader != null) {
+            reconcile = new ReconcileService(new Reconciler(portalReader, ledgerKeys, sink.sink(),
+                    new DeleteGuard(config.reconcile().maxDeletePercent()), clock), config.reconcile(), registry, clock);
             statusSources.add(reconcile);
         } else {
             log.warn("daemon: reconcile is off: it lists the portal's keys through PostgREST and needs supabase.url and"
                     + " supabase.service-role-key; deletes missed while the slot was gone then stay in SQL Server");
         }
         statusSources.add(new VerifyStatus(new LastVerifyStore(dataDirectory.root(), mapper)).register(registry));
-
+        CatchUp catchUp = new CatchUp(poll, reconcile);
         CdcInput cdc = null;
         if (config.cdc().enabled()) {
-            cdc = new CdcInput(config.cdc(), dataDirectory.root(), sink.sink(), sink.deadLetters(), this::catchUpAfterSlotAlarm);
+            cdc = new CdcInput(config.cdc(), dataDirectory.root(), sink.sink(), sink.deadLetters(), catchUp::afterSlotAlarm);
             cdc.registerMetrics(registry);
             statusSources.add(cdc);
         } else {
             log.info("daemon: CDC input disabled (cdc.enabled=false)");
         }
-
-        List<Freshness.Input> complete = new ArrayList<>();
-        if (cdc != null) {
-            complete.add(new Freshness.Input("cdc", cdc::committedUpTo));
-        }
-        if (poll != null) {
-            PollInput polled = poll;
-            complete.add(new Freshness.Input("poll", polled::committedUpTo));
-        }
-        statusSources.add(0, new Freshness(complete, clock).registerMetrics(registry));
-
-        CdcInput cdcForLag = cdc;
-        StatusHistory history = new StatusHistory(input -> sink.metrics().count(input, Outcome.APPLIED),
-                () -> cdcForLag == null ? null : retainedWalBytes(cdcForLag.statusSnapshot()), clock).start();
-        started.push(new Stoppable("status history", history));
-        statusSources.add(history);
+        statusSources.add(0, freshness(cdc, poll, clock).registerMetrics(registry));
+        statusSources.add(history(sink, cdc, clock));
 
         if (config.webhook().enabled()) {
             publicHttp = new HttpServer(config.http().webhook(), clock);
@@ -240,26 +194,7 @@ public final class Daemon implements AutoCloseable {
             started.push(new Stoppable("reconcile", reconcile));
         }
         if (cdc != null) {
-            boolean noOffsets;
-            try {
-                noOffsets = OffsetFile.inDataDir(dataDirectory.root(), mapper).read().isEmpty();
-            } catch (CorruptStateFileException e) {
-                throw new StartupException(ExitCodes.STATE, e.getMessage(), e);
-            }
-            if (noOffsets && reconcile != null) {
-                // No stored position: whatever happened before the slot existed (or since offsets were removed)
-                // reached SQL Server only through webhooks and polls, and deletes only through webhooks. The
-                // start-up poll brings the rows that exist; reconcile the deletes (it needs no poll before it).
-                reconcile.runSoon("start without stored CDC offsets");
-            }
-            try {
-                cdc.start();
-            } catch (CorruptStateFileException e) {
-                throw new StartupException(ExitCodes.STATE, e.getMessage(), e);
-            }
-            started.push(new Stoppable("cdc", cdc::stop));
-            CdcInput running = cdc;
-            watchForFailure("cdc", () -> running.state() == CdcState.FAILED, () -> String.valueOf(running.statusSnapshot().get("lastError")));
+            startCdc(cdc, catchUp, dataDirectory, mapper);
         }
         if (poll != null) {
             poll.start();
@@ -277,34 +212,77 @@ public final class Daemon implements AutoCloseable {
     }
 
     /**
-     * The slot was lost or dropped: changes may have happened that replication will never
-     * deliver. The poller reads the rows that exist from its cursor, then reconcile finds the
-     * deletes; asynchronously, as the alarm is raised on the CDC thread.
+     * The sink with its decision journal and dead-letter retention, asked once whether SQL Server
+     * takes writes: a missing ledger stops the start; an unreachable server does not (CDC pauses,
+     * webhooks answer 503 and polls keep their cursor until it answers).
      */
-    private void catchUpAfterSlotAlarm() {
-        String reason = "slot alarm";
-        if (poll == null) {
-            log.error("daemon: {} asks for a catch-up, but the poll input is disabled: changes made while the slot was gone"
-                    + " reach SQL Server only through webhooks; enable poll.enabled to catch up", reason);
+    private SinkRuntime openSink(DaemonConfig config, DataDirectory dataDirectory, PrometheusMeterRegistry registry, ObjectMapper mapper,
+                                 Clock clock) throws StartupException {
+        DecisionListener decisions = config.trace().enabled()
+                ? new DecisionJournal(dataDirectory.root(), mapper, clock, config.trace().retentionDays(), config.trace().maxBytesPerDay())
+                : DecisionListener.NONE;
+        SinkRuntime sink = SinkRuntime.open(config.sqlServer(), config.sink(), dataDirectory.root(), registry, mapper, clock, decisions);
+        started.push(new Stoppable("sink", sink));
+        config.data().deadLetterRetention().ifPresent(retention -> {
+            DeadLetterRetention purge = new DeadLetterRetention(sink.deadLetters(), retention, clock);
+            purge.start();
+            started.push(new Stoppable("dead-letter retention", purge));
+        });
+        try {
+            sink.sink().checkReady();
+            log.info("daemon: sink ready ({}, {})", UrlSecrets.mask(config.sqlServer().jdbcUrl()),
+                    sink.database().dialect().name().toLowerCase());
+        } catch (LedgerMissingException e) {
+            throw new StartupException(ExitCodes.SINK, e.getMessage(), e);
+        } catch (SinkUnavailableException e) {
+            log.warn("daemon: SQL Server is not reachable yet; inputs hold their positions until it is: {}", e.getMessage());
         }
-        Thread catchUp = new Thread(() -> {
-            try {
-                if (poll != null) {
-                    log.warn("daemon: catch-up poll after {}", reason);
-                    poll.pollNow();
-                }
-                if (reconcile != null) {
-                    log.warn("daemon: reconcile after {} (deletes the poll cannot see)", reason);
-                    reconcile.runSoon(reason);
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } catch (java.util.concurrent.RejectedExecutionException e) {
-                log.info("daemon: the catch-up after {} was not run: the daemon is stopping", reason);
+        return sink;
+    }
+
+    private static PollInput pollInput(DaemonConfig config, PostgrestClient client, SinkRuntime sink, DataDirectory dataDirectory,
+                                       PrometheusMeterRegistry registry, ObjectMapper mapper, Clock clock) throws StartupException {
+        Poller poller;
+        try {
+            poller = Poller.open(config.poll(), client, sink.sink(), sink.deadLetters(), new PollStateStore(dataDirectory.root(), mapper), clock);
+        } catch (StateFileException e) {
+            throw new StartupException(ExitCodes.STATE, e.getMessage(), e);
+        }
+        PollInput input = new PollInput(poller, config.poll().interval(), clock);
+        input.registerMetrics(registry);
+        return input;
+    }
+
+    /** How far behind the portal SQL Server is, at most: from the inputs that see every change (CDC, the poller). */
+    private static Freshness freshness(CdcInput cdc, PollInput poll, Clock clock) {
+        List<Freshness.Input> complete = new ArrayList<>();
+        if (cdc != null) {
+            complete.add(new Freshness.Input("cdc", cdc::committedUpTo));
+        }
+        if (poll != null) {
+            complete.add(new Freshness.Input("poll", poll::committedUpTo));
+        }
+        return new Freshness(complete, clock);
+    }
+
+    private StatusHistory history(SinkRuntime sink, CdcInput cdc, Clock clock) {
+        StatusHistory history = new StatusHistory(input -> sink.metrics().count(input, Outcome.APPLIED),
+                () -> cdc == null ? null : retainedWalBytes(cdc.statusSnapshot()), clock).start();
+        started.push(new Stoppable("status history", history));
+        return history;
+    }
+
+    private void startCdc(CdcInput cdc, CatchUp catchUp, DataDirectory dataDirectory, ObjectMapper mapper) throws StartupException {
+        try {
+            if (OffsetFile.inDataDir(dataDirectory.root(), mapper).read().isEmpty()) {
+                catchUp.atStartWithoutOffsets();
             }
-        }, "catch-up-poll");
-        catchUp.setDaemon(true);
-        catchUp.start();
+            cdc.start();
+        } catch (CorruptStateFileException e) {
+            throw new StartupException(ExitCodes.STATE, e.getMessage(), e);
+        }
+        started.push(new Stoppable("cdc", cdc::stop));
+        watchForFailure("cdc", () -> cdc.state() == CdcState.FAILED, () -> String.valueOf(cdc.statusSnapshot().get("lastError")));
     }
 
     /** Checks a part every second; a part that failed for good stops the daemon through {@link #fail}. */

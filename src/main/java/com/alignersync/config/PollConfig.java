@@ -31,6 +31,11 @@ public record PollConfig(
         CREATED_EDITED
     }
 
+    /** Whether the portal's REST API can be read at all (by the poller, reconcile, verify, trace): a URL and a key. */
+    public boolean portalReadable() {
+        return restUrl != null && apiKey != null && !apiKey.isBlank();
+    }
+
     public static PollConfig from(ConfigReader reader) {
         boolean enabled = reader.bool(ConfigKeys.POLL_ENABLED);
         URI restUrl = null;
