@@ -27,7 +27,6 @@ import java.util.Set;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
@@ -135,10 +134,8 @@ public final class SqlServerSink implements Sink {
             }
             connection.rollback();
         } catch (SQLException e) {
-            String state = e.getSQLState() == null ? "" : e.getSQLState();
-            // 207/42122/42S22: a ledger from an older release, without the columns init adds now.
-            if (state.equals("42S02") || state.equals("42S04") || state.equals("42S22") || e.getErrorCode() == 208
-                    || e.getErrorCode() == 42102 || e.getErrorCode() == 207 || e.getErrorCode() == 42122) {
+            // A missing column: a ledger from an older release, without the columns init adds now.
+            if (SqlErrors.isMissingTableOrColumn(e)) {
                 throw new LedgerMissingException("the ledger table " + SqlDialect.LEDGER + " does not exist or predates this release: run"
                         + " 'java -jar target/aligner-sync.jar init' (or 'init --print' for a DBA to run)", e);
             }
@@ -289,8 +286,8 @@ public final class SqlServerSink implements Sink {
             }
         }
         if (stillRefused != null) {
-            String detail = "SQL Server refuses " + held.size() + " key(s) of the batch (error " + stillRefused.getErrorCode() + ", SQLState "
-                    + stillRefused.getSQLState() + ") and no other key has committed since: held, not parked, until other keys commit"
+            String detail = "SQL Server refuses " + held.size() + " key(s) of the batch (" + SqlErrors.Signature.of(stillRefused)
+                    + ") and no other key has committed since: held, not parked, until other keys commit"
                     + " (then it is a bad row, parked) or " + SYSTEMIC_REFUSAL_KEYS + " keys are refused the same way (then writes stop)";
             health.held(plan.inputs(), detail);
             log.warn("sink: {}", detail);
@@ -319,7 +316,7 @@ public final class SqlServerSink implements Sink {
 
     private SinkMisconfiguredException systemicRefusal(SQLException e, Set<Input> inputs) {
         // The number only: SQL Server's text may quote a row's value, and health is shown unauthenticated.
-        String detail = "SQL Server refuses every row the same way (error " + e.getErrorCode() + ", SQLState " + e.getSQLState() + ")";
+        String detail = "SQL Server refuses every row the same way (" + SqlErrors.Signature.of(e) + ")";
         String fix = "this is no bad row: the clinic's tables or triggers changed, or a right is missing. Fix it in SQL Server;"
                 + " nothing was parked and the inputs hold their positions, so the changes land by themselves once it is fixed";
         health.misconfigured(inputs, detail, fix);
@@ -338,7 +335,7 @@ public final class SqlServerSink implements Sink {
         private int sameRefusals;
         private int refusals;
         private int attempts;
-        private SQLException lastRefusal;
+        private SqlErrors.Signature lastRefusal;
 
         Failures(Set<Input> inputs) {
             this.inputs = inputs;
@@ -364,11 +361,10 @@ public final class SqlServerSink implements Sink {
                             SqlErrors.describe(e));
                 }
                 case REFUSED -> {
-                    boolean same = lastRefusal != null && lastRefusal.getErrorCode() == e.getErrorCode()
-                            && Objects.equals(lastRefusal.getSQLState(), e.getSQLState());
+                    boolean same = SqlErrors.Signature.of(e).equals(lastRefusal);
                     sameRefusals = same ? sameRefusals + 1 : 1;
                     refusals++;
-                    lastRefusal = e;
+                    lastRefusal = SqlErrors.Signature.of(e);
                     log.warn("sink: SQL Server refused {} ({} time(s) the same way): {}", what, sameRefusals, SqlErrors.describe(e));
                 }
                 case EVENT -> {
