@@ -382,10 +382,8 @@ public final class SqlServerSink implements Sink {
         }
 
         void backoff() throws SinkUnavailableException {
-            long initial = config.retryInitialBackoff().toMillis();
-            long delay = Math.min(config.retryMaxBackoff().toMillis(), initial << Math.min(20, attempts - 1));
             try {
-                Thread.sleep(delay);
+                Thread.sleep(config.retryBackoff().delay(attempts).toMillis());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new SinkUnavailableException("sink interrupted while retrying; nothing of the batch is pending", e);
