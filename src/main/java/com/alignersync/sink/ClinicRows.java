@@ -30,12 +30,12 @@ public final class ClinicRows {
     }
 
     private final DataSource dataSource;
-    private final SqlDialect dialect;
+    private final ClinicSql sql;
     private final ClinicDatetime datetime;
 
     public ClinicRows(DataSource dataSource, SqlDialect dialect, ZoneId clinicZone) {
         this.dataSource = dataSource;
-        this.dialect = dialect;
+        this.sql = new ClinicSql(dialect);
         this.datetime = new ClinicDatetime(clinicZone);
     }
 
@@ -43,7 +43,7 @@ public final class ClinicRows {
     public List<Note> doctorNotesAfter(long after, int limit) throws SQLException {
         List<Note> notes = new ArrayList<>(limit);
         try (Connection connection = dataSource.getConnection()) {
-            try (PreparedStatement page = connection.prepareStatement(dialect.doctorNotesPage())) {
+            try (PreparedStatement page = connection.prepareStatement(sql.doctorNotesPage())) {
                 page.setLong(1, after);
                 page.setInt(2, limit);
                 try (ResultSet rs = page.executeQuery()) {
@@ -65,7 +65,7 @@ public final class ClinicRows {
     public List<Batch> batchesAfter(long after, int limit) throws SQLException {
         List<Batch> batches = new ArrayList<>(limit);
         try (Connection connection = dataSource.getConnection()) {
-            try (PreparedStatement page = connection.prepareStatement(dialect.batchDaysPage())) {
+            try (PreparedStatement page = connection.prepareStatement(sql.batchDaysPage())) {
                 page.setLong(1, after);
                 page.setInt(2, limit);
                 try (ResultSet rs = page.executeQuery()) {

@@ -121,11 +121,11 @@ public final class SqlServerSink implements Sink {
             throw new SinkMisconfiguredException(last.warning(clock.instant()), null);
         }
         try (Connection connection = dataSource.getConnection()) {
-            try (PreparedStatement probe = statements.prepare(connection, dialect.ledgerProbe())) {
+            try (PreparedStatement probe = statements.prepare(connection, LedgerSql.PROBE)) {
                 probe.executeQuery().close();
             }
-            for (String table : List.of(SqlDialect.NOTES, SqlDialect.BATCHES)) {
-                try (PreparedStatement probe = statements.prepare(connection, dialect.tableProbe(table))) {
+            for (String table : List.of(ClinicSql.NOTES, ClinicSql.BATCHES)) {
+                try (PreparedStatement probe = statements.prepare(connection, ClinicSql.tableProbe(table))) {
                     probe.executeQuery().close();
                 } catch (SQLException e) {
                     throw new SinkUnavailableException("the clinic table " + table + " cannot be read (" + SqlErrors.describe(e)
@@ -136,7 +136,7 @@ public final class SqlServerSink implements Sink {
         } catch (SQLException e) {
             // A missing column: a ledger from an older release, without the columns init adds now.
             if (SqlErrors.isMissingTableOrColumn(e)) {
-                throw new LedgerMissingException("the ledger table " + SqlDialect.LEDGER + " does not exist or predates this release: run"
+                throw new LedgerMissingException("the ledger table " + LedgerSql.TABLE + " does not exist or predates this release: run"
                         + " 'java -jar target/aligner-sync.jar init' (or 'init --print' for a DBA to run)", e);
             }
             if (SqlErrors.fix(e) != null) {
