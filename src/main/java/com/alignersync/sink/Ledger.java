@@ -37,7 +37,19 @@ final class Ledger {
         this.statements = statements;
     }
 
-    /** Locks and reads the entries of these keys; keys without an entry are absent from the map. */
+    /** Locks and reads the entries of these keys of any table; keys without an entry are absent from the map. */
+    Map<SinkKey, LedgerEntry> lock(Connection connection, Collection<SinkKey> keys) throws SQLException {
+        Map<SinkKey, LedgerEntry> entries = new HashMap<>();
+        for (SourceTable table : SourceTable.values()) {
+            List<Long> ofTable = keys.stream().filter(k -> k.table() == table).map(SinkKey::key).toList();
+            if (!ofTable.isEmpty()) {
+                lock(connection, table, ofTable).forEach((key, entry) -> entries.put(new SinkKey(table, key), entry));
+            }
+        }
+        return entries;
+    }
+
+    /** Locks and reads the entries of these keys of one table; keys without an entry are absent from the map. */
     Map<Long, LedgerEntry> lock(Connection connection, SourceTable table, Collection<Long> keys) throws SQLException {
         Map<Long, LedgerEntry> entries = new HashMap<>();
         for (List<Long> chunk : chunks(keys)) {

@@ -273,6 +273,24 @@ abstract class SinkContractTest {
         assertEquals(1, target.writes());
     }
 
+    /** The dry run decides every copy of a key in order, as apply does: it once judged each copy alone against the ledger. */
+    @Test
+    void previewDecidesSeveralCopiesOfOneKeyExactlyAsApplyThenDoes() throws Exception {
+        applyOne(doctorNote(Input.CDC, Op.CREATE, 1, "v0", 0));
+        List<ChangeEvent> batch = List.of(
+                doctorNote(Input.POLL, Op.UPDATE, 1, "v1", 1),
+                doctorNote(Input.POLL, Op.UPDATE, 1, "v2", 2),
+                doctorNote(Input.WEBHOOK, Op.UPDATE, 1, "v2", 2),
+                doctorNote(Input.POLL, Op.READ, 1, "v0", 0),
+                doctorNote(Input.POLL, Op.UPDATE, 2, "other", 1));
+
+        List<Outcome> preview = sink.preview(batch);
+        assertEquals(1, target.writes(), "a dry run writes nothing");
+        assertEquals(List.of(Outcome.SUPERSEDED, Outcome.APPLIED, Outcome.DUPLICATE, Outcome.STALE, Outcome.APPLIED), preview);
+        assertEquals(preview, sink.apply(batch).outcomes().stream().map(EventOutcome::outcome).toList());
+        assertEquals(List.of(Outcome.STALE, Outcome.DUPLICATE, Outcome.DUPLICATE, Outcome.STALE, Outcome.DUPLICATE), sink.preview(batch));
+    }
+
     @Test
     void deleteModeIgnoreKeepsTheNoteButStillRecordsTheTombstone() throws Exception {
         sink = newSink(new SinkConfig(SinkConfig.DeleteMode.IGNORE, 3, Duration.ofMillis(1), Duration.ofMillis(5)));
