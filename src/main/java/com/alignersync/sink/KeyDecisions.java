@@ -123,8 +123,12 @@ final class KeyDecisions {
         // too, and one the clinic changed again later in the batch is not written back.
         if (winner >= 0 && newest >= 0 && !events.get(newest).isDelete() && !events.get(winner).isDelete() && !isRepair(events.get(newest))) {
             List<FieldStamp> stamps = ChangeEvents.stamps(key.table(), events.get(newest).after());
-            if (stamps != null) {
-                Set<String> since = DedupRules.portalFieldsSince(applied, stamps);
+            Set<String> since = stamps == null ? null : DedupRules.portalFieldsSince(applied, stamps);
+            // Nothing since the ledger, yet the newest copy won: it won an equal-version tie-break
+            // against the ledger's own version, which its stamps cannot exceed. It replaces the
+            // applied copy whole, as DedupRules decided; the stamps have nothing to narrow.
+            boolean tieBreakWinner = since != null && since.isEmpty() && newest == winner;
+            if (since != null && !tieBreakWinner) {
                 if (newest != winner) {
                     outcomes[winner] = new EventOutcome(events.get(winner), Outcome.SUPERSEDED, "a newer copy in the same batch carries its fields");
                 }
