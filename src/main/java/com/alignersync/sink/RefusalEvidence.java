@@ -12,7 +12,7 @@ import java.util.Iterator;
 import java.util.Map;
 
 /**
- * Failure accounting across batches and inputs (DESIGN.md section 7): whether a key SQL Server
+ * Failure accounting across batches and inputs (docs/sqlserver-failures.md): whether a key SQL Server
  * refuses is a bad row, a systemic refusal, or not known yet. Guessing from one batch parked
  * whole streams (a single-key batch never met the "every key refused" threshold, and a new NOT
  * NULL column emptied every input into dead letters), so the verdict rests on evidence:

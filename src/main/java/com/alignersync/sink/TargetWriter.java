@@ -22,7 +22,7 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * The table mappings of DESIGN.md section 3, in one place: which portal changes concern the
+ * The table mappings (docs/sink.md), in one place: which portal changes concern the
  * clinic, and how the newest version of a row becomes (at most) one write to
  * {@code tblAlignerNotes} or {@code tblAlignerBatches}. A write that would change nothing is
  * never issued, because the clinic's triggers would forward it back to the portal.
