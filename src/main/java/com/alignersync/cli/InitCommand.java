@@ -6,6 +6,7 @@ import com.alignersync.config.ConfigException;
 import com.alignersync.config.ConfigReader;
 import com.alignersync.config.SqlServerConfig;
 import com.alignersync.sink.ClinicDatabase;
+import com.alignersync.sink.LedgerSql;
 import com.alignersync.sink.SqlDialect;
 import java.io.PrintWriter;
 import java.sql.SQLException;
@@ -39,7 +40,7 @@ final class InitCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         if (print) {
-            for (String ddl : dialect.ledgerDdl()) {
+            for (String ddl : new LedgerSql(dialect).ddl()) {
                 out.println(ddl + (dialect == SqlDialect.SQL_SERVER ? "\nGO" : ";"));
             }
             return 0;
@@ -55,7 +56,7 @@ final class InitCommand implements Callable<Integer> {
         }
         try (ClinicDatabase database = ClinicDatabase.open(sqlServer)) {
             database.initLedger();
-            out.println("Ledger table " + SqlDialect.LEDGER + " is in place (" + database.dialect().name().toLowerCase() + ").");
+            out.println("Ledger table " + LedgerSql.TABLE + " is in place (" + database.dialect().name().toLowerCase() + ").");
             return 0;
         } catch (SQLException e) {
             Throwable root = e;

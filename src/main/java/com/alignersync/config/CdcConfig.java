@@ -37,6 +37,11 @@ public record CdcConfig(
         heartbeatActionQuery = heartbeatActionQuery == null ? "" : heartbeatActionQuery;
     }
 
+    /** How long the input waits before it restarts its engine, or offers a batch SQL Server did not take again. */
+    public Backoff restartBackoff() {
+        return new Backoff(restartBackoffInitial, restartBackoffMax);
+    }
+
     public static CdcConfig from(ConfigReader reader) {
         boolean enabled = reader.bool(ConfigKeys.CDC_ENABLED);
         PostgresUrl db = null;

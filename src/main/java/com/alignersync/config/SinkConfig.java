@@ -31,6 +31,11 @@ public record SinkConfig(DeleteMode notesDeleteMode, int retryMaxAttempts, Durat
                 DEFAULT_PINGPONG_WINDOW, DEFAULT_REFUSAL_WINDOW);
     }
 
+    /** How long the sink waits before it tries a batch again after a transient failure. */
+    public Backoff retryBackoff() {
+        return new Backoff(retryInitialBackoff, retryMaxBackoff);
+    }
+
     public static SinkConfig from(ConfigReader reader) {
         SinkConfig config = new SinkConfig(
                 reader.choice(ConfigKeys.SINK_NOTES_DELETE_MODE, DeleteMode.class),

@@ -1,5 +1,6 @@
 package com.alignersync.embedded;
 
+import com.alignersync.sink.LedgerSql;
 import com.alignersync.sink.SqlDialect;
 import com.alignersync.state.PrivateFiles;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
@@ -75,7 +76,7 @@ public final class EmbeddedStack implements AutoCloseable {
                     s.execute(resource("clinic-schema.sql"));
                 }
                 // What `init` does on a real SQL Server; the embedded clinic is ours to set up.
-                for (String ddl : SqlDialect.H2.ledgerDdl()) {
+                for (String ddl : new LedgerSql(SqlDialect.H2).ddl()) {
                     s.execute(ddl);
                 }
                 if (newClinic) {

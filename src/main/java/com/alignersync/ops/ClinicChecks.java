@@ -2,6 +2,8 @@ package com.alignersync.ops;
 
 import com.alignersync.config.SqlServerConfig;
 import com.alignersync.sink.ClinicDatabase;
+import com.alignersync.sink.ClinicSql;
+import com.alignersync.sink.LedgerSql;
 import com.alignersync.sink.SinkRights;
 import com.alignersync.sink.SqlDialect;
 import com.alignersync.sink.SqlErrors;
@@ -41,20 +43,20 @@ final class ClinicChecks {
                     + (config.user() == null || config.user().isEmpty() ? "" : " as " + config.user())));
             results.add(ConnectionSecurity.sqlServer(config.jdbcUrl()));
             // The same probes SqlServerSink.checkReady() runs, one line each.
-            String ledgerProblem = probe(connection, database.dialect().ledgerProbe());
+            String ledgerProblem = probe(connection, LedgerSql.PROBE);
             results.add(ledgerProblem == null
-                    ? CheckResult.ok(LEDGER, SqlDialect.LEDGER + " present")
-                    : CheckResult.fail(LEDGER, SqlDialect.LEDGER + " cannot be read (" + ledgerProblem + "): run 'aligner-sync init'"
+                    ? CheckResult.ok(LEDGER, LedgerSql.TABLE + " present")
+                    : CheckResult.fail(LEDGER, LedgerSql.TABLE + " cannot be read (" + ledgerProblem + "): run 'aligner-sync init'"
                     + " (or 'init --print' for a DBA to run)"));
             List<String> unreadable = new ArrayList<>();
-            for (String table : List.of(SqlDialect.NOTES, SqlDialect.BATCHES)) {
-                String problem = probe(connection, database.dialect().tableProbe(table));
+            for (String table : List.of(ClinicSql.NOTES, ClinicSql.BATCHES)) {
+                String problem = probe(connection, ClinicSql.tableProbe(table));
                 if (problem != null) {
                     unreadable.add(table + " (" + problem + ")");
                 }
             }
             results.add(unreadable.isEmpty()
-                    ? CheckResult.ok(TABLES, SqlDialect.NOTES + " and " + SqlDialect.BATCHES + " readable")
+                    ? CheckResult.ok(TABLES, ClinicSql.NOTES + " and " + ClinicSql.BATCHES + " readable")
                     : CheckResult.fail(TABLES, "cannot read " + String.join(", ", unreadable)
                     + ": check sqlserver.jdbc-url names the clinic database and the login's permissions"));
             connection.rollback();
@@ -74,7 +76,7 @@ final class ClinicChecks {
      * GRANT; any other error (a missing table) is reported by the checks above, not here.
      */
     private CheckResult checkRight(Connection connection, SinkRights.Right right, boolean ledgerMissing) throws SQLException {
-        if (ledgerMissing && right.table().equals(SqlDialect.LEDGER)) {
+        if (ledgerMissing && right.table().equals(LedgerSql.TABLE)) {
             return CheckResult.skip(right.name(), "the ledger does not exist yet (see above)");
         }
         if (right.probes().isEmpty()) {

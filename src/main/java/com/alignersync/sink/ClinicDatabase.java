@@ -53,7 +53,7 @@ public final class ClinicDatabase implements AutoCloseable {
     /** Creates the ledger table if it is missing; safe to run any number of times. */
     public void initLedger() throws SQLException {
         try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
-            for (String ddl : dialect.ledgerDdl()) {
+            for (String ddl : new LedgerSql(dialect).ddl()) {
                 statement.execute(ddl);
             }
             connection.commit();

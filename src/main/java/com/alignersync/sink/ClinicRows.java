@@ -5,7 +5,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
@@ -16,8 +15,9 @@ import javax.sql.DataSource;
 
 /**
  * What the clinic's tables hold, read page by page without locks for {@code verify}, and how a
- * portal row differs from it in the columns the sink writes (DESIGN.md section 3). Kept next to
- * {@link TargetWriter} because "equal" must mean exactly what the writer's no-op check means.
+ * portal row differs from it in the columns the sink writes. Kept next to {@link TargetWriter}
+ * because "equal" must mean exactly what the writer's no-op check means
+ * ({@link ClinicDatetime#sameDatetime} for the datetimes).
  */
 public final class ClinicRows {
 
@@ -30,12 +30,12 @@ public final class ClinicRows {
     }
 
     private final DataSource dataSource;
-    private final SqlDialect dialect;
+    private final ClinicSql sql;
     private final ClinicDatetime datetime;
 
     public ClinicRows(DataSource dataSource, SqlDialect dialect, ZoneId clinicZone) {
         this.dataSource = dataSource;
-        this.dialect = dialect;
+        this.sql = new ClinicSql(dialect);
         this.datetime = new ClinicDatetime(clinicZone);
     }
 
@@ -43,7 +43,7 @@ public final class ClinicRows {
     public List<Note> doctorNotesAfter(long after, int limit) throws SQLException {
         List<Note> notes = new ArrayList<>(limit);
         try (Connection connection = dataSource.getConnection()) {
-            try (PreparedStatement page = connection.prepareStatement(dialect.doctorNotesPage())) {
+            try (PreparedStatement page = connection.prepareStatement(sql.doctorNotesPage())) {
                 page.setLong(1, after);
                 page.setInt(2, limit);
                 try (ResultSet rs = page.executeQuery()) {
@@ -65,7 +65,7 @@ public final class ClinicRows {
     public List<Batch> batchesAfter(long after, int limit) throws SQLException {
         List<Batch> batches = new ArrayList<>(limit);
         try (Connection connection = dataSource.getConnection()) {
-            try (PreparedStatement page = connection.prepareStatement(dialect.batchDaysPage())) {
+            try (PreparedStatement page = connection.prepareStatement(sql.batchDaysPage())) {
                 page.setLong(1, after);
                 page.setInt(2, limit);
                 try (ResultSet rs = page.executeQuery()) {
@@ -98,7 +98,7 @@ public final class ClinicRows {
         if (!Objects.equals(portal.bool("is_edited"), clinic.isEdited())) {
             columns.add("IsEdited");
         }
-        if (!withinOneTick(portal.timestamp("edited_at"), clinic.editedAt())) {
+        if (!ClinicDatetime.sameDatetime(portal.timestamp("edited_at"), clinic.editedAt())) {
             columns.add("EditedAt");
         }
         if (!Objects.equals(portal.bool("is_read"), clinic.isRead())) {
@@ -106,19 +106,4 @@ public final class ClinicRows {
         }
         return columns;
     }
-
-    /**
-     * Whether a datetime read back can be the portal's value: SQL Server rounds to its 1/300 s
-     * tick, H2 (the embedded target) keeps milliseconds, so either way what was written reads
-     * back within one tick. Comparing tick numbers instead would call a millisecond value on
-     * the far side of a tick boundary different.
-     */
-    static boolean withinOneTick(Instant portal, Instant clinic) {
-        if (portal == null || clinic == null) {
-            return portal == clinic;
-        }
-        return Math.abs(Duration.between(portal, clinic).toNanos()) < ONE_TICK_NANOS;
-    }
-
-    private static final long ONE_TICK_NANOS = 1_000_000_000L / 300 + 1;
 }

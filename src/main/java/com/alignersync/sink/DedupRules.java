@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Where dedup and the two-way rules are decided: DESIGN.md sections 5 and 9, as one pure
+ * Where dedup and the two-way rules are decided (docs/sink.md, docs/two-way.md), as one pure
  * function of the ledger entry and the incoming copy, returning the verdict, the ledger entry to
  * keep, and which synced fields (if any) to write.
  *

@@ -28,18 +28,32 @@ final class Ledger {
     }
 
     private final SqlDialect dialect;
+    private final LedgerSql sql;
     private final Statements statements;
 
     Ledger(SqlDialect dialect, Statements statements) {
         this.dialect = dialect;
+        this.sql = new LedgerSql(dialect);
         this.statements = statements;
     }
 
-    /** Locks and reads the entries of these keys; keys without an entry are absent from the map. */
+    /** Locks and reads the entries of these keys of any table; keys without an entry are absent from the map. */
+    Map<SinkKey, LedgerEntry> lock(Connection connection, Collection<SinkKey> keys) throws SQLException {
+        Map<SinkKey, LedgerEntry> entries = new HashMap<>();
+        for (SourceTable table : SourceTable.values()) {
+            List<Long> ofTable = keys.stream().filter(k -> k.table() == table).map(SinkKey::key).toList();
+            if (!ofTable.isEmpty()) {
+                lock(connection, table, ofTable).forEach((key, entry) -> entries.put(new SinkKey(table, key), entry));
+            }
+        }
+        return entries;
+    }
+
+    /** Locks and reads the entries of these keys of one table; keys without an entry are absent from the map. */
     Map<Long, LedgerEntry> lock(Connection connection, SourceTable table, Collection<Long> keys) throws SQLException {
         Map<Long, LedgerEntry> entries = new HashMap<>();
         for (List<Long> chunk : chunks(keys)) {
-            try (PreparedStatement lock = statements.prepare(connection, dialect.lockLedgerEntries(table, chunk.size()))) {
+            try (PreparedStatement lock = statements.prepare(connection, sql.lockEntries(table, chunk.size()))) {
                 dialect.bindKeys(lock, chunk);
                 try (ResultSet rs = lock.executeQuery()) {
                     while (rs.next()) {
@@ -52,23 +66,23 @@ final class Ledger {
         return entries;
     }
 
-    /** Writes the entries: an UPDATE for the keys the transaction found, an INSERT for the others (no MERGE: {@link SqlDialect#insertLedgerEntry}). */
+    /** Writes the entries: an UPDATE for the keys the transaction found, an INSERT for the others (no MERGE: {@link LedgerSql#insertEntry}). */
     void record(Connection connection, List<Update> updates) throws SQLException {
         List<Update> known = new ArrayList<>(updates.size());
         List<Update> fresh = new ArrayList<>(updates.size());
         for (Update update : updates) {
             (update.known() ? known : fresh).add(update);
         }
-        write(connection, dialect.updateLedgerEntry(), known, true);
-        write(connection, dialect.insertLedgerEntry(), fresh, false);
+        write(connection, sql.updateEntry(), known, true);
+        write(connection, sql.insertEntry(), fresh, false);
     }
 
-    /** One JDBC batch of entries, bound in the order of {@link SqlDialect#updateLedgerEntry} or {@link SqlDialect#insertLedgerEntry}. */
-    private void write(Connection connection, String sql, List<Update> updates, boolean update) throws SQLException {
+    /** One JDBC batch of entries, bound in the order of {@link LedgerSql#updateEntry} or {@link LedgerSql#insertEntry}. */
+    private void write(Connection connection, String statementSql, List<Update> updates, boolean update) throws SQLException {
         if (updates.isEmpty()) {
             return;
         }
-        try (PreparedStatement statement = statements.prepare(connection, sql)) {
+        try (PreparedStatement statement = statements.prepare(connection, statementSql)) {
             for (Update u : updates) {
                 int i = 1;
                 if (!update) {

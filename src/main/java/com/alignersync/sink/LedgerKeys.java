@@ -24,10 +24,12 @@ public final class LedgerKeys {
 
     private final DataSource dataSource;
     private final SqlDialect dialect;
+    private final LedgerSql sql;
 
     public LedgerKeys(DataSource dataSource, SqlDialect dialect) {
         this.dataSource = dataSource;
         this.dialect = dialect;
+        this.sql = new LedgerSql(dialect);
     }
 
     /** The table's live ledger keys, ascending, read page by page (each page its own short read). */
@@ -36,7 +38,7 @@ public final class LedgerKeys {
         int size = 0;
         long after = Long.MIN_VALUE;
         try (Connection connection = dataSource.getConnection()) {
-            try (PreparedStatement page = connection.prepareStatement(dialect.liveLedgerKeysPage(table))) {
+            try (PreparedStatement page = connection.prepareStatement(sql.liveKeysPage(table))) {
                 while (true) {
                     page.setLong(1, after);
                     page.setInt(2, PAGE);
@@ -71,7 +73,7 @@ public final class LedgerKeys {
         try (Connection connection = dataSource.getConnection()) {
             try {
                 for (List<Long> chunk : Ledger.chunks(keys)) {
-                    try (PreparedStatement read = connection.prepareStatement(dialect.readLedgerEntries(table, chunk.size()))) {
+                    try (PreparedStatement read = connection.prepareStatement(sql.readEntries(table, chunk.size()))) {
                         dialect.bindKeys(read, chunk);
                         try (ResultSet rs = read.executeQuery()) {
                             while (rs.next()) {

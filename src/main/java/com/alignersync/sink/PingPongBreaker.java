@@ -13,7 +13,7 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * The per-key ping-pong breaker of DESIGN.md section 9. Where the portal cannot say who made a
+ * The per-key ping-pong breaker (docs/two-way.md). Where the portal cannot say who made a
  * change (no origin stamps) and the clinic's forward sync echoes the daemon's writes, two
  * crossing edits can pass between the two sides for ever. This counts SQL Server writes per key;
  * a key written {@code maxWrites} times within {@code window}, whose next write brings back a

@@ -10,10 +10,9 @@ import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.Map;
-import java.util.Objects;
 
 /**
- * Failure accounting across batches and inputs (DESIGN.md section 7): whether a key SQL Server
+ * Failure accounting across batches and inputs (docs/sqlserver-failures.md): whether a key SQL Server
  * refuses is a bad row, a systemic refusal, or not known yet. Guessing from one batch parked
  * whole streams (a single-key batch never met the "every key refused" threshold, and a new NOT
  * NULL column emptied every input into dead letters), so the verdict rests on evidence:
@@ -33,10 +32,7 @@ final class RefusalEvidence {
     enum Verdict { PARK, SYSTEMIC, HOLD }
 
     /** @param commitsBefore the commit count when the key was first refused */
-    private record Refusal(Instant first, long commitsBefore, int errorCode, String sqlState) {
-        boolean sameWay(Refusal other) {
-            return errorCode == other.errorCode && Objects.equals(sqlState, other.sqlState);
-        }
+    private record Refusal(Instant first, long commitsBefore, SqlErrors.Signature signature) {
     }
 
     private final Clock clock;
@@ -62,12 +58,12 @@ final class RefusalEvidence {
     synchronized Verdict refused(SinkKey key, SQLException e) {
         forgetOld();
         long now = commits(key.table());
-        Refusal refusal = refused.computeIfAbsent(key, k -> new Refusal(clock.instant(), now, e.getErrorCode(), e.getSQLState()));
+        Refusal refusal = refused.computeIfAbsent(key, k -> new Refusal(clock.instant(), now, SqlErrors.Signature.of(e)));
         if (now > refusal.commitsBefore()) {
             return Verdict.PARK;
         }
         long sameWayNoCommit = refused.entrySet().stream().filter(r -> r.getKey().table() == key.table()
-                && r.getValue().commitsBefore() == now && r.getValue().sameWay(refusal)).count();
+                && r.getValue().commitsBefore() == now && r.getValue().signature().equals(refusal.signature())).count();
         return sameWayNoCommit >= systemicKeys ? Verdict.SYSTEMIC : Verdict.HOLD;
     }
 

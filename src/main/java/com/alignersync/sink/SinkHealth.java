@@ -94,7 +94,7 @@ public final class SinkHealth {
         Snapshot current = byInput.getOrDefault(input, OK);
         State state = switch (kind) {
             case MISCONFIGURED -> State.MISCONFIGURED;
-            case TRANSIENT -> isLockWait(e) ? State.WAITING_ON_LOCK : State.RETRYING;
+            case TRANSIENT -> SqlErrors.isLockWait(e) ? State.WAITING_ON_LOCK : State.RETRYING;
             default -> null;
         };
         if (state == null) {
@@ -102,10 +102,5 @@ public final class SinkHealth {
         }
         Instant since = current.state() == state ? current.since() : clock.instant();
         byInput.put(input, new Snapshot(state, since, SqlErrors.describe(e), SqlErrors.fix(e)));
-    }
-
-    /** 1222 lock request time-out, or a statement cancelled by its query timeout (most often a lock wait too). */
-    static boolean isLockWait(SQLException e) {
-        return e.getErrorCode() == 1222 || "HY008".equals(e.getSQLState());
     }
 }

@@ -27,28 +27,30 @@ public final class SinkRights {
         }
     }
 
+    /** The NOT NULL columns of a note besides NoteID. */
     private static final String NOTE_COLUMNS = "AlignerSetID, NoteType, NoteText, IsRead";
-    private static final String LEDGER_COLUMNS = "SourceTable, SourceKey, AppliedVersion, ContentHash, IsTombstone, AppliedBy, AppliedAt";
+    private static final String LEDGER_COLUMNS = LedgerSql.FIRST_RELEASE_COLUMNS;
 
     private SinkRights() {
     }
 
     public static List<Right> required(SqlDialect dialect) {
-        String notes = SqlDialect.NOTES;
-        String batches = SqlDialect.BATCHES;
-        String ledger = SqlDialect.LEDGER;
+        String notes = ClinicSql.NOTES;
+        String batches = ClinicSql.BATCHES;
+        String ledger = LedgerSql.TABLE;
+        ClinicSql clinic = new ClinicSql(dialect);
         List<Right> rights = new ArrayList<>();
-        rights.add(new Right("SELECT", notes, List.of(dialect.tableProbe(notes))));
+        rights.add(new Right("SELECT", notes, List.of(ClinicSql.tableProbe(notes))));
         // NoteID is left out: an explicit identity value without IDENTITY_INSERT is refused (544) before any right is checked.
         rights.add(new Right("INSERT", notes, List.of("INSERT INTO " + notes + " (" + NOTE_COLUMNS + ") SELECT " + NOTE_COLUMNS
                 + " FROM " + notes + " WHERE 1 = 0")));
         rights.add(new Right("UPDATE", notes, List.of("UPDATE " + notes + " SET NoteText = NoteText WHERE 1 = 0")));
         rights.add(new Right("DELETE", notes, List.of("DELETE FROM " + notes + " WHERE 1 = 0")));
-        String on = dialect.identityInsert(true);
-        rights.add(new Right("IDENTITY_INSERT", notes, on == null ? List.of() : List.of(on, dialect.identityInsert(false))));
-        rights.add(new Right("SELECT", batches, List.of(dialect.tableProbe(batches))));
+        String on = clinic.identityInsert(true);
+        rights.add(new Right("IDENTITY_INSERT", notes, on == null ? List.of() : List.of(on, clinic.identityInsert(false))));
+        rights.add(new Right("SELECT", batches, List.of(ClinicSql.tableProbe(batches))));
         rights.add(new Right("UPDATE", batches, List.of("UPDATE " + batches + " SET Days = Days WHERE 1 = 0")));
-        rights.add(new Right("SELECT", ledger, List.of(dialect.tableProbe(ledger))));
+        rights.add(new Right("SELECT", ledger, List.of(ClinicSql.tableProbe(ledger))));
         rights.add(new Right("INSERT", ledger, List.of("INSERT INTO " + ledger + " (" + LEDGER_COLUMNS + ") SELECT " + LEDGER_COLUMNS
                 + " FROM " + ledger + " WHERE 1 = 0")));
         rights.add(new Right("UPDATE", ledger, List.of("UPDATE " + ledger + " SET AppliedVersion = AppliedVersion WHERE 1 = 0")));

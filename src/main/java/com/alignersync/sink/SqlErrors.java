@@ -116,6 +116,41 @@ public final class SqlErrors {
         return fix;
     }
 
+    /**
+     * An error's identity for telling refusals apart: SQL Server's error number and the SQLState.
+     * Two refusals with the same signature are "refused the same way" (a broken trigger, a new
+     * NOT NULL column), whatever row they quote.
+     */
+    public record Signature(int code, String sqlState) {
+
+        public static Signature of(SQLException e) {
+            return new Signature(e.getErrorCode(), e.getSQLState());
+        }
+
+        /** As logs, status and dead letters show it: the numbers, never SQL Server's text. */
+        @Override
+        public String toString() {
+            return "error " + code + ", SQLState " + sqlState;
+        }
+    }
+
+    /** 1222 lock request time-out, or a statement cancelled by its query timeout (most often a lock wait too). */
+    public static boolean isLockWait(SQLException e) {
+        return e.getErrorCode() == 1222 || "HY008".equals(e.getSQLState());
+    }
+
+    /**
+     * A table or column is missing (SQL Server 208/207, H2 42102/42122, or the standard
+     * SQLStates): read by the readiness probe of the ledger as "init has not run, or ran with
+     * an older release" (the columns added since).
+     */
+    public static boolean isMissingTableOrColumn(SQLException e) {
+        String state = state(e);
+        int code = e.getErrorCode();
+        return state.equals("42S02") || state.equals("42S04") || state.equals("42S22") || code == 208 || code == 42102 || code == 207
+                || code == 42122;
+    }
+
     /** The login lacks a permission: SQL Server 229 (object), 230 (column), 262 (database), 1088 (IDENTITY_INSERT); H2 90096. */
     public static boolean isPermissionDenied(SQLException e) {
         int code = e.getErrorCode();
@@ -127,7 +162,7 @@ public final class SqlErrors {
 
     /** A dead letter's reason for a row SQL Server refused: its error number, SQLState and text. */
     public static String refusedWrite(SQLException e) {
-        return REFUSED_WRITE + " (error " + e.getErrorCode() + ", SQLState " + e.getSQLState() + "): " + e.getMessage();
+        return REFUSED_WRITE + " (" + Signature.of(e) + "): " + e.getMessage();
     }
 
     /**

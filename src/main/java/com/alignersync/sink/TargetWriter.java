@@ -22,7 +22,7 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * The table mappings of DESIGN.md section 3, in one place: which portal changes concern the
+ * The table mappings (docs/sink.md), in one place: which portal changes concern the
  * clinic, and how the newest version of a row becomes (at most) one write to
  * {@code tblAlignerNotes} or {@code tblAlignerBatches}. A write that would change nothing is
  * never issued, because the clinic's triggers would forward it back to the portal.
@@ -51,12 +51,14 @@ final class TargetWriter {
     }
 
     private final SqlDialect dialect;
+    private final ClinicSql sql;
     private final Statements statements;
     private final ClinicDatetime datetime;
     private final DeleteMode notesDeleteMode;
 
     TargetWriter(SqlDialect dialect, Statements statements, ClinicDatetime datetime, DeleteMode notesDeleteMode) {
         this.dialect = dialect;
+        this.sql = new ClinicSql(dialect);
         this.statements = statements;
         this.datetime = datetime;
         this.notesDeleteMode = notesDeleteMode;
@@ -87,7 +89,7 @@ final class TargetWriter {
     Current lock(Connection connection, Collection<Long> noteIds, Collection<Long> batchIds) throws SQLException {
         Map<Long, ClinicNote> notes = new HashMap<>();
         for (List<Long> chunk : Ledger.chunks(noteIds)) {
-            try (PreparedStatement lock = statements.prepare(connection, dialect.lockNotes(chunk.size()))) {
+            try (PreparedStatement lock = statements.prepare(connection, sql.lockNotes(chunk.size()))) {
                 dialect.bindKeys(lock, chunk);
                 try (ResultSet rs = lock.executeQuery()) {
                     while (rs.next()) {
@@ -106,7 +108,7 @@ final class TargetWriter {
         }
         Map<Long, Current.Days> batches = new HashMap<>();
         for (List<Long> chunk : Ledger.chunks(batchIds)) {
-            try (PreparedStatement lock = statements.prepare(connection, dialect.lockBatches(chunk.size()))) {
+            try (PreparedStatement lock = statements.prepare(connection, sql.lockBatches(chunk.size()))) {
                 dialect.bindKeys(lock, chunk);
                 try (ResultSet rs = lock.executeQuery()) {
                     while (rs.next()) {
@@ -221,15 +223,15 @@ final class TargetWriter {
         if (!inserts.isEmpty()) {
             setIdentityInsert(connection, true);
             try {
-                executeBatch(connection, dialect.insertNote(), inserts, this::bindInsert);
+                executeBatch(connection, sql.insertNote(), inserts, this::bindInsert);
             } finally {
                 setIdentityInsert(connection, false);
             }
         }
-        executeBatch(connection, dialect.updateNote(), byKind.getOrDefault(Write.Kind.UPDATE_NOTE, List.of()), this::bindUpdate);
-        executeBatch(connection, dialect.deleteNote(), byKind.getOrDefault(Write.Kind.DELETE_NOTE, List.of()),
+        executeBatch(connection, sql.updateNote(), byKind.getOrDefault(Write.Kind.UPDATE_NOTE, List.of()), this::bindUpdate);
+        executeBatch(connection, sql.deleteNote(), byKind.getOrDefault(Write.Kind.DELETE_NOTE, List.of()),
                 (statement, event) -> statement.setLong(1, event.key()));
-        executeBatch(connection, dialect.updateBatchDays(), byKind.getOrDefault(Write.Kind.UPDATE_DAYS, List.of()), (statement, event) -> {
+        executeBatch(connection, sql.updateBatchDays(), byKind.getOrDefault(Write.Kind.UPDATE_DAYS, List.of()), (statement, event) -> {
             Long days = event.after().integer("days");
             if (days == null) {
                 statement.setNull(1, Types.INTEGER);
@@ -241,10 +243,10 @@ final class TargetWriter {
     }
 
     private void setIdentityInsert(Connection connection, boolean on) throws SQLException {
-        String sql = dialect.identityInsert(on);
-        if (sql != null) {
+        String identityInsert = sql.identityInsert(on);
+        if (identityInsert != null) {
             try (Statement statement = connection.createStatement()) {
-                statement.execute(sql);
+                statement.execute(identityInsert);
             }
         }
     }

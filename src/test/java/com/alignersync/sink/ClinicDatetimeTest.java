@@ -24,6 +24,30 @@ class ClinicDatetimeTest {
         assertFalse(ClinicDatetime.sameDatetime(Instant.parse("2026-11-20T09:14:03Z"), null));
     }
 
+    /** The case where the writer and verify once disagreed: .000 and .003 are two SQL Server values, 3 ms apart. */
+    @Test
+    void neighbouringSqlServerTicksAreDifferentDatetimesThoughLessThanATickApart() {
+        assertFalse(ClinicDatetime.sameDatetime(Instant.parse("2026-11-20T09:14:03.000Z"), Instant.parse("2026-11-20T09:14:03.003Z")));
+        assertFalse(ClinicDatetime.sameDatetime(Instant.parse("2026-11-20T09:14:03.001668Z"), Instant.parse("2026-11-20T09:14:03Z")));
+    }
+
+    @Test
+    void aMillisecondColumnsRoundingIsTheSameDatetimeEvenWhereItCrossesATickBoundary() {
+        // H2 keeps .0049 as .005: SQL Server would put them in ticks 1 and 2, yet writing it again changes nothing.
+        assertTrue(ClinicDatetime.sameDatetime(Instant.parse("2026-11-20T09:14:03.004900Z"), Instant.parse("2026-11-20T09:14:03.005Z")));
+        assertTrue(ClinicDatetime.sameDatetime(Instant.parse("2026-11-20T09:14:03.001668Z"), Instant.parse("2026-11-20T09:14:03.001Z")));
+    }
+
+    @Test
+    void sqlServersRoundingToDotZeroDotThreeAndDotSevenIsTheSameDatetime() {
+        // What SQL Server documents for datetime: .990/.991 -> .990, .992-.994 -> .993, .995-.998 -> .997, .999 -> the next second.
+        assertTrue(ClinicDatetime.sameDatetime(Instant.parse("2026-11-20T09:14:03.991Z"), Instant.parse("2026-11-20T09:14:03.990Z")));
+        assertTrue(ClinicDatetime.sameDatetime(Instant.parse("2026-11-20T09:14:03.994Z"), Instant.parse("2026-11-20T09:14:03.993Z")));
+        assertTrue(ClinicDatetime.sameDatetime(Instant.parse("2026-11-20T09:14:03.995Z"), Instant.parse("2026-11-20T09:14:03.997Z")));
+        assertTrue(ClinicDatetime.sameDatetime(Instant.parse("2026-11-20T09:14:03.999Z"), Instant.parse("2026-11-20T09:14:04Z")));
+        assertFalse(ClinicDatetime.sameDatetime(Instant.parse("2026-11-20T09:14:03.995Z"), Instant.parse("2026-11-20T09:14:03.993Z")));
+    }
+
     @Test
     void timesAreWrittenInTheConfiguredZone() {
         ClinicDatetime berlin = new ClinicDatetime(ZoneId.of("Europe/Berlin"));

@@ -273,6 +273,51 @@ abstract class SinkContractTest {
         assertEquals(1, target.writes());
     }
 
+    /** The dry run decides every copy of a key in order, as apply does: it once judged each copy alone against the ledger. */
+    @Test
+    void previewDecidesSeveralCopiesOfOneKeyExactlyAsApplyThenDoes() throws Exception {
+        applyOne(doctorNote(Input.CDC, Op.CREATE, 1, "v0", 0));
+        List<ChangeEvent> batch = List.of(
+                doctorNote(Input.POLL, Op.UPDATE, 1, "v1", 1),
+                doctorNote(Input.POLL, Op.UPDATE, 1, "v2", 2),
+                doctorNote(Input.WEBHOOK, Op.UPDATE, 1, "v2", 2),
+                doctorNote(Input.POLL, Op.READ, 1, "v0", 0),
+                doctorNote(Input.POLL, Op.UPDATE, 2, "other", 1));
+
+        List<Outcome> preview = sink.preview(batch);
+        assertEquals(1, target.writes(), "a dry run writes nothing");
+        assertEquals(List.of(Outcome.SUPERSEDED, Outcome.APPLIED, Outcome.DUPLICATE, Outcome.STALE, Outcome.APPLIED), preview);
+        assertEquals(preview, sink.apply(batch).outcomes().stream().map(EventOutcome::outcome).toList());
+        assertEquals(List.of(Outcome.STALE, Outcome.DUPLICATE, Outcome.DUPLICATE, Outcome.STALE, Outcome.DUPLICATE), sink.preview(batch));
+    }
+
+    /** It once committed, then failed the batch on an event left without an outcome (a NullPointerException). */
+    @Test
+    void aStampedCopyThatWinsAnEqualVersionTieBreakIsWritten() throws Exception {
+        ChangeEvent applied = stampedNote("first text", 5);
+        applyOne(applied);
+        ChangeEvent winner = null;
+        for (int i = 0; winner == null; i++) {
+            ChangeEvent copy = stampedNote("another text " + i, 5);
+            winner = copy.contentHash().compareTo(applied.contentHash()) > 0 ? copy : null;
+        }
+
+        assertEquals(List.of(Outcome.APPLIED), sink.preview(List.of(winner)));
+        assertEquals(Outcome.APPLIED, applyOne(winner));
+        assertEquals(winner.after().text("note_text"), target.note(1).get("NOTETEXT"));
+        assertEquals(Outcome.CONFLICT, applyOne(applied), "the tie-break stands whichever copy comes again");
+        assertEquals(Outcome.DUPLICATE, applyOne(winner));
+    }
+
+    private static ChangeEvent stampedNote(String text, long version) {
+        Map<String, Object> row = TestEvents.noteRow(1, 3187, "Doctor", text, false, version);
+        row.put("text_changed_at", TestEvents.at(version).toString());
+        row.put("text_changed_by", "portal");
+        row.put("read_changed_at", TestEvents.at(version).toString());
+        row.put("read_changed_by", "portal");
+        return ChangeEvents.of(Input.CDC, SourceTable.ALIGNER_NOTES, Op.UPDATE, null, row);
+    }
+
     @Test
     void deleteModeIgnoreKeepsTheNoteButStillRecordsTheTombstone() throws Exception {
         sink = newSink(new SinkConfig(SinkConfig.DeleteMode.IGNORE, 3, Duration.ofMillis(1), Duration.ofMillis(5)));

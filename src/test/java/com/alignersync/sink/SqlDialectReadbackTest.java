@@ -12,23 +12,23 @@ class SqlDialectReadbackTest {
     void liveLedgerKeysArePagedByKeyWithoutTombstones() {
         String expected = "SELECT SourceKey FROM dbo.AlignerSyncLedger WHERE SourceTable = 'aligner_notes' AND IsTombstone = 0"
                 + " AND SourceKey > ? ORDER BY SourceKey OFFSET 0 ROWS FETCH NEXT ? ROWS ONLY";
-        assertEquals(expected, SqlDialect.SQL_SERVER.liveLedgerKeysPage(SourceTable.ALIGNER_NOTES));
-        assertEquals(expected, SqlDialect.H2.liveLedgerKeysPage(SourceTable.ALIGNER_NOTES));
+        assertEquals(expected, new LedgerSql(SqlDialect.SQL_SERVER).liveKeysPage(SourceTable.ALIGNER_NOTES));
+        assertEquals(expected, new LedgerSql(SqlDialect.H2).liveKeysPage(SourceTable.ALIGNER_NOTES));
     }
 
     @Test
     void ledgerEntriesAreReadWithoutTheSinksLocks() {
         assertEquals("SELECT SourceKey, AppliedVersion, ContentHash, IsTombstone, AppliedLsn, WrittenAt FROM dbo.AlignerSyncLedger"
                         + " WHERE SourceTable = 'aligner_notes' AND SourceKey IN (?, ?)",
-                SqlDialect.SQL_SERVER.readLedgerEntries(SourceTable.ALIGNER_NOTES, 2));
+                new LedgerSql(SqlDialect.SQL_SERVER).readEntries(SourceTable.ALIGNER_NOTES, 2));
     }
 
     @Test
     void clinicRowsArePagedByKeyWithoutLockHints() {
         assertEquals("SELECT NoteID, AlignerSetID, NoteType, NoteText, IsEdited, EditedAt, IsRead FROM dbo.tblAlignerNotes"
                 + " WHERE NoteType = 'Doctor' AND NoteID > ? ORDER BY NoteID OFFSET 0 ROWS FETCH NEXT ? ROWS ONLY",
-                SqlDialect.SQL_SERVER.doctorNotesPage());
+                new ClinicSql(SqlDialect.SQL_SERVER).doctorNotesPage());
         assertEquals("SELECT AlignerBatchID, Days FROM dbo.tblAlignerBatches WHERE AlignerBatchID > ? ORDER BY AlignerBatchID"
-                + " OFFSET 0 ROWS FETCH NEXT ? ROWS ONLY", SqlDialect.SQL_SERVER.batchDaysPage());
+                + " OFFSET 0 ROWS FETCH NEXT ? ROWS ONLY", new ClinicSql(SqlDialect.SQL_SERVER).batchDaysPage());
     }
 }

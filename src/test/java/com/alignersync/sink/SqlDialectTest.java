@@ -25,13 +25,13 @@ class SqlDialectTest {
         assertEquals("UPDATE dbo.AlignerSyncLedger SET AppliedVersion = ?, ContentHash = CAST(? AS char(64)), IsTombstone = ?,"
                         + " AppliedBy = CAST(? AS varchar(16)), AppliedAt = SYSUTCDATETIME(), AppliedLsn = ?, WrittenAt = ?, EchoHash = NULL,"
                         + " EchoUntil = NULL WHERE SourceTable = CAST(? AS varchar(64)) AND SourceKey = ?",
-                SqlDialect.SQL_SERVER.updateLedgerEntry());
+                new LedgerSql(SqlDialect.SQL_SERVER).updateEntry());
         assertEquals("INSERT INTO dbo.AlignerSyncLedger (SourceTable, SourceKey, AppliedVersion, ContentHash, IsTombstone, AppliedBy,"
                         + " AppliedAt, AppliedLsn, WrittenAt, EchoHash, EchoUntil) VALUES (CAST(? AS varchar(64)), ?, ?, CAST(? AS char(64)), ?,"
                         + " CAST(? AS varchar(16)), SYSUTCDATETIME(), ?, ?, NULL, NULL)",
-                SqlDialect.SQL_SERVER.insertLedgerEntry());
+                new LedgerSql(SqlDialect.SQL_SERVER).insertEntry());
         for (SqlDialect dialect : SqlDialect.values()) {
-            assertFalse(dialect.updateLedgerEntry().contains("MERGE") || dialect.insertLedgerEntry().contains("MERGE"), dialect.name());
+            assertFalse(new LedgerSql(dialect).updateEntry().contains("MERGE") || new LedgerSql(dialect).insertEntry().contains("MERGE"), dialect.name());
         }
     }
 
@@ -40,65 +40,65 @@ class SqlDialectTest {
         assertEquals("UPDATE dbo.AlignerSyncLedger SET AppliedVersion = ?, ContentHash = ?, IsTombstone = ?, AppliedBy = ?,"
                         + " AppliedAt = CURRENT_TIMESTAMP, AppliedLsn = ?, WrittenAt = ?, EchoHash = NULL, EchoUntil = NULL"
                         + " WHERE SourceTable = ? AND SourceKey = ?",
-                SqlDialect.H2.updateLedgerEntry());
+                new LedgerSql(SqlDialect.H2).updateEntry());
         assertEquals("INSERT INTO dbo.AlignerSyncLedger (SourceTable, SourceKey, AppliedVersion, ContentHash, IsTombstone, AppliedBy, AppliedAt,"
                         + " AppliedLsn, WrittenAt, EchoHash, EchoUntil) VALUES (?, ?, ?, ?, ?, ?, CURRENT_TIMESTAMP, ?, ?, NULL, NULL)",
-                SqlDialect.H2.insertLedgerEntry());
+                new LedgerSql(SqlDialect.H2).insertEntry());
     }
 
     @Test
     void anExistingLedgerIsUpgradedInPlaceByIdempotentSteps() {
         assertEquals("IF COL_LENGTH(N'dbo.AlignerSyncLedger', N'AppliedLsn') IS NULL ALTER TABLE dbo.AlignerSyncLedger ADD AppliedLsn bigint NULL",
-                SqlDialect.SQL_SERVER.ledgerDdl().get(1));
+                new LedgerSql(SqlDialect.SQL_SERVER).ddl().get(1));
         assertEquals("ALTER TABLE dbo.AlignerSyncLedger ADD COLUMN IF NOT EXISTS EchoUntil bigint NULL",
-                SqlDialect.H2.ledgerDdl().get(SqlDialect.H2.ledgerDdl().size() - 1));
+                new LedgerSql(SqlDialect.H2).ddl().get(new LedgerSql(SqlDialect.H2).ddl().size() - 1));
     }
 
     @Test
     void sqlServerLocksWithUpdlockHoldlockAndH2ReliesOnTheSingleWriter() {
         assertEquals("SELECT SourceKey, AppliedVersion, ContentHash, IsTombstone, AppliedLsn, WrittenAt"
                 + " FROM dbo.AlignerSyncLedger WITH (UPDLOCK, HOLDLOCK)"
-                + " WHERE SourceTable = 'aligner_notes' AND SourceKey IN (?, ?, ?)", SqlDialect.SQL_SERVER.lockLedgerEntries(SourceTable.ALIGNER_NOTES, 3));
+                + " WHERE SourceTable = 'aligner_notes' AND SourceKey IN (?, ?, ?)", new LedgerSql(SqlDialect.SQL_SERVER).lockEntries(SourceTable.ALIGNER_NOTES, 3));
         assertEquals("SELECT l.SourceKey, l.AppliedVersion, l.ContentHash, l.IsTombstone, l.AppliedLsn, l.WrittenAt"
                 + " FROM UNNEST(CAST(? AS BIGINT ARRAY)) AS k(K) JOIN dbo.AlignerSyncLedger l"
                 + " ON l.SourceTable = 'aligner_batches' AND l.SourceKey = k.K",
-                SqlDialect.H2.lockLedgerEntries(SourceTable.ALIGNER_BATCHES, 2));
+                new LedgerSql(SqlDialect.H2).lockEntries(SourceTable.ALIGNER_BATCHES, 2));
         assertEquals("SELECT AlignerBatchID, Days FROM dbo.tblAlignerBatches WITH (UPDLOCK, HOLDLOCK) WHERE AlignerBatchID IN (?, ?)",
-                SqlDialect.SQL_SERVER.lockBatches(2));
+                new ClinicSql(SqlDialect.SQL_SERVER).lockBatches(2));
         assertEquals("SELECT b.AlignerBatchID, b.Days FROM UNNEST(CAST(? AS BIGINT ARRAY)) AS k(K) JOIN dbo.tblAlignerBatches b"
-                + " ON b.AlignerBatchID = k.K", SqlDialect.H2.lockBatches(1));
+                + " ON b.AlignerBatchID = k.K", new ClinicSql(SqlDialect.H2).lockBatches(1));
         assertEquals("SELECT NoteID, AlignerSetID, NoteType, NoteText, IsEdited, EditedAt, IsRead FROM dbo.tblAlignerNotes"
-                + " WITH (UPDLOCK, HOLDLOCK) WHERE NoteID IN (?)", SqlDialect.SQL_SERVER.lockNotes(1));
+                + " WITH (UPDLOCK, HOLDLOCK) WHERE NoteID IN (?)", new ClinicSql(SqlDialect.SQL_SERVER).lockNotes(1));
     }
 
     @Test
     void lockingReadsStayWithinSqlServersParameterLimit() {
-        assertThrows(IllegalArgumentException.class, () -> SqlDialect.SQL_SERVER.lockNotes(SqlDialect.MAX_KEYS_PER_STATEMENT + 1));
-        assertThrows(IllegalArgumentException.class, () -> SqlDialect.H2.lockBatches(0));
+        assertThrows(IllegalArgumentException.class, () -> new ClinicSql(SqlDialect.SQL_SERVER).lockNotes(SqlDialect.MAX_KEYS_PER_STATEMENT + 1));
+        assertThrows(IllegalArgumentException.class, () -> new ClinicSql(SqlDialect.H2).lockBatches(0));
     }
 
     @Test
     void sqlServerNoteInsertKeepsThePortalIdThroughIdentityInsert() {
-        assertEquals("SET IDENTITY_INSERT dbo.tblAlignerNotes ON", SqlDialect.SQL_SERVER.identityInsert(true));
-        assertEquals("SET IDENTITY_INSERT dbo.tblAlignerNotes OFF", SqlDialect.SQL_SERVER.identityInsert(false));
-        assertEquals(null, SqlDialect.H2.identityInsert(true));
+        assertEquals("SET IDENTITY_INSERT dbo.tblAlignerNotes ON", new ClinicSql(SqlDialect.SQL_SERVER).identityInsert(true));
+        assertEquals("SET IDENTITY_INSERT dbo.tblAlignerNotes OFF", new ClinicSql(SqlDialect.SQL_SERVER).identityInsert(false));
+        assertEquals(null, new ClinicSql(SqlDialect.H2).identityInsert(true));
         assertEquals("INSERT INTO dbo.tblAlignerNotes (NoteID, AlignerSetID, NoteType, NoteText, CreatedAt, IsEdited, EditedAt, IsRead)"
-                + " VALUES (?, ?, CAST(? AS varchar(20)), ?, ?, ?, ?, ?)", SqlDialect.SQL_SERVER.insertNote());
+                + " VALUES (?, ?, CAST(? AS varchar(20)), ?, ?, ?, ?, ?)", new ClinicSql(SqlDialect.SQL_SERVER).insertNote());
     }
 
     @Test
     void theOnlyBatchColumnEverWrittenIsDays() {
-        assertEquals("UPDATE dbo.tblAlignerBatches SET Days = ? WHERE AlignerBatchID = ?", SqlDialect.SQL_SERVER.updateBatchDays());
-        assertEquals(SqlDialect.SQL_SERVER.updateBatchDays(), SqlDialect.H2.updateBatchDays());
+        assertEquals("UPDATE dbo.tblAlignerBatches SET Days = ? WHERE AlignerBatchID = ?", new ClinicSql(SqlDialect.SQL_SERVER).updateBatchDays());
+        assertEquals(new ClinicSql(SqlDialect.SQL_SERVER).updateBatchDays(), new ClinicSql(SqlDialect.H2).updateBatchDays());
         assertEquals("UPDATE dbo.tblAlignerNotes SET NoteText = ?, IsEdited = ?, EditedAt = ?, IsRead = ? WHERE NoteID = ?",
-                SqlDialect.SQL_SERVER.updateNote());
+                new ClinicSql(SqlDialect.SQL_SERVER).updateNote());
     }
 
     @Test
     void ledgerDdlIsIdempotentInBothDialects() {
-        assertTrue(SqlDialect.SQL_SERVER.ledgerDdl().get(0).startsWith("IF OBJECT_ID(N'dbo.AlignerSyncLedger', N'U') IS NULL\nCREATE TABLE"));
-        assertTrue(SqlDialect.H2.ledgerDdl().stream().allMatch(ddl -> ddl.contains("IF NOT EXISTS")));
-        assertTrue(SqlDialect.SQL_SERVER.ledgerDdl().get(0).contains("AppliedVersion bigint"), "versions are stored exactly, not as datetime");
+        assertTrue(new LedgerSql(SqlDialect.SQL_SERVER).ddl().get(0).startsWith("IF OBJECT_ID(N'dbo.AlignerSyncLedger', N'U') IS NULL\nCREATE TABLE"));
+        assertTrue(new LedgerSql(SqlDialect.H2).ddl().stream().allMatch(ddl -> ddl.contains("IF NOT EXISTS")));
+        assertTrue(new LedgerSql(SqlDialect.SQL_SERVER).ddl().get(0).contains("AppliedVersion bigint"), "versions are stored exactly, not as datetime");
     }
 
     @Test

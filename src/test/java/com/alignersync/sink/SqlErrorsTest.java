@@ -4,6 +4,8 @@ import static com.alignersync.sink.SqlErrors.Kind.EVENT;
 import static com.alignersync.sink.SqlErrors.Kind.MISCONFIGURED;
 import static com.alignersync.sink.SqlErrors.Kind.TRANSIENT;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.sql.SQLException;
@@ -46,5 +48,29 @@ class SqlErrorsTest {
         SQLTransientConnectionException down = new SQLTransientConnectionException("clinic-db - Connection is not available", "08001", 0,
                 new SQLException("Connection refused", "08S01", 0));
         assertEquals(TRANSIENT, SqlErrors.classify(down));
+    }
+
+    @Test
+    void twoRefusalsWithTheSameNumberAndSqlStateAreTheSameWayWhateverRowTheyQuote() {
+        SqlErrors.Signature first = SqlErrors.Signature.of(new SQLException("trigger refused note 1", "S0001", 50000));
+        assertEquals(first, SqlErrors.Signature.of(new SQLException("trigger refused note 2", "S0001", 50000)));
+        assertNotEquals(first, SqlErrors.Signature.of(new SQLException("trigger refused note 1", "S0001", 50001)));
+        assertEquals("error 50000, SQLState S0001", first.toString(), "shown without SQL Server's text");
+    }
+
+    @Test
+    void aLockTimeoutOrACancelledStatementIsALockWait() {
+        assertTrue(SqlErrors.isLockWait(new SQLException("lock request time out", "S00051", 1222)));
+        assertTrue(SqlErrors.isLockWait(new SQLException("The query has timed out", "HY008", 0)));
+        assertFalse(SqlErrors.isLockWait(new SQLException("deadlock victim", "40001", 1205)));
+    }
+
+    @Test
+    void aMissingTableOrColumnIsRecognisedInBothDialects() {
+        assertTrue(SqlErrors.isMissingTableOrColumn(new SQLException("Invalid object name", "S0002", 208)));
+        assertTrue(SqlErrors.isMissingTableOrColumn(new SQLException("Invalid column name", "S0001", 207)));
+        assertTrue(SqlErrors.isMissingTableOrColumn(new SQLException("Table not found", "42S02", 42102)));
+        assertTrue(SqlErrors.isMissingTableOrColumn(new SQLException("Column not found", "42S22", 42122)));
+        assertFalse(SqlErrors.isMissingTableOrColumn(new SQLException("Login failed", "S0001", 18456)));
     }
 }

@@ -1,5 +1,6 @@
 package com.alignersync.source.cdc;
 
+import com.alignersync.config.Backoff;
 import com.alignersync.event.ChangeEvent;
 import com.alignersync.event.Input;
 import com.alignersync.event.SourcePosition;
@@ -32,19 +33,17 @@ final class CdcBatchHandler implements DebeziumEngine.ChangeConsumer<RecordChang
     private final DeadLetterLog deadLetters;
     private final CdcStatus status;
     private final StopSignal stop;
-    private final Duration backoffInitial;
-    private final Duration backoffMax;
+    private final Backoff backoff;
     private final CommitHook hook;
 
     CdcBatchHandler(CdcRecordMapper mapper, Sink sink, DeadLetterLog deadLetters, CdcStatus status, StopSignal stop,
-                    Duration backoffInitial, Duration backoffMax, CommitHook hook) {
+                    Backoff backoff, CommitHook hook) {
         this.mapper = mapper;
         this.sink = sink;
         this.deadLetters = deadLetters;
         this.status = status;
         this.stop = stop;
-        this.backoffInitial = backoffInitial;
-        this.backoffMax = backoffMax;
+        this.backoff = backoff;
         this.hook = hook;
     }
 
@@ -98,7 +97,7 @@ final class CdcBatchHandler implements DebeziumEngine.ChangeConsumer<RecordChang
                 }
                 return result;
             } catch (SinkUnavailableException e) {
-                Duration delay = StopSignal.backoff(backoffInitial, backoffMax, attempt);
+                Duration delay = backoff.delay(attempt);
                 status.state(CdcState.PAUSED_SINK_UNAVAILABLE, "sink unavailable: " + e.getMessage());
                 log.warn("cdc: SQL Server unavailable, batch of {} events not committed, offsets kept; retry {} in {} ms: {}",
                         events.size(), attempt, delay.toMillis(), e.getMessage());

@@ -71,7 +71,7 @@ public final class CdcInput implements StatusSource, AutoCloseable {
         this.catalogue = slotReader;
         this.startPosition = new StartPosition(offsetFile, clock);
         this.handler = new CdcBatchHandler(new CdcRecordMapper(json), sink, deadLetters, status, stop,
-                config.restartBackoffInitial(), config.restartBackoffMax(), hook);
+                config.restartBackoff(), hook);
     }
 
     public CdcInput(CdcConfig config, Path dataDir, Sink sink, DeadLetterLog deadLetters, Runnable catchUpRequest) {
@@ -223,7 +223,7 @@ public final class CdcInput implements StatusSource, AutoCloseable {
                 break;
             }
             failures = streamed.get() ? 1 : failures + 1;
-            Duration delay = StopSignal.backoff(config.restartBackoffInitial(), config.restartBackoffMax(), failures);
+            Duration delay = config.restartBackoff().delay(failures);
             String reason = describe(failure.get(), failureMessage.get());
             status.state(CdcState.RESTARTING, reason);
             status.restarted();

@@ -21,13 +21,4 @@ final class StopSignal {
     boolean await(Duration delay) throws InterruptedException {
         return latch.await(delay.toMillis(), TimeUnit.MILLISECONDS);
     }
-
-    /** Capped exponential backoff: {@code initial * 2^(attempt-1)}, at most {@code max}. */
-    static Duration backoff(Duration initial, Duration max, int attempt) {
-        long millis = initial.toMillis();
-        for (int i = 1; i < attempt && millis < max.toMillis(); i++) {
-            millis *= 2;
-        }
-        return Duration.ofMillis(Math.min(millis, max.toMillis()));
-    }
 }

@@ -1,5 +1,6 @@
 package com.alignersync.sink.support;
 
+import com.alignersync.sink.LedgerSql;
 import com.alignersync.sink.SqlDialect;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -32,7 +33,7 @@ public interface ClinicTarget extends AutoCloseable {
 
     /** Drops the ledger, as on a database where {@code init} never ran. */
     default void dropLedger() throws SQLException {
-        execute("DROP TABLE " + SqlDialect.LEDGER);
+        execute("DROP TABLE " + LedgerSql.TABLE);
     }
 
     default void execute(String sql) throws SQLException {

@@ -1,5 +1,6 @@
 package com.alignersync.sink.support;
 
+import com.alignersync.sink.LedgerSql;
 import com.alignersync.sink.SqlDialect;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -56,7 +57,7 @@ public final class H2ClinicTarget implements ClinicTarget {
             for (String ddl : ClinicSchema.clinicTables()) {
                 s.execute(ddl);
             }
-            for (String ddl : SqlDialect.H2.ledgerDdl()) {
+            for (String ddl : new LedgerSql(SqlDialect.H2).ddl()) {
                 s.execute(ddl);
             }
             s.execute("CREATE TABLE dbo.WriteLog (TableName varchar(64), RowKey bigint, Op varchar(10))");

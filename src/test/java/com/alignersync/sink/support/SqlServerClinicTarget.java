@@ -1,5 +1,6 @@
 package com.alignersync.sink.support;
 
+import com.alignersync.sink.LedgerSql;
 import com.alignersync.sink.SqlDialect;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -40,13 +41,13 @@ public final class SqlServerClinicTarget implements ClinicTarget {
     @Override
     public void reset() throws SQLException {
         try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
-            for (String table : new String[] {"dbo.WriteLog", "dbo.tblAlignerNotes", "dbo.tblAlignerBatches", SqlDialect.LEDGER}) {
+            for (String table : new String[] {"dbo.WriteLog", "dbo.tblAlignerNotes", "dbo.tblAlignerBatches", LedgerSql.TABLE}) {
                 s.execute("IF OBJECT_ID(N'" + table + "', N'U') IS NOT NULL DROP TABLE " + table);
             }
             for (String ddl : ClinicSchema.clinicTables()) {
                 s.execute(ddl);
             }
-            for (String ddl : SqlDialect.SQL_SERVER.ledgerDdl()) {
+            for (String ddl : new LedgerSql(SqlDialect.SQL_SERVER).ddl()) {
                 s.execute(ddl);
             }
             s.execute("CREATE TABLE dbo.WriteLog (TableName varchar(64), RowKey bigint, Op varchar(10))");
