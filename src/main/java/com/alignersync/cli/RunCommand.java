@@ -9,6 +9,7 @@ import com.alignersync.config.ConfigKeys;
 import com.alignersync.config.ConfigReader;
 import com.alignersync.config.DaemonConfig;
 import com.alignersync.config.DataConfig;
+import com.alignersync.config.HttpServerConfig;
 import com.alignersync.embedded.EmbeddedDefault;
 import com.alignersync.embedded.EmbeddedStack;
 import com.alignersync.state.DataDirectory;
@@ -62,7 +63,13 @@ final class RunCommand implements Callable<Integer> {
                 embeddedDefault = EmbeddedDefault.start(data.dataDir(), embeddedPort,
                         preliminary.string(ConfigKeys.SUPABASE_URL) != null);
                 stack = embeddedDefault.stack();
-                overrides = embeddedDefault.environment();
+                overrides = new java.util.HashMap<>(embeddedDefault.environment());
+                if (HttpServerConfig.from(preliminary).plainTextExposure().isPresent()) {
+                    // A try-out on this machine: with no TLS or proxy named, the webhook listens on loopback
+                    // rather than refusing to start (a real deployment is refused, and told why).
+                    overrides.put(ConfigKeys.HTTP_BIND_ADDRESS.env(), "127.0.0.1");
+                    log.info("run --embedded: the public listener binds 127.0.0.1 (no TLS or proxy is configured)");
+                }
             }
             ConfigReader reader = config.reader(overrides);
             DaemonConfig daemonConfig = DaemonConfig.from(reader);

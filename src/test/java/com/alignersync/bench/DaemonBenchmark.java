@@ -126,17 +126,20 @@ public final class DaemonBenchmark {
         }
         Path dir = Files.createTempDirectory("aligner-sync-daemon-bench");
         int httpPort = freePort();
+        int opsPort = freePort();
         int pgPort = freePort();
         PGSimpleDataSource portal = portal(pgPort);
         HttpClient http = HttpClient.newHttpClient();
 
         try (FakePostgrest rest = FakePostgrest.start(portal, REST_KEY)) {
-            ProcessBuilder builder = builder(launch, dir, httpPort, pgPort, rest);
+            ProcessBuilder builder = builder(launch, dir, httpPort, opsPort, pgPort, rest);
             long launched = System.nanoTime();
             Process daemon = builder.start();
             try {
+                // The webhook on the public listener; readiness, status and the poll trigger on the ops one.
                 String base = "http://127.0.0.1:" + httpPort;
-                awaitReady(http, base);
+                String ops = "http://127.0.0.1:" + opsPort;
+                awaitReady(http, ops);
                 startSeconds = (System.nanoTime() - launched) / 1e9;
                 System.out.printf("aligner-sync daemon benchmark (%d samples per input, %d cores), started as %s, working directory %s%n",
                         samples, Runtime.getRuntime().availableProcessors(), launch.description(), dir);
@@ -176,7 +179,7 @@ public final class DaemonBenchmark {
                     List<Double> poll = new ArrayList<>();
                     for (int i = 0; i < samples; i++) {
                         long started = System.nanoTime();
-                        HttpResponse<String> answer = http.send(HttpRequest.newBuilder(URI.create(base + "/api/sync/poll"))
+                        HttpResponse<String> answer = http.send(HttpRequest.newBuilder(URI.create(ops + "/api/sync/poll"))
                                 .header("Authorization", "Bearer " + secret).POST(HttpRequest.BodyPublishers.noBody()).build(),
                                 HttpResponse.BodyHandlers.ofString());
                         if (answer.statusCode() != 200) {
@@ -204,7 +207,7 @@ public final class DaemonBenchmark {
             builder.redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("daemon.out").toFile()));
             double[] restarts = new double[restartCount];
             for (int i = 0; i < restartCount; i++) {
-                restarts[i] = secondsToReady(builder, http, httpPort);
+                restarts[i] = secondsToReady(builder, http, opsPort);
             }
             restartSeconds = restartCount == 0 ? Double.NaN : SinkBenchmark.median(restarts);
             if (restartCount > 0) {
@@ -226,9 +229,10 @@ public final class DaemonBenchmark {
         for (int i = 0; i < count; i++) {
             Path dir = Files.createTempDirectory("aligner-sync-first-start");
             int httpPort = freePort();
+            int opsPort = freePort();
             int pgPort = freePort();
             try (FakePostgrest rest = FakePostgrest.start(portal(pgPort), REST_KEY)) {
-                starts[i] = secondsToReady(builder(launch, dir, httpPort, pgPort, rest), http, httpPort);
+                starts[i] = secondsToReady(builder(launch, dir, httpPort, opsPort, pgPort, rest), http, opsPort);
             } finally {
                 deleteRecursively(dir); // an initdb'd PostgreSQL each
             }
@@ -240,11 +244,11 @@ public final class DaemonBenchmark {
     }
 
     /** Starts the daemon, waits until it is ready and stops it (SIGTERM, as a service is stopped); the seconds to ready. */
-    private static double secondsToReady(ProcessBuilder builder, HttpClient http, int httpPort) throws Exception {
+    private static double secondsToReady(ProcessBuilder builder, HttpClient http, int opsPort) throws Exception {
         long launched = System.nanoTime();
         Process daemon = builder.start();
         try {
-            awaitReady(http, "http://127.0.0.1:" + httpPort);
+            awaitReady(http, "http://127.0.0.1:" + opsPort);
             return (System.nanoTime() - launched) / 1e9;
         } finally {
             daemon.destroy();
@@ -273,11 +277,12 @@ public final class DaemonBenchmark {
     }
 
     /** The daemon on the embedded default, in {@code dir}, with the poller and reconcile reading the PostgREST stand-in. */
-    private static ProcessBuilder builder(Launch launch, Path dir, int httpPort, int pgPort, FakePostgrest rest) {
+    private static ProcessBuilder builder(Launch launch, Path dir, int httpPort, int opsPort, int pgPort, FakePostgrest rest) {
         ProcessBuilder builder = launch.processBuilder(launch.jar(), dir)
                 .redirectErrorStream(true)
                 .redirectOutput(dir.resolve("daemon.out").toFile());
         builder.environment().put("PORT", String.valueOf(httpPort));
+        builder.environment().put("OPS_PORT", String.valueOf(opsPort));
         builder.environment().put("EMBEDDED_POSTGRES_PORT", String.valueOf(pgPort));
         builder.environment().put("SUPABASE_URL", rest.supabaseUrl());
         builder.environment().put("SUPABASE_SERVICE_ROLE_KEY", REST_KEY);

@@ -306,7 +306,7 @@ class StatusCommandTest {
         Files.writeString(configFile, String.join("\n",
                 "data.dir=" + dataDir.toString().replace('\\', '/'),
                 "http.port=" + httpPort,
-                "http.bind-address=127.0.0.1",
+                // No bind address either: run --embedded keeps the webhook on loopback when no TLS or proxy is named.
                 "ops.port=" + opsPort,
                 "embedded.postgres-port=" + postgresPort,
                 "cdc.slot-check-interval-ms=1000",
