@@ -139,9 +139,9 @@ final class PollCommand implements Callable<Integer> {
                 err.println("poll failed: " + summary.error().kind() + (summary.error().stream() == null ? "" : " " + summary.error().stream())
                         + ": " + summary.error().message());
                 return switch (summary.error().kind()) {
-                    case "rest" -> ExitCodes.SOURCE;
-                    case "state" -> ExitCodes.STATE;
-                    default -> ExitCodes.SINK;
+                    case REST -> ExitCodes.SOURCE;
+                    case STATE -> ExitCodes.STATE;
+                    case SINK, GUARD -> ExitCodes.SINK;
                 };
             }
             return 0;

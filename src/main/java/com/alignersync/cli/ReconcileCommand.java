@@ -79,9 +79,9 @@ final class ReconcileCommand implements Callable<Integer> {
             if (!result.ok()) {
                 err.println("reconcile failed: " + result.error().kind() + ": " + result.error().message());
                 return switch (result.error().kind()) {
-                    case "rest" -> ExitCodes.SOURCE;
-                    case "guard" -> 1;
-                    default -> ExitCodes.SINK;
+                    case REST -> ExitCodes.SOURCE;
+                    case GUARD -> 1;
+                    case SINK, STATE -> ExitCodes.SINK;
                 };
             }
             return 0;

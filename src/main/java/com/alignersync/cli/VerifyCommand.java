@@ -1,5 +1,6 @@
 package com.alignersync.cli;
 
+import com.alignersync.status.FailureKind;
 import com.alignersync.app.ExitCodes;
 import com.alignersync.app.StartupException;
 import com.alignersync.reconcile.DeleteGuard;
@@ -83,7 +84,7 @@ final class VerifyCommand implements Callable<Integer> {
             } catch (Verifier.VerifyException e) {
                 progress.clear();
                 err.println("verify failed: " + e.getMessage());
-                return "rest".equals(e.kind()) ? ExitCodes.SOURCE : ExitCodes.SINK;
+                return e.kind() == FailureKind.REST ? ExitCodes.SOURCE : ExitCodes.SINK;
             }
             progress.clear();
             try {

@@ -1,5 +1,6 @@
 package com.alignersync.http;
 
+import com.alignersync.status.FailureKind;
 import com.alignersync.source.poll.PollInput;
 import com.alignersync.source.poll.PollSummary;
 import io.javalin.http.Context;
@@ -35,7 +36,7 @@ public final class PollTrigger {
         boolean dryRun = "true".equalsIgnoreCase(ctx.queryParam("dry_run"));
         log.info("poll: {} requested over HTTP", dryRun ? "dry run" : "poll");
         PollSummary summary = dryRun ? poll.dryRun() : poll.pollNow();
-        int status = summary.ok() ? 200 : "rest".equals(summary.error().kind()) ? 502 : 503;
+        int status = summary.ok() ? 200 : summary.error().kind() == FailureKind.REST ? 502 : 503;
         JsonResponses.send(ctx, status, summary.toMap());
     }
 }

@@ -36,9 +36,9 @@ public final class ReconcileTrigger {
         log.info("reconcile: {} requested over HTTP", dryRun ? "dry run" : "pass");
         ReconcileResult result = service.runNow(dryRun, "http");
         int status = result.ok() ? 200 : switch (result.error().kind()) {
-            case "rest" -> 502;
-            case "guard" -> 409;
-            default -> 503;
+            case REST -> 502;
+            case GUARD -> 409;
+            case SINK, STATE -> 503;
         };
         JsonResponses.send(ctx, status, result.toMap());
     }

@@ -1,5 +1,6 @@
 package com.alignersync.http;
 
+import com.alignersync.status.FailureKind;
 import com.alignersync.reconcile.Verifier;
 import com.alignersync.reconcile.VerifyReport;
 import com.alignersync.state.LastVerifyStore;
@@ -50,7 +51,7 @@ public final class VerifyTrigger {
         try {
             report = verifier.run(repair, Math.max(0, limit), Verifier.Progress.NONE);
         } catch (Verifier.VerifyException e) {
-            JsonResponses.error(ctx, "rest".equals(e.kind()) ? 502 : 503, "verify_failed", e.getMessage(), null);
+            JsonResponses.error(ctx, e.kind() == FailureKind.REST ? 502 : 503, "verify_failed", e.getMessage(), null);
             return;
         }
         try {

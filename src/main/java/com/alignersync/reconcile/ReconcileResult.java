@@ -1,5 +1,6 @@
 package com.alignersync.reconcile;
 
+import com.alignersync.status.FailureKind;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -42,7 +43,7 @@ public record ReconcileResult(
      * Why a pass stopped: {@code rest} (PostgREST), {@code sink} (SQL Server), {@code guard} (the {@link DeleteGuard}
      * refused: the message starts with its cause, e.g. {@code empty_listing:}, and names the fix).
      */
-    public record Error(String kind, String message) {
+    public record Error(FailureKind kind, String message) {
     }
 
     public boolean ok() {
@@ -77,7 +78,7 @@ public record ReconcileResult(
         map.put("notApplied", notApplied);
         map.put("batchesNotInPortal", batchesNotInPortal);
         map.put("sampleKeys", sampleKeys);
-        map.put("error", error == null ? null : Map.of("kind", error.kind(), "message", error.message()));
+        map.put("error", error == null ? null : Map.of("kind", error.kind().toString(), "message", error.message()));
         return map;
     }
 }

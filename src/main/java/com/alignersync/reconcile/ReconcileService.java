@@ -1,5 +1,6 @@
 package com.alignersync.reconcile;
 
+import com.alignersync.status.FailureKind;
 import com.alignersync.config.ReconcileConfig;
 import com.alignersync.status.StatusSource;
 import io.micrometer.core.instrument.Counter;
@@ -101,7 +102,7 @@ public final class ReconcileService implements StatusSource, AutoCloseable {
         if (!result.dryRun()) {
             lastResult = result;
             deleted.increment(result.deleted());
-            if (!result.ok() && "guard".equals(result.error().kind())) {
+            if (!result.ok() && result.error().kind() == FailureKind.GUARD) {
                 guardRefusals.increment();
             }
         }

@@ -1,5 +1,6 @@
 package com.alignersync.reconcile;
 
+import com.alignersync.status.FailureKind;
 import com.alignersync.portal.PortalReader;
 import com.alignersync.event.ChangeEvent;
 import com.alignersync.event.ChangeEvents;
@@ -74,13 +75,13 @@ public final class Reconciler {
         try {
             pass(dryRun, progress);
         } catch (PostgrestException e) {
-            error = new ReconcileResult.Error("rest", e.describe());
+            error = new ReconcileResult.Error(FailureKind.REST, e.describe());
         } catch (SQLException e) {
-            error = new ReconcileResult.Error("sink", "cannot read the ledger: " + e.getMessage());
+            error = new ReconcileResult.Error(FailureKind.SINK, "cannot read the ledger: " + e.getMessage());
         } catch (SinkUnavailableException e) {
-            error = new ReconcileResult.Error("sink", e.getMessage());
+            error = new ReconcileResult.Error(FailureKind.SINK, e.getMessage());
         } catch (GuardException e) {
-            error = new ReconcileResult.Error("guard", e.refusal.cause().label() + ": " + e.getMessage());
+            error = new ReconcileResult.Error(FailureKind.GUARD, e.refusal.cause().label() + ": " + e.getMessage());
         }
         ReconcileResult result = new ReconcileResult(trigger, dryRun, startedAt, (System.nanoTime() - started) / 1_000_000,
                 progress.ledgerNotes, progress.portalNotes, progress.portalCount, progress.gone, progress.reappeared, progress.deleted,

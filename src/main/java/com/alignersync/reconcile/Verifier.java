@@ -1,5 +1,6 @@
 package com.alignersync.reconcile;
 
+import com.alignersync.status.FailureKind;
 import com.alignersync.portal.PortalReader;
 import com.alignersync.event.ChangeEvent;
 import com.alignersync.event.ChangeEvents;
@@ -54,15 +55,15 @@ public final class Verifier {
 
     /** The portal or SQL Server did not answer: no report. */
     public static final class VerifyException extends Exception {
-        private final String kind;
+        private final FailureKind kind;
 
-        VerifyException(String kind, String message, Throwable cause) {
+        VerifyException(FailureKind kind, String message, Throwable cause) {
             super(message, cause);
             this.kind = kind;
         }
 
         /** {@code rest} or {@code sink}. */
-        public String kind() {
+        public FailureKind kind() {
             return kind;
         }
     }
@@ -108,11 +109,11 @@ public final class Verifier {
             VerifyReport again = compare(startedAt, started, limit, progress, new Work(false));
             return logged(new VerifyReport(again.startedAt(), again.millis(), again.notes(), again.batches(), done));
         } catch (PostgrestException e) {
-            throw new VerifyException("rest", "the portal's REST API failed: " + e.describe(), e);
+            throw new VerifyException(FailureKind.REST, "the portal's REST API failed: " + e.describe(), e);
         } catch (SQLException e) {
-            throw new VerifyException("sink", "SQL Server failed: " + e.getMessage(), e);
+            throw new VerifyException(FailureKind.SINK, "SQL Server failed: " + e.getMessage(), e);
         } catch (SinkUnavailableException e) {
-            throw new VerifyException("sink", e.getMessage(), e);
+            throw new VerifyException(FailureKind.SINK, e.getMessage(), e);
         }
     }
 

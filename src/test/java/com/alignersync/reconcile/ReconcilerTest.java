@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.alignersync.status.FailureKind;
 import com.alignersync.config.ReconcileConfig;
 import com.alignersync.config.SinkConfig.DeleteMode;
 import com.alignersync.event.SourceTable;
@@ -238,7 +239,7 @@ class ReconcilerTest {
         ReconcileResult result = rig.reconciler(10).run(false, "test");
 
         assertFalse(result.ok());
-        assertEquals("guard", result.error().kind());
+        assertEquals(FailureKind.GUARD, result.error().kind());
         assertTrue(result.error().message().contains("listed no notes"), result.error().message());
         assertEquals(0, result.deleted());
         assertNotNull(rig.note(1));
@@ -259,7 +260,7 @@ class ReconcilerTest {
         assertEquals(0, result.deleted());
         assertFalse(result.ok(), "an empty listing is never a reason to delete");
         assertTrue(errorLines.stream().anyMatch(line -> line.contains("row-level security")), "alarm at ERROR: " + errorLines);
-        assertEquals("guard", result.error().kind());
+        assertEquals(FailureKind.GUARD, result.error().kind());
         String message = result.error().message();
         for (String named : List.of("row-level security", "supabase.service-role-key", "supabase.url")) {
             assertTrue(message.contains(named), "the alarm names " + named + ": " + message);
@@ -298,7 +299,7 @@ class ReconcilerTest {
         ReconcileResult result = rig.reconciler(10).run(false, "test");
 
         assertFalse(result.ok());
-        assertEquals("guard", result.error().kind());
+        assertEquals(FailureKind.GUARD, result.error().kind());
         assertEquals(0, result.deleted());
         assertNotNull(rig.note(2));
         assertNotNull(rig.note(10));

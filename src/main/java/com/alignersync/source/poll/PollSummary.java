@@ -1,5 +1,6 @@
 package com.alignersync.source.poll;
 
+import com.alignersync.status.FailureKind;
 import com.alignersync.sink.Outcome;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -20,10 +21,10 @@ public record PollSummary(Instant startedAt, long millis, boolean dryRun, List<S
     public static final int PLANNED_LIMIT = 1_000;
 
     /** Why a poll stopped: {@code rest} (PostgREST unreachable or refusing), {@code sink}, {@code state}. */
-    public record PollError(String kind, String stream, String message, Map<String, Object> rest) {
+    public record PollError(FailureKind kind, String stream, String message, Map<String, Object> rest) {
         public Map<String, Object> toMap() {
             Map<String, Object> map = new LinkedHashMap<>();
-            map.put("kind", kind);
+            map.put("kind", kind.toString());
             map.put("stream", stream);
             map.put("message", message);
             if (rest != null) {

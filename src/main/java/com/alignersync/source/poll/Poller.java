@@ -1,5 +1,6 @@
 package com.alignersync.source.poll;
 
+import com.alignersync.status.FailureKind;
 import com.alignersync.config.PollConfig;
 import com.alignersync.portal.PostgrestClient;
 import com.alignersync.portal.PostgrestException;
@@ -133,10 +134,10 @@ public final class Poller {
                 } catch (PostgrestException e) {
                     failed = restError(stream.name(), e);
                 } catch (SinkUnavailableException e) {
-                    failed = new PollError("sink", stream.name(), e.getMessage(), null);
+                    failed = new PollError(FailureKind.SINK, stream.name(), e.getMessage(), null);
                     log.warn("poll {}: sink unavailable, cursor kept at {}: {}", stream.name(), cursors.view().get(stream.name()), e.getMessage());
                 } catch (IOException e) {
-                    failed = new PollError("state", stream.name(), "cannot write " + store.file() + ": " + e.getMessage(), null);
+                    failed = new PollError(FailureKind.STATE, stream.name(), "cannot write " + store.file() + ": " + e.getMessage(), null);
                     log.error("poll {}: cannot save the cursor to {}: {}", stream.name(), store.file(), e.getMessage());
                 }
                 StreamCounts finished = counts.done(dry ? null : cursors.view().get(stream.name()));
@@ -145,7 +146,7 @@ public final class Poller {
                 if (failed != null) {
                     error = error == null ? failed : error;
                     // The sink being down fails every table alike; a REST error may be one table's (a permission, a column).
-                    if (!"rest".equals(failed.kind())) {
+                    if (failed.kind() != FailureKind.REST) {
                         break;
                     }
                 }
@@ -154,7 +155,7 @@ public final class Poller {
                 try {
                     cursors.pollSucceeded();
                 } catch (IOException e) {
-                    error = new PollError("state", null, "cannot write " + store.file() + ": " + e.getMessage(), null);
+                    error = new PollError(FailureKind.STATE, null, "cannot write " + store.file() + ": " + e.getMessage(), null);
                 }
             }
             futureRowsWarning = futureRows.isEmpty() ? null : String.join("; ", futureRows);
@@ -239,7 +240,7 @@ public final class Poller {
 
     private static PollError restError(String stream, PostgrestException e) {
         log.warn("poll {}: REST request failed, cursor kept: {}", stream, e.describe());
-        return new PollError("rest", stream, e.describe(), e.toMap());
+        return new PollError(FailureKind.REST, stream, e.describe(), e.toMap());
     }
 
     private static void logStream(StreamCounts counts, boolean dry) {

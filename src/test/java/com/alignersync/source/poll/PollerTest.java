@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.alignersync.status.FailureKind;
 import com.alignersync.config.PollConfig;
 import com.alignersync.config.PollConfig.NotesCursor;
 import com.alignersync.sink.DeadLetterLog;
@@ -128,7 +129,7 @@ class PollerTest extends PortalBehindRest {
         rest.clearFaults();
 
         assertFalse(failed.ok());
-        assertEquals("rest", failed.error().kind());
+        assertEquals(FailureKind.REST, failed.error().kind());
         assertTrue(failed.error().message().contains("cannot place it in the keyset order"), failed.error().message());
         assertEquals(10, daysOf(1), "the page before it committed");
         assertEquals(10, daysOf(2), "the page before it committed");
@@ -161,7 +162,7 @@ class PollerTest extends PortalBehindRest {
     private void assertFailedWithCursorKept(Poller poller, PollSummary failed, String kind, String messagePart, byte[] stateBefore)
             throws Exception {
         assertFalse(failed.ok());
-        assertEquals(kind, failed.error().kind());
+        assertEquals(kind, failed.error().kind().toString());
         assertTrue(failed.error().message().contains(messagePart), failed.error().message());
         assertArrayEquals(stateBefore, Files.readAllBytes(dataDir.resolve(PollStateStore.FILE_NAME)), "state file untouched");
         assertEquals(new KeysetCursor(NOW.minus(2, ChronoUnit.HOURS), 1L), poller.cursors().get("aligner_batches.updated_at"));
