@@ -132,6 +132,13 @@ public final class Daemon implements AutoCloseable {
     private void startParts(DaemonConfig config, DataDirectory dataDirectory, Clock clock) throws StartupException {
         ObjectMapper mapper = new ObjectMapper();
         log.info("daemon: data directory {} (locked)", dataDirectory.root().toAbsolutePath());
+        if (config.webhook().enabled()) {
+            // Before anything starts: a certificate that cannot be served is a configuration error, not a port in use.
+            java.util.Optional<String> certificate = config.http().webhook().tls().flatMap(HttpServer::certificateProblem);
+            if (certificate.isPresent()) {
+                throw new StartupException(ExitCodes.CONFIG, ConfigKeys.HTTP_TLS_CERTIFICATE.label() + ": " + certificate.get(), null);
+            }
+        }
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         SinkRuntime sink = openSink(config, dataDirectory, registry, mapper, clock);
         SinkStatus sinkStatus = new SinkStatus(sink.sink(), sink.metrics(), sink.deadLetters());

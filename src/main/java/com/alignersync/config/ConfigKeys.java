@@ -32,8 +32,8 @@ public final class ConfigKeys {
     public static final ConfigKey DATA_DIR = key("data.dir", "DATA_DIR", "data", false,
             "Directory for offsets, poll cursors, dead letters and the lock file");
     public static final ConfigKey PORT = key("http.port", "PORT", "3000", false,
-            "Port of the public listener, the one Supabase's webhooks reach: it serves POST /api/sync/webhook and a bare"
-                    + " GET /health, nothing else (the console, status, metrics and operator routes are on ops.port)");
+            "Port of the public listener, the one Supabase's webhooks reach: it serves POST /api/sync/webhook, GET /health and"
+                    + " a bare GET /ready (ready or not, never why), nothing else (the console, status, metrics and operator routes are on ops.port)");
 
     public static final ConfigKey SQLSERVER_POOL_SIZE = key("sqlserver.pool-size", null, "4", false,
             "Maximum connections to SQL Server");

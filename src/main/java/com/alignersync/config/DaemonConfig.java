@@ -34,6 +34,7 @@ public record DaemonConfig(
         }
         if (config.webhook().enabled()) {
             config.http().plainTextExposure().ifPresent(reader::problem);
+            config.http().portClash().ifPresent(reader::problem);
         }
         reader.throwIfProblems();
         return config;

@@ -19,12 +19,26 @@ public record HttpServerConfig(HttpListenerConfig webhook, HttpListenerConfig op
                 reader.intInRange(ConfigKeys.PORT, 0, 65_535), tls, limits);
         HttpListenerConfig ops = new HttpListenerConfig("ops", address(reader, ConfigKeys.OPS_BIND_ADDRESS),
                 reader.intInRange(ConfigKeys.OPS_PORT, 0, 65_535), Optional.empty(), limits);
-        if (webhook.port() != 0 && webhook.port() == ops.port()) {
-            reader.problem(ConfigKeys.OPS_PORT.label() + " and " + ConfigKeys.PORT.label() + " are both " + ops.port()
-                    + ": the ops listener (console, status, metrics) needs a port of its own, e.g. " + ConfigKeys.OPS_PORT.property()
-                    + "=" + (ops.port() + 1));
-        }
         return new HttpServerConfig(webhook, ops, reader.bool(ConfigKeys.HTTP_BEHIND_PROXY));
+    }
+
+    /**
+     * Why the two listeners cannot both listen: the same port on addresses that overlap (one of
+     * them every interface, or the same one). Asked only when the webhook, and so the public
+     * listener, is on.
+     */
+    public Optional<String> portClash() {
+        boolean sameAddress = webhook.bindAddress().equals(ops.bindAddress()) || wildcard(webhook.bindAddress()) || wildcard(ops.bindAddress());
+        if (webhook.port() == 0 || webhook.port() != ops.port() || !sameAddress) {
+            return Optional.empty();
+        }
+        return Optional.of(ConfigKeys.OPS_PORT.label() + " and " + ConfigKeys.PORT.label() + " are both " + ops.port()
+                + ": the ops listener (console, status, metrics) needs a port of its own, e.g. " + ConfigKeys.OPS_PORT.property()
+                + "=" + (ops.port() + 1));
+    }
+
+    private static boolean wildcard(String address) {
+        return address.equals("0.0.0.0") || address.equals("::") || address.equals("[::]");
     }
 
     /**

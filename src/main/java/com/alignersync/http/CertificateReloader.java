@@ -1,9 +1,6 @@
 package com.alignersync.http;
 
 import com.alignersync.config.TlsConfig;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.cert.X509Certificate;
@@ -37,6 +34,7 @@ final class CertificateReloader implements AutoCloseable {
     private byte[] servedFiles;
     private byte[] refusedFiles;
     private X509Certificate served;
+    private TlsKeyStores.Loaded current;
     private Instant loadedAt;
     private String lastProblem;
 
@@ -45,8 +43,9 @@ final class CertificateReloader implements AutoCloseable {
         this.tls = tls;
         this.clock = clock;
         this.factory = new SslContextFactory.Server();
-        byte[] fingerprint = fingerprint();
-        TlsKeyStores.Loaded loaded = TlsKeyStores.load(tls);
+        TlsKeyStores.Files files = TlsKeyStores.read(tls);
+        byte[] fingerprint = fingerprint(files);
+        TlsKeyStores.Loaded loaded = TlsKeyStores.load(tls, files);
         use(factory, loaded);
         // Host-name checking is the client's job (pg_net checks the certificate against the URL it was
         // given); a server-side SNI check would only refuse a webhook sent to another name of this host.
@@ -65,24 +64,40 @@ final class CertificateReloader implements AutoCloseable {
             return thread;
         });
         long every = tls.reloadCheck().toMillis();
-        timer.scheduleWithFixedDelay(this::check, every, every, TimeUnit.MILLISECONDS);
+        // An exception escaping a scheduled task cancels every later run: a renewal would then never be seen.
+        timer.scheduleWithFixedDelay(() -> {
+            try {
+                check();
+            } catch (RuntimeException e) {
+                log.warn("http: looking at the certificate files failed; looking again in {} s: {}", tls.reloadCheck().toSeconds(), e.toString());
+            }
+        }, every, every, TimeUnit.MILLISECONDS);
     }
 
     /** One look at the files; loads them when they changed since the last load or refusal. */
     synchronized void check() {
-        byte[] fingerprint;
+        TlsKeyStores.Files files;
         try {
-            fingerprint = fingerprint();
+            files = TlsKeyStores.read(tls);
         } catch (TlsKeyStores.TlsFileException e) {
             refuse(null, e.getMessage());
             return;
         }
-        if (Arrays.equals(fingerprint, servedFiles) || Arrays.equals(fingerprint, refusedFiles)) {
+        byte[] fingerprint = fingerprint(files);
+        if (Arrays.equals(fingerprint, servedFiles)) {
+            // The files served are back (after a moment missing, say): nothing is wrong any more.
+            refusedFiles = null;
+            lastProblem = null;
             return;
         }
+        if (Arrays.equals(fingerprint, refusedFiles)) {
+            return;
+        }
+        // Parsed from the same bytes that were fingerprinted: a file rewritten between two reads cannot
+        // have its good content remembered as refused.
         TlsKeyStores.Loaded loaded;
         try {
-            loaded = TlsKeyStores.load(tls);
+            loaded = TlsKeyStores.load(tls, files);
         } catch (TlsKeyStores.TlsFileException e) {
             refuse(fingerprint, e.getMessage());
             return;
@@ -90,6 +105,12 @@ final class CertificateReloader implements AutoCloseable {
         try {
             factory.reload(f -> use((SslContextFactory.Server) f, loaded));
         } catch (Exception e) {
+            // Jetty unloads before it loads the new store: put the one that served back, or nothing would be served.
+            try {
+                factory.reload(f -> use((SslContextFactory.Server) f, current));
+            } catch (Exception again) {
+                log.error("http: the public listener could not go back to its previous certificate either: {}", again.toString());
+            }
             refuse(fingerprint, "Jetty refused the new certificate: " + e);
             return;
         }
@@ -136,6 +157,7 @@ final class CertificateReloader implements AutoCloseable {
         servedFiles = fingerprint;
         refusedFiles = null;
         served = loaded.leaf();
+        current = loaded;
         loadedAt = clock.instant();
         lastProblem = null;
     }
@@ -150,22 +172,14 @@ final class CertificateReloader implements AutoCloseable {
     }
 
     /** The content of both files, hashed: a renewal is seen whatever it does to their times. */
-    private byte[] fingerprint() {
+    private static byte[] fingerprint(TlsKeyStores.Files files) {
         try {
             MessageDigest digest = MessageDigest.getInstance("SHA-256");
-            digest.update(read(tls.certificate()));
-            tls.privateKey().ifPresent(key -> digest.update(read(key)));
+            digest.update(files.certificate());
+            digest.update(files.privateKey());
             return digest.digest();
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
-        }
-    }
-
-    private static byte[] read(Path file) {
-        try {
-            return Files.readAllBytes(file);
-        } catch (IOException e) {
-            throw new TlsKeyStores.TlsFileException(file + " cannot be read: " + e.getMessage(), e);
         }
     }
 }

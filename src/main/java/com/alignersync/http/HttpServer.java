@@ -134,7 +134,8 @@ public final class HttpServer {
                 http.setMinRequestDataRate(limits.minRequestDataRate());
             });
             if (certificates != null) {
-                javalin.jetty.addConnector((server, http) -> tlsConnector(server, http, certificates));
+                // An added connector replaces Javalin's own, host and port included: it must carry them itself.
+                javalin.jetty.addConnector((server, http) -> tlsConnector(server, http, certificates, config));
             }
             javalin.routes.get("/health", ctx -> JsonResponses.send(ctx, 200, Map.of("status", "up")));
             for (Route route : all) {
@@ -164,14 +165,45 @@ public final class HttpServer {
                 String.join(", ", all.stream().map(r -> r.method() + " " + r.path()).distinct().toList()));
     }
 
-    private static ServerConnector tlsConnector(Server server, HttpConfiguration http, CertificateReloader certificates) {
+    private static ServerConnector tlsConnector(Server server, HttpConfiguration http, CertificateReloader certificates,
+                                                HttpListenerConfig config) {
         HttpConfiguration https = new HttpConfiguration(http);
         SecureRequestCustomizer secure = new SecureRequestCustomizer();
         // See CertificateReloader: the name a client asked for is its own check to make.
         secure.setSniHostCheck(false);
         https.addCustomizer(secure);
-        return new ServerConnector(server, new SslConnectionFactory(certificates.factory(), "http/1.1"),
+        ServerConnector connector = new ServerConnector(server, new SslConnectionFactory(certificates.factory(), "http/1.1"),
                 new HttpConnectionFactory(https));
+        connector.setHost(config.bindAddress());
+        connector.setPort(config.port());
+        return connector;
+    }
+
+    /**
+     * Why the certificate files of {@code tls} cannot be served (unreadable, not PEM or PKCS#12,
+     * a key that is not the chain's); empty when they can. Asked before anything starts, so a
+     * bad certificate stops the start as a configuration error, not after the inputs ran.
+     */
+    public static Optional<String> certificateProblem(com.alignersync.config.TlsConfig tls) {
+        try {
+            servableCertificate(tls);
+            return Optional.empty();
+        } catch (IllegalArgumentException e) {
+            return Optional.of(e.getMessage());
+        }
+    }
+
+    /**
+     * The certificate the public listener would serve from these files (for {@code check}).
+     *
+     * @throws IllegalArgumentException naming the file and what is wrong with it
+     */
+    public static java.security.cert.X509Certificate servableCertificate(com.alignersync.config.TlsConfig tls) {
+        try {
+            return TlsKeyStores.load(tls).leaf();
+        } catch (TlsKeyStores.TlsFileException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
     }
 
     /** The certificate the public listener serves, for status; empty without TLS. */

@@ -35,7 +35,8 @@ public final class ListenerStatus implements StatusSource {
         Map<String, Object> out = new LinkedHashMap<>();
         List<String> warnings = new ArrayList<>();
         out.put("state", "listening");
-        out.put("address", server.config().bindAddress() + ":" + server.config().port());
+        String bind = server.config().bindAddress();
+        out.put("address", (bind.contains(":") && !bind.startsWith("[") ? "[" + bind + "]" : bind) + ":" + server.config().port());
         out.put("protection", server.config().tls().isPresent() ? "tls" : behindProxy ? "behind a TLS proxy" : "loopback only");
         server.tlsSnapshot().ifPresent(tls -> {
             out.put("tls", tls);

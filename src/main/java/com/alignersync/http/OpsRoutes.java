@@ -11,7 +11,7 @@ import java.util.Optional;
  * What the ops listener serves besides the operator routes: the console at {@code /},
  * {@code /api/sync/status} (a summary of states for anyone who reaches the listener, the full
  * detail, with hosts, keys and reasons, for a request with the operator secret),
- * {@code /ready} and {@code /metrics}.
+ * {@code /ready} (the reason, too, only with the operator secret) and {@code /metrics}.
  */
 public final class OpsRoutes {
 
@@ -69,14 +69,19 @@ public final class OpsRoutes {
         });
     }
 
+    /** 200 or 503 for anyone (a probe); the reason, which can name hosts and logins, only with the operator secret. */
     private void ready(Context ctx) {
         Optional<String> reason = readiness.notReadyReason();
         if (reason.isEmpty()) {
             JsonResponses.send(ctx, 200, Map.of("ready", true));
-        } else {
-            Map<String, Object> body = JsonResponses.errorBody(503, "not_ready", reason.get(), null);
-            body.put("ready", false);
-            JsonResponses.send(ctx, 503, body);
+            return;
         }
+        boolean operatorAsks = ctx.header("Authorization") != null && operator.misconfigured().isEmpty()
+                && operator.rejectReason(ctx::header, new byte[0]).isEmpty();
+        String message = operatorAsks ? reason.get()
+                : "not ready; the reason is given with the operator secret (Authorization: Bearer <OPERATOR_SECRET>), and by the status command";
+        Map<String, Object> body = JsonResponses.errorBody(503, "not_ready", message, null);
+        body.put("ready", false);
+        JsonResponses.send(ctx, 503, body);
     }
 }

@@ -5,7 +5,6 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.KeyStore;
@@ -46,14 +45,36 @@ final class TlsKeyStores {
     private TlsKeyStores() {
     }
 
-    /** @throws TlsFileException naming the file and what is wrong with it */
-    static Loaded load(TlsConfig tls) {
-        return tls.pkcs12() ? pkcs12(tls) : pem(tls);
+    /** The bytes of the certificate file and of the key file (empty for PKCS#12), read once. */
+    record Files(byte[] certificate, byte[] privateKey) {
     }
 
-    private static Loaded pkcs12(TlsConfig tls) {
+    /** @throws TlsFileException naming the file that cannot be read */
+    static Files read(TlsConfig tls) {
+        return new Files(bytes(tls.certificate()), tls.privateKey().map(TlsKeyStores::bytes).orElse(new byte[0]));
+    }
+
+    /** @throws TlsFileException naming the file and what is wrong with it */
+    static Loaded load(TlsConfig tls) {
+        return load(tls, read(tls));
+    }
+
+    /** Parses what {@link #read} returned. @throws TlsFileException naming the file and what is wrong with it */
+    static Loaded load(TlsConfig tls, Files files) {
+        return tls.pkcs12() ? pkcs12(tls, files.certificate()) : pem(tls, files);
+    }
+
+    private static byte[] bytes(java.nio.file.Path file) {
+        try {
+            return java.nio.file.Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw new TlsFileException(file + " cannot be read: " + e.getMessage(), e);
+        }
+    }
+
+    private static Loaded pkcs12(TlsConfig tls, byte[] file) {
         char[] password = tls.keyStorePassword().toCharArray();
-        try (InputStream in = Files.newInputStream(tls.certificate())) {
+        try (InputStream in = new ByteArrayInputStream(file)) {
             KeyStore store = KeyStore.getInstance("PKCS12");
             store.load(in, password);
             for (String alias : Collections.list(store.aliases())) {
@@ -70,9 +91,9 @@ final class TlsKeyStores {
         }
     }
 
-    private static Loaded pem(TlsConfig tls) {
-        List<X509Certificate> chain = certificates(tls);
-        PrivateKey key = privateKey(tls);
+    private static Loaded pem(TlsConfig tls, Files files) {
+        List<X509Certificate> chain = certificates(tls, files.certificate());
+        PrivateKey key = privateKey(tls, files.privateKey());
         if (!matches(key, chain.get(0).getPublicKey())) {
             throw new TlsFileException(tls.privateKey().orElseThrow() + " is not the key of the first certificate in "
                     + tls.certificate() + ": the chain must start with this key's certificate (Let's Encrypt: fullchain.pem with privkey.pem"
@@ -88,8 +109,8 @@ final class TlsKeyStores {
         }
     }
 
-    private static List<X509Certificate> certificates(TlsConfig tls) {
-        try (InputStream in = Files.newInputStream(tls.certificate())) {
+    private static List<X509Certificate> certificates(TlsConfig tls, byte[] file) {
+        try (InputStream in = new ByteArrayInputStream(file)) {
             List<X509Certificate> chain = new ArrayList<>();
             for (Certificate certificate : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
                 chain.add((X509Certificate) certificate);
@@ -103,14 +124,9 @@ final class TlsKeyStores {
         }
     }
 
-    private static PrivateKey privateKey(TlsConfig tls) {
+    private static PrivateKey privateKey(TlsConfig tls, byte[] bytes) {
         java.nio.file.Path file = tls.privateKey().orElseThrow();
-        String text;
-        try {
-            text = Files.readString(file, StandardCharsets.US_ASCII);
-        } catch (IOException e) {
-            throw new TlsFileException(file + " cannot be read: " + e.getMessage(), e);
-        }
+        String text = new String(bytes, StandardCharsets.US_ASCII);
         Matcher pem = PEM.matcher(text);
         while (pem.find()) {
             String type = pem.group(1);

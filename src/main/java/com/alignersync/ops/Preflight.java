@@ -49,9 +49,9 @@ public final class Preflight {
         ConfigSection<PollConfig> poll = ConfigSection.parse(settings, PollConfig::from);
         ConfigSection<WebhookConfig> webhook = ConfigSection.parse(settings, WebhookConfig::from);
         // The same sections DaemonConfig.from reads, each on its own reader so the checks of a valid one still run.
+        ConfigSection<HttpServerConfig> http = ConfigSection.parse(settings, HttpServerConfig::from);
         List<String> problems = Stream.of(sqlServer, data, cdc, poll, webhook,
-                        ConfigSection.parse(settings, SinkConfig::from),
-                        ConfigSection.parse(settings, HttpServerConfig::from))
+                        ConfigSection.parse(settings, SinkConfig::from), http)
                 .flatMap(section -> section.problems().stream()).toList();
 
         List<CheckResult> results = new ArrayList<>();
@@ -66,6 +66,8 @@ public final class Preflight {
         results.addAll(sqlServer.valid() ? new ClinicChecks(sqlServer.value()).run()
                 : ClinicChecks.NAMES.stream().map(name -> CheckResult.skip(name, "SQL Server configuration is invalid (see above)")).toList());
         results.add(rest(poll));
+        results.add(webhook.valid() && http.valid() ? PublicListenerCheck.of(webhook.value(), http.value(), clock)
+                : CheckResult.skip(PublicListenerCheck.NAME, "webhook or HTTP configuration is invalid (see above)"));
         return results;
     }
 

@@ -19,6 +19,8 @@ import java.util.Map;
  */
 public final class StatusReport {
 
+    private static final java.util.regex.Pattern STATE_WORD = java.util.regex.Pattern.compile("[a-z][a-z_ -]{0,39}");
+
     private final List<StatusSource> sources;
     private final ReadinessCheck readiness;
     private final Clock clock;
@@ -46,7 +48,9 @@ public final class StatusReport {
         }
         out.put("summary", summary);
         for (Map.Entry<String, Object> part : full.entrySet()) {
-            if (!part.getKey().equals("summary") && part.getValue() instanceof Map<?, ?> snapshot && snapshot.get("state") instanceof String state) {
+            // A state is a word ("streaming", "drift"); anything else (a part that put text there) is left out.
+            if (!part.getKey().equals("summary") && part.getValue() instanceof Map<?, ?> snapshot && snapshot.get("state") instanceof String state
+                    && STATE_WORD.matcher(state).matches()) {
                 out.put(part.getKey(), Map.of("state", state));
             }
         }

@@ -74,6 +74,8 @@ class CheckCommandTest {
                 "supabase.db-url=" + portal.dbUrl(),
                 "sqlserver.jdbc-url=" + clinic.jdbcUrl(),
                 "webhook.secret=a-long-enough-test-secret-0123456789",
+                // A TLS proxy on this machine forwards the webhook (the public listener's check line passes).
+                "http.bind-address=127.0.0.1",
                 "data.dir=" + dir.resolve("data").toString().replace('\\', '/'),
                 extra));
     }
@@ -222,6 +224,29 @@ class CheckCommandTest {
         assertEquals("SKIP", status("replication slot"));
         assertEquals("OK", status("ledger"));
         assertTrue(!cli.out().contains("secret-pw"), "the password must never be printed");
+    }
+
+    @Test
+    void thePublicListenerFailsInClearTextOnAReachableAddressAndSaysWhichCertificateItWouldServe() throws Exception {
+        writeConfig(PollFixture.KEY, "http.bind-address=0.0.0.0");
+        assertEquals(ExitCodes.CHECK_FAILED, check(), cli.out());
+        assertEquals("FAIL", status("public listener"));
+        assertTrue(detail("public listener").contains("clear text") && detail("public listener").contains("http.behind-proxy"), cli.out());
+
+        java.nio.file.Path store = com.alignersync.http.TestCertificates.pkcs12(dir, "sync.clinic.example", "RSA");
+        writeConfig(PollFixture.KEY, "http.bind-address=0.0.0.0\nhttp.tls.certificate=" + store.toString().replace('\\', '/')
+                + "\nhttp.tls.key-store-password=" + com.alignersync.http.TestCertificates.PASSWORD);
+        cli.clear();
+        check();
+        assertEquals("OK", status("public listener"), cli.out());
+        assertTrue(detail("public listener").contains("CN=sync.clinic.example") && detail("public listener").contains("valid until"), cli.out());
+
+        writeConfig(PollFixture.KEY, "http.bind-address=0.0.0.0\nhttp.tls.certificate=" + store.toString().replace('\\', '/')
+                + "\nhttp.tls.key-store-password=not-the-password");
+        cli.clear();
+        assertEquals(ExitCodes.CHECK_FAILED, check(), cli.out());
+        assertEquals("FAIL", status("public listener"));
+        assertTrue(detail("public listener").contains("http.tls.key-store-password"), cli.out());
     }
 
     @Test

@@ -17,6 +17,12 @@ final class CommandRunner {
         return cli.execute(args);
     }
 
+    /** Forgets what earlier commands printed, for a test that runs a command again. */
+    void clear() {
+        out.getBuffer().setLength(0);
+        err.getBuffer().setLength(0);
+    }
+
     /** Everything printed to standard output so far. */
     String out() {
         return out.toString();

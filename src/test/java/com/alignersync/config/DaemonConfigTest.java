@@ -96,5 +96,8 @@ class DaemonConfigTest {
         values.put("http.port", "3001");
         e = assertThrows(ConfigException.class, () -> DaemonConfig.from(new ConfigReader(Settings.of(values))));
         assertTrue(e.getMessage().contains("ops.port") && e.getMessage().contains("port of its own"), e.getMessage());
+        values.put("webhook.enabled", "false");
+        assertEquals(3001, DaemonConfig.from(new ConfigReader(Settings.of(values))).http().ops().port(),
+                "without the webhook there is no public listener to clash with");
     }
 }

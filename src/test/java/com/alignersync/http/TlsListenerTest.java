@@ -176,6 +176,54 @@ class TlsListenerTest {
         }
     }
 
+    @Test
+    void aTlsListenerListensOnTheConfiguredAddressAndPortOnly() throws Exception {
+        int port;
+        try (java.net.ServerSocket free = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = free.getLocalPort();
+        }
+        Path cert = write("fullchain.pem", TestCertificates.certificatePem(first));
+        Path key = write("privkey.pem", TestCertificates.keyPem(first));
+        HttpServer server = new HttpServer(new com.alignersync.config.HttpListenerConfig("public", "127.0.0.1", port,
+                Optional.of(new TlsConfig(cert, Optional.of(key), "", Duration.ofHours(1))),
+                com.alignersync.config.HttpLimits.defaults(Duration.ZERO)), Clock.systemUTC());
+        server.start();
+        try {
+            assertEquals(port, server.port(), "http.port, not a port of Jetty's choosing");
+            java.net.InetAddress other = java.util.Collections.list(java.net.NetworkInterface.getNetworkInterfaces()).stream()
+                    .flatMap(i -> java.util.Collections.list(i.getInetAddresses()).stream())
+                    .filter(a -> a instanceof java.net.Inet4Address && !a.isLoopbackAddress()).findFirst().orElse(null);
+            if (other != null) {
+                assertThrows(IOException.class, () -> {
+                    try (java.net.Socket socket = new java.net.Socket()) {
+                        socket.connect(new java.net.InetSocketAddress(other, port), 2000);
+                    }
+                }, "bound to 127.0.0.1, not reachable on " + other);
+            }
+        } finally {
+            server.stop();
+        }
+    }
+
+    @Test
+    void aCertificateFileMissingForAMomentLeavesNoProblemOnceItIsBack() throws Exception {
+        Path cert = write("fullchain.pem", TestCertificates.certificatePem(first));
+        Path key = write("privkey.pem", TestCertificates.keyPem(first));
+        HttpServer server = tlsServer(new TlsConfig(cert, Optional.of(key), "", Duration.ofHours(1)));
+        try {
+            String content = Files.readString(key);
+            Files.delete(key);
+            server.checkCertificateNow();
+            assertTrue(server.tlsSnapshot().orElseThrow().containsKey("reloadProblem"), "missing now: " + server.tlsSnapshot());
+            Files.writeString(key, content);
+            server.checkCertificateNow();
+            assertFalse(server.tlsSnapshot().orElseThrow().containsKey("reloadProblem"), "back: " + server.tlsSnapshot());
+            assertEquals("CN=first", servedSubject(get(server, "/health")));
+        } finally {
+            server.stop();
+        }
+    }
+
     private Path write(String name, String content) throws IOException {
         Path file = dir.resolve(name);
         // Written in place, as a renewal that is not atomic would: the reloader must cope.

@@ -331,6 +331,10 @@ class WebhookHttpTest {
         Answer ready = http.get("/ready");
         assertEquals(503, ready.status(), ready.toString());
         assertTrue(ready.text("message").contains("init"), ready.toString());
+        Answer anonymous = http.getPublic("/ready");
+        assertEquals(503, anonymous.status(), anonymous.toString());
+        assertFalse(anonymous.body().contains("init") || anonymous.body().contains("AlignerSyncLedger"),
+                "without the operator secret, not ready and no reason: " + anonymous);
         assertEquals("not_ready", http.get("/api/sync/status").json().path("summary").path("state").asText());
     }
 
