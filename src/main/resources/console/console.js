@@ -10,7 +10,7 @@
   var INPUT_COLOURS = { cdc: 'c-cdc', webhook: 'c-webhook', poll: 'c-poll' };
   // Parts drawn by name; any other object section (reconcile, verify, ...) gets a generic card.
   var KNOWN = { summary: true, history: true, cdc: true, webhook: true, poll: true, sink: true, freshness: true };
-  var GOOD = ['ok', 'streaming', 'accepting', 'scheduled', 'reachable', 'running', 'ready', 'clean', 'done', 'idle'];
+  var GOOD = ['ok', 'streaming', 'accepting', 'scheduled', 'reachable', 'running', 'ready', 'clean', 'done', 'idle', 'listening'];
   var BAD = ['failed', 'unavailable', 'unreachable', 'not_ready', 'lost', 'error', 'drift', 'misconfigured'];
   var OFF = ['disabled', 'off', 'skipped', 'absent', 'not configured'];
 

@@ -218,6 +218,11 @@ public final class HttpServer {
         }
     }
 
+    /** The port listened on once started, the configured one before (status may be asked at any time). */
+    synchronized int portOrConfigured() {
+        return app == null ? config.port() : app.port();
+    }
+
     /** The port listened on (the one chosen when configured as 0). */
     public synchronized int port() {
         if (app == null) {

@@ -36,7 +36,7 @@ public final class ListenerStatus implements StatusSource {
         List<String> warnings = new ArrayList<>();
         out.put("state", "listening");
         String bind = server.config().bindAddress();
-        out.put("address", (bind.contains(":") && !bind.startsWith("[") ? "[" + bind + "]" : bind) + ":" + server.config().port());
+        out.put("address", (bind.contains(":") && !bind.startsWith("[") ? "[" + bind + "]" : bind) + ":" + server.portOrConfigured());
         out.put("protection", server.config().tls().isPresent() ? "tls" : behindProxy ? "behind a TLS proxy" : "loopback only");
         server.tlsSnapshot().ifPresent(tls -> {
             out.put("tls", tls);

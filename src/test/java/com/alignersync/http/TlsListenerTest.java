@@ -167,6 +167,7 @@ class TlsListenerTest {
         try {
             Map<String, Object> status = new ListenerStatus(server, false).statusSnapshot();
             assertEquals("tls", status.get("protection"));
+            assertEquals("127.0.0.1:" + server.port(), status.get("address"), "the port listened on, not the configured 0");
             assertEquals(List.of(), status.get("warnings"));
             X509Certificate served = TestCertificates.certificate(first);
             assertEquals(served.getNotAfter().toInstant().toString(), ((Map<?, ?>) status.get("tls")).get("notAfter"));
