@@ -134,7 +134,8 @@ public final class Daemon implements AutoCloseable {
         log.info("daemon: data directory {} (locked)", dataDirectory.root().toAbsolutePath());
         if (config.webhook().enabled()) {
             // Before anything starts: a certificate that cannot be served is a configuration error, not a port in use.
-            java.util.Optional<String> certificate = config.http().webhook().tls().flatMap(HttpServer::certificateProblem);
+            publicHttp = new HttpServer(config.http().webhook(), clock);
+            java.util.Optional<String> certificate = publicHttp.loadCertificate();
             if (certificate.isPresent()) {
                 throw new StartupException(ExitCodes.CONFIG, ConfigKeys.HTTP_TLS_CERTIFICATE.label() + ": " + certificate.get(), null);
             }
@@ -185,7 +186,6 @@ public final class Daemon implements AutoCloseable {
         statusSources.add(history(sink, cdc, clock));
 
         if (config.webhook().enabled()) {
-            publicHttp = new HttpServer(config.http().webhook(), clock);
             webhook.registerOn(publicHttp);
             OpsRoutes.registerBareReadyOn(publicHttp, sinkStatus);
             statusSources.add(new ListenerStatus(publicHttp, config.http().behindProxy()));

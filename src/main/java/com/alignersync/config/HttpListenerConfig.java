@@ -39,7 +39,16 @@ public record HttpListenerConfig(String name, String bindAddress, int port, Opti
         if (bindAddress.equals("::") || bindAddress.equals("[::]")) {
             return "[::1]";
         }
-        return bindAddress.contains(":") && !bindAddress.startsWith("[") ? "[" + bindAddress + "]" : bindAddress;
+        return bracketed(bindAddress);
+    }
+
+    /** The bind address and {@code port} as a URL writes them ({@code [::1]:3000}). */
+    public String address(int port) {
+        return bracketed(bindAddress) + ":" + port;
+    }
+
+    private static String bracketed(String host) {
+        return host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
     }
 
     public String scheme() {

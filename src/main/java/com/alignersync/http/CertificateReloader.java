@@ -33,7 +33,6 @@ final class CertificateReloader implements AutoCloseable {
     private ScheduledExecutorService timer;
     private byte[] servedFiles;
     private byte[] refusedFiles;
-    private X509Certificate served;
     private TlsKeyStores.Loaded current;
     private Instant loadedAt;
     private String lastProblem;
@@ -123,6 +122,7 @@ final class CertificateReloader implements AutoCloseable {
     synchronized Map<String, Object> snapshot() {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("certificate", tls.certificate().toString());
+        X509Certificate served = current.leaf();
         out.put("subject", served.getSubjectX500Principal().getName());
         out.put("notAfter", served.getNotAfter().toInstant().toString());
         out.put("loadedAt", loadedAt.toString());
@@ -130,14 +130,6 @@ final class CertificateReloader implements AutoCloseable {
             out.put("reloadProblem", lastProblem);
         }
         return out;
-    }
-
-    synchronized Instant notAfter() {
-        return served.getNotAfter().toInstant();
-    }
-
-    synchronized X509Certificate served() {
-        return served;
     }
 
     @Override
@@ -156,7 +148,6 @@ final class CertificateReloader implements AutoCloseable {
     private void remember(byte[] fingerprint, TlsKeyStores.Loaded loaded) {
         servedFiles = fingerprint;
         refusedFiles = null;
-        served = loaded.leaf();
         current = loaded;
         loadedAt = clock.instant();
         lastProblem = null;
@@ -165,7 +156,7 @@ final class CertificateReloader implements AutoCloseable {
     private void refuse(byte[] fingerprint, String problem) {
         if (!problem.equals(lastProblem)) {
             log.warn("http: the certificate files changed but cannot be served; the public listener keeps the certificate valid"
-                    + " until {} and looks again in {} s: {}", served.getNotAfter().toInstant(), tls.reloadCheck().toSeconds(), problem);
+                    + " until {} and looks again in {} s: {}", current.leaf().getNotAfter().toInstant(), tls.reloadCheck().toSeconds(), problem);
         }
         refusedFiles = fingerprint;
         lastProblem = problem;

@@ -112,7 +112,9 @@ public final class HttpServer {
         }
         List<Route> all = new ArrayList<>(routes);
         // Loaded before anything listens: a certificate that cannot be served stops the start with its reason.
-        certificates = config.tls().map(tls -> new CertificateReloader(tls, clock)).orElse(null);
+        if (certificates == null) {
+            certificates = config.tls().map(tls -> new CertificateReloader(tls, clock)).orElse(null);
+        }
         HttpLimits limits = config.limits();
         app = Javalin.create(javalin -> {
             javalin.startup.showJavalinBanner = false;
@@ -180,15 +182,20 @@ public final class HttpServer {
     }
 
     /**
-     * Why the certificate files of {@code tls} cannot be served (unreadable, not PEM or PKCS#12,
-     * a key that is not the chain's); empty when they can. Asked before anything starts, so a
-     * bad certificate stops the start as a configuration error, not after the inputs ran.
+     * Loads the certificate files, so that ones that cannot be served (unreadable, not PEM or
+     * PKCS#12, a key that is not the chain's) stop a start before anything else starts, as a
+     * configuration error rather than a port in use. {@link #start()} serves what was loaded here.
+     *
+     * @return why the files cannot be served; empty when they can, or when there is no TLS
      */
-    public static Optional<String> certificateProblem(com.alignersync.config.TlsConfig tls) {
-        try {
-            servableCertificate(tls);
+    public synchronized Optional<String> loadCertificate() {
+        if (certificates != null || config.tls().isEmpty()) {
             return Optional.empty();
-        } catch (IllegalArgumentException e) {
+        }
+        try {
+            certificates = new CertificateReloader(config.tls().get(), clock);
+            return Optional.empty();
+        } catch (TlsKeyStores.TlsFileException e) {
             return Optional.of(e.getMessage());
         }
     }

@@ -15,7 +15,13 @@ import java.util.Map;
  */
 public final class ListenerStatus implements StatusSource {
 
-    static final Duration EXPIRY_WARNING = Duration.ofDays(14);
+    /** How long before a certificate expires status and check warn. */
+    public static final Duration EXPIRY_WARNING = Duration.ofDays(14);
+
+    /** Whether a certificate valid until {@code notAfter} is due for renewal at {@code now}. */
+    public static boolean expiresSoon(Instant notAfter, Instant now) {
+        return now.plus(EXPIRY_WARNING).isAfter(notAfter);
+    }
 
     private final HttpServer server;
     private final boolean behindProxy;
@@ -35,13 +41,12 @@ public final class ListenerStatus implements StatusSource {
         Map<String, Object> out = new LinkedHashMap<>();
         List<String> warnings = new ArrayList<>();
         out.put("state", "listening");
-        String bind = server.config().bindAddress();
-        out.put("address", (bind.contains(":") && !bind.startsWith("[") ? "[" + bind + "]" : bind) + ":" + server.portOrConfigured());
+        out.put("address", server.config().address(server.portOrConfigured()));
         out.put("protection", server.config().tls().isPresent() ? "tls" : behindProxy ? "behind a TLS proxy" : "loopback only");
         server.tlsSnapshot().ifPresent(tls -> {
             out.put("tls", tls);
             Instant notAfter = Instant.parse((String) tls.get("notAfter"));
-            if (Instant.now().plus(EXPIRY_WARNING).isAfter(notAfter)) {
+            if (expiresSoon(notAfter, Instant.now())) {
                 warnings.add("the public listener's certificate expires at " + notAfter + ": renew it (the new files are picked up"
                         + " without a restart); pg_net refuses every webhook once it has expired");
             }

@@ -49,7 +49,7 @@ public final class OpsRoutes {
             return;
         }
         // Credentials sent but wrong: say so, rather than a summary that reads like a daemon without detail.
-        Optional<String> refused = operator.rejectReason(ctx::header, new byte[0]);
+        Optional<String> refused = operatorRefusal(ctx);
         if (refused.isPresent()) {
             ctx.header("WWW-Authenticate", "Bearer");
             JsonResponses.error(ctx, 401, "unauthorized", refused.get(), null);
@@ -69,6 +69,11 @@ public final class OpsRoutes {
         });
     }
 
+    /** Why the request is not the operator's (no secret configured, or not the one it sends); empty when it is. */
+    private Optional<String> operatorRefusal(Context ctx) {
+        return operator.misconfigured().or(() -> operator.rejectReason(ctx::header, new byte[0]));
+    }
+
     /** 200 or 503 for anyone (a probe); the reason, which can name hosts and logins, only with the operator secret. */
     private void ready(Context ctx) {
         Optional<String> reason = readiness.notReadyReason();
@@ -76,8 +81,7 @@ public final class OpsRoutes {
             JsonResponses.send(ctx, 200, Map.of("ready", true));
             return;
         }
-        boolean operatorAsks = ctx.header("Authorization") != null && operator.misconfigured().isEmpty()
-                && operator.rejectReason(ctx::header, new byte[0]).isEmpty();
+        boolean operatorAsks = ctx.header("Authorization") != null && operatorRefusal(ctx).isEmpty();
         String message = operatorAsks ? reason.get()
                 : "not ready; the reason is given with the operator secret (Authorization: Bearer <OPERATOR_SECRET>), and by the status command";
         Map<String, Object> body = JsonResponses.errorBody(503, "not_ready", message, null);

@@ -4,9 +4,9 @@ import com.alignersync.config.ConfigKeys;
 import com.alignersync.config.HttpServerConfig;
 import com.alignersync.config.WebhookConfig;
 import com.alignersync.http.HttpServer;
+import com.alignersync.http.ListenerStatus;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 
 /**
@@ -17,7 +17,6 @@ import java.time.Instant;
 final class PublicListenerCheck {
 
     static final String NAME = "public listener";
-    static final Duration EXPIRY_WARNING = Duration.ofDays(14);
 
     private PublicListenerCheck() {
     }
@@ -36,7 +35,7 @@ final class PublicListenerCheck {
             }
             Instant notAfter = certificate.getNotAfter().toInstant();
             String served = "TLS on " + where + ", " + certificate.getSubjectX500Principal().getName() + ", valid until " + notAfter;
-            if (clock.instant().plus(EXPIRY_WARNING).isAfter(notAfter)) {
+            if (ListenerStatus.expiresSoon(notAfter, clock.instant())) {
                 return CheckResult.warn(NAME, served + ": renew it (the daemon picks up the new files without a restart);"
                         + " pg_net refuses every webhook once it has expired");
             }

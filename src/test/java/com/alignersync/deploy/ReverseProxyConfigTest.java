@@ -16,11 +16,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
-import java.time.Duration;
 import java.time.Instant;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -69,7 +65,7 @@ class ReverseProxyConfigTest {
                     .redirectErrorStream(true).redirectOutput(dir.resolve("nginx.out").toFile()).start();
             try {
                 awaitListening(proxyPort, proxy);
-                HttpClient client = trustingTestCertificate(store);
+                HttpClient client = TestCertificates.clientTrusting(store);
                 URI base = URI.create("https://localhost:" + proxyPort);
 
                 HttpResponse<String> applied = client.send(HttpRequest.newBuilder(base.resolve("/api/sync/webhook"))
@@ -132,16 +128,5 @@ class ReverseProxyConfigTest {
             }
         }
         throw new AssertionError("nginx did not listen within 20 s: " + Files.readString(dir.resolve("nginx.out")));
-    }
-
-    private static HttpClient trustingTestCertificate(Path store) throws Exception {
-        KeyStore trusted = KeyStore.getInstance("PKCS12");
-        trusted.load(null, null);
-        trusted.setCertificateEntry("proxy", TestCertificates.certificate(store));
-        TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        trust.init(trusted);
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(null, trust.getTrustManagers(), null);
-        return HttpClient.newBuilder().sslContext(context).connectTimeout(Duration.ofSeconds(5)).build();
     }
 }

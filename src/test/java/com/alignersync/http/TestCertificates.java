@@ -73,6 +73,24 @@ public final class TestCertificates {
         return pem("RSA PRIVATE KEY", Arrays.copyOfRange(pkcs8, at[0], at[0] + length));
     }
 
+    /**
+     * A client that trusts these stores' certificates only and checks the host name, as pg_net
+     * does; a new one per request makes every request a new handshake.
+     */
+    public static java.net.http.HttpClient clientTrusting(Path... stores) throws Exception {
+        KeyStore trusted = KeyStore.getInstance("PKCS12");
+        trusted.load(null, null);
+        for (Path store : stores) {
+            trusted.setCertificateEntry(store.getFileName().toString(), certificate(store));
+        }
+        javax.net.ssl.TrustManagerFactory trust = javax.net.ssl.TrustManagerFactory.getInstance(
+                javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+        trust.init(trusted);
+        javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLS");
+        context.init(null, trust.getTrustManagers(), null);
+        return java.net.http.HttpClient.newBuilder().sslContext(context).connectTimeout(java.time.Duration.ofSeconds(5)).build();
+    }
+
     public static PrivateKey privateKey(Path pkcs12) throws Exception {
         return (PrivateKey) load(pkcs12).getKey("server", PASSWORD.toCharArray());
     }

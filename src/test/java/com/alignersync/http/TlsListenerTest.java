@@ -14,7 +14,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
@@ -22,8 +21,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -53,9 +50,7 @@ class TlsListenerTest {
 
     @Test
     void aPemChainAndKeyAreServedAndACheckingClientAcceptsThem() throws Exception {
-        Path cert = write("fullchain.pem", TestCertificates.certificatePem(first));
-        Path key = write("privkey.pem", TestCertificates.keyPem(first));
-        HttpServer server = tlsServer(new TlsConfig(cert, Optional.of(key), "", Duration.ofHours(1)));
+        HttpServer server = tlsServer(pem(first, Duration.ofHours(1)));
         try {
             HttpResponse<String> health = get(server, "/health");
             assertEquals(200, health.statusCode(), health.body());
@@ -71,9 +66,7 @@ class TlsListenerTest {
 
     @Test
     void aRenewalWrittenOverTheFilesIsServedToNewConnectionsWithoutARestart() throws Exception {
-        Path cert = write("fullchain.pem", TestCertificates.certificatePem(first));
-        Path key = write("privkey.pem", TestCertificates.keyPem(first));
-        HttpServer server = tlsServer(new TlsConfig(cert, Optional.of(key), "", Duration.ofMillis(100)));
+        HttpServer server = tlsServer(pem(first, Duration.ofMillis(100)));
         try {
             assertEquals("CN=first", servedSubject(get(server, "/health")));
             // certbot renews: both files replaced.
@@ -93,9 +86,7 @@ class TlsListenerTest {
 
     @Test
     void aRenewalCaughtHalfWrittenKeepsTheOldCertificateUntilThePairMatches() throws Exception {
-        Path cert = write("fullchain.pem", TestCertificates.certificatePem(first));
-        Path key = write("privkey.pem", TestCertificates.keyPem(first));
-        HttpServer server = tlsServer(new TlsConfig(cert, Optional.of(key), "", Duration.ofHours(1)));
+        HttpServer server = tlsServer(pem(first, Duration.ofHours(1)));
         try {
             // The new chain is in place, its key not yet.
             write("fullchain.pem", TestCertificates.certificatePem(second));
@@ -161,9 +152,7 @@ class TlsListenerTest {
     @Test
     void statusWarnsTwoWeeksBeforeTheCertificateExpires() throws Exception {
         // keytool's certificates are valid for 30 days: no warning yet.
-        Path cert = write("fullchain.pem", TestCertificates.certificatePem(first));
-        Path key = write("privkey.pem", TestCertificates.keyPem(first));
-        HttpServer server = tlsServer(new TlsConfig(cert, Optional.of(key), "", Duration.ofHours(1)));
+        HttpServer server = tlsServer(pem(first, Duration.ofHours(1)));
         try {
             Map<String, Object> status = new ListenerStatus(server, false).statusSnapshot();
             assertEquals("tls", status.get("protection"));
@@ -183,10 +172,8 @@ class TlsListenerTest {
         try (java.net.ServerSocket free = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             port = free.getLocalPort();
         }
-        Path cert = write("fullchain.pem", TestCertificates.certificatePem(first));
-        Path key = write("privkey.pem", TestCertificates.keyPem(first));
         HttpServer server = new HttpServer(new com.alignersync.config.HttpListenerConfig("public", "127.0.0.1", port,
-                Optional.of(new TlsConfig(cert, Optional.of(key), "", Duration.ofHours(1))),
+                Optional.of(pem(first, Duration.ofHours(1))),
                 com.alignersync.config.HttpLimits.defaults(Duration.ZERO)), Clock.systemUTC());
         server.start();
         try {
@@ -208,10 +195,9 @@ class TlsListenerTest {
 
     @Test
     void aCertificateFileMissingForAMomentLeavesNoProblemOnceItIsBack() throws Exception {
-        Path cert = write("fullchain.pem", TestCertificates.certificatePem(first));
-        Path key = write("privkey.pem", TestCertificates.keyPem(first));
-        HttpServer server = tlsServer(new TlsConfig(cert, Optional.of(key), "", Duration.ofHours(1)));
+        HttpServer server = tlsServer(pem(first, Duration.ofHours(1)));
         try {
+            Path key = dir.resolve("privkey.pem");
             String content = Files.readString(key);
             Files.delete(key);
             server.checkCertificateNow();
@@ -223,6 +209,13 @@ class TlsListenerTest {
         } finally {
             server.stop();
         }
+    }
+
+    /** The PEM files of {@code store}, as Let's Encrypt names them, watched every {@code reloadCheck}. */
+    private TlsConfig pem(Path store, Duration reloadCheck) throws Exception {
+        Path cert = write("fullchain.pem", TestCertificates.certificatePem(store));
+        Path key = write("privkey.pem", TestCertificates.keyPem(store));
+        return new TlsConfig(cert, Optional.of(key), "", reloadCheck);
     }
 
     private Path write(String name, String content) throws IOException {
@@ -240,16 +233,7 @@ class TlsListenerTest {
 
     /** A new client per request, trusting the test certificates only and checking the host name: every request a new handshake. */
     private static HttpResponse<String> get(HttpServer server, String path) throws Exception {
-        KeyStore trusted = KeyStore.getInstance("PKCS12");
-        trusted.load(null, null);
-        trusted.setCertificateEntry("first", TestCertificates.certificate(first));
-        trusted.setCertificateEntry("second", TestCertificates.certificate(second));
-        trusted.setCertificateEntry("ecdsa", TestCertificates.certificate(ecdsa));
-        TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        trust.init(trusted);
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(null, trust.getTrustManagers(), null);
-        HttpClient client = HttpClient.newBuilder().sslContext(context).connectTimeout(Duration.ofSeconds(5)).build();
+        HttpClient client = TestCertificates.clientTrusting(first, second, ecdsa);
         return client.send(HttpRequest.newBuilder(URI.create("https://localhost:" + server.port() + path)).timeout(Duration.ofSeconds(5)).build(),
                 HttpResponse.BodyHandlers.ofString());
     }
