@@ -95,6 +95,26 @@ class DaemonTest extends InProcessDaemon {
     }
 
     @Test
+    void aCertificateThatCannotBeServedStopsTheStartAsAConfigurationErrorBeforeAnyInputStarts() throws Exception {
+        java.nio.file.Path tls = java.nio.file.Files.createDirectories(dataDir.resolveSibling("tls-" + System.nanoTime()));
+        java.nio.file.Path certificate = java.nio.file.Files.writeString(tls.resolve("fullchain.pem"),
+                "-----BEGIN CERTIFICATE-----\nnot a certificate\n-----END CERTIFICATE-----\n");
+        java.nio.file.Path key = java.nio.file.Files.writeString(tls.resolve("privkey.pem"), "-----BEGIN PRIVATE KEY-----\n-----END PRIVATE KEY-----\n");
+        DaemonConfig config = config(Map.of("http.bind-address", "0.0.0.0", "http.tls.certificate", certificate.toString(),
+                "http.tls.private-key", key.toString()));
+        StartupException refused = assertThrows(StartupException.class, () -> Daemon.start(config, Daemon.lock(dataDir), Clock.systemUTC()));
+        assertEquals(ExitCodes.CONFIG, refused.exitCode());
+        assertTrue(refused.getMessage().contains("http.tls.certificate") && refused.getMessage().contains("fullchain.pem"), refused.getMessage());
+        // Refused before any input started: no replication slot was created, and the data directory is free again.
+        try (java.sql.Connection c = portal.dataSource().getConnection(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT count(*) FROM pg_replication_slots WHERE slot_name = '" + SLOT + "'")) {
+            rs.next();
+            assertEquals(0, rs.getInt(1), "no slot");
+        }
+        Daemon.lock(dataDir).close();
+    }
+
+    @Test
     void oneEditArrivingByAllThreeInputsLandsOnce() throws Exception {
         start();
         int writesBefore = target.writes();
